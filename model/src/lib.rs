@@ -1,0 +1,26 @@
+//! onemap's data model: the emergency layers of the one map (应急指挥一张图), their typed
+//! properties, validation rules, access scopes and GeoJSON form.
+//!
+//! All coordinates are EPSG:4326 (WGS84) or EPSG:4490 (CGCS2000) longitude/latitude in degrees;
+//! the two agree to well under a metre, so they are stored alike.
+
+mod enums;
+mod error;
+mod feature;
+mod field;
+pub mod geometry;
+mod layer;
+mod properties;
+pub mod props;
+mod scope;
+
+pub use enums::*;
+pub use error::ValidationError;
+pub use feature::{check_feature_id, format_timestamp, Feature, NewFeature};
+pub use field::{Column, ColumnType, FieldType, Inventory, SqlValue};
+pub use layer::{GeometryKind, LayerId};
+pub use properties::{merge_patch, Properties};
+pub use scope::Scope;
+
+#[cfg(test)]
+mod tests;

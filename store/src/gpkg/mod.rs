@@ -1,0 +1,327 @@
+//! The embedded store: one GeoPackage 1.3 file (SQLite through diesel, WAL journal,
+//! `synchronous=FULL`, so a write that returned survives `kill -9` and power loss).
+
+pub mod schema;
+pub mod wkb;
+
+use crate::indexed::{Change, IndexedStore, Persist};
+use crate::{ChangeOp, ChangeRecord, Result, StoreError};
+use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::query_builder::BoxedSqlQuery;
+use diesel::sql_types::{BigInt, Binary, Double, Integer, Nullable, Text};
+use diesel::sqlite::Sqlite;
+use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+use onemap_model::{format_timestamp, Feature, LayerId, Properties, SqlValue};
+use std::path::{Path, PathBuf};
+
+/// The embedded store: a GeoPackage file with the layers in memory.
+pub type GpkgStore = IndexedStore<GpkgFile>;
+
+impl GpkgStore {
+    /// Opens (creating if missing) a GeoPackage and loads every layer into memory.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        IndexedStore::new("gpkg", GpkgFile::open(path.as_ref())?)
+    }
+}
+
+/// The durable half of [`GpkgStore`].
+pub struct GpkgFile {
+    path: PathBuf,
+    conn: SqliteConnection,
+}
+
+type Query<'a> = BoxedSqlQuery<'a, Sqlite, diesel::query_builder::SqlQuery>;
+
+fn bind(q: Query<'_>, v: SqlValue) -> Query<'_> {
+    match v {
+        SqlValue::Null => q.bind::<Nullable<BigInt>, _>(None::<i64>),
+        SqlValue::Integer(i) => q.bind::<BigInt, _>(i),
+        SqlValue::Real(f) => q.bind::<Double, _>(f),
+        SqlValue::Text(s) => q.bind::<Text, _>(s),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = BigInt)]
+    fid: i64,
+    #[diesel(sql_type = Binary)]
+    geom: Vec<u8>,
+    #[diesel(sql_type = Text)]
+    feature_id: String,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+    #[diesel(sql_type = Text)]
+    created_at: String,
+    #[diesel(sql_type = Text)]
+    updated_at: String,
+    #[diesel(sql_type = Text)]
+    props: String,
+}
+
+#[derive(QueryableByName)]
+struct Seq {
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+}
+
+#[derive(QueryableByName)]
+struct Pragma {
+    #[diesel(sql_type = Integer)]
+    value: i32,
+}
+
+#[derive(QueryableByName)]
+struct LogRow {
+    #[diesel(sql_type = Text)]
+    feature_id: String,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+    #[diesel(sql_type = Text)]
+    op: String,
+    #[diesel(sql_type = Text)]
+    actor: String,
+    #[diesel(sql_type = Text)]
+    at: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    properties: Option<String>,
+}
+
+fn parse_time(what: &str, s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("{what}: bad timestamp `{s}`: {e}")))
+}
+
+impl GpkgFile {
+    /// Opens or creates the file, sets WAL + FULL sync, and makes sure every table exists.
+    pub fn open(path: &Path) -> Result<Self> {
+        let existed = path.exists();
+        let url = path.to_string_lossy().into_owned();
+        let mut conn =
+            SqliteConnection::establish(&url).map_err(|source| StoreError::Open { path: url.clone(), source })?;
+        conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+            .map_err(StoreError::db("setting pragmas"))?;
+        if existed {
+            let app: Vec<Pragma> = diesel::sql_query("SELECT application_id AS value FROM pragma_application_id")
+                .load(&mut conn)
+                .map_err(StoreError::db(format!("reading {url}")))?;
+            let id = app.first().map_or(0, |p| p.value);
+            if id != schema::APPLICATION_ID && id != 0 {
+                return Err(StoreError::Corrupt(format!("{url} is not a GeoPackage (application_id {id:#x})")));
+            }
+        }
+        let mut file = GpkgFile { path: path.to_owned(), conn };
+        file.create_tables()?;
+        Ok(file)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn create_tables(&mut self) -> Result<()> {
+        let mut stmts = schema::core_tables();
+        for &layer in LayerId::ALL {
+            stmts.extend(schema::layer_table(layer));
+        }
+        self.conn
+            .transaction(|c| {
+                for s in &stmts {
+                    c.batch_execute(s)?;
+                }
+                Ok(())
+            })
+            .map_err(StoreError::db("creating the GeoPackage tables"))
+    }
+
+    fn next_fid(c: &mut SqliteConnection, layer: LayerId) -> diesel::QueryResult<i64> {
+        let rows: Vec<Seq> = diesel::sql_query(format!(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{0}'), (SELECT MAX(fid) FROM {1}), 0) AS seq",
+            layer.as_str(),
+            schema::ident(layer.as_str())
+        ))
+        .load(c)?;
+        Ok(rows.first().map_or(0, |r| r.seq) + 1)
+    }
+
+    fn write_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, row: i64, geom: Vec<u8>) -> diesel::QueryResult<()> {
+        match change {
+            Change::Insert(f) => {
+                let mut q = diesel::sql_query(schema::insert_row(layer))
+                    .into_boxed()
+                    .bind::<BigInt, _>(row)
+                    .bind::<Binary, _>(geom)
+                    .bind::<Text, _>(f.id.clone())
+                    .bind::<BigInt, _>(f.version)
+                    .bind::<Text, _>(format_timestamp(f.created))
+                    .bind::<Text, _>(format_timestamp(f.updated));
+                for v in f.properties.sql_values() {
+                    q = bind(q, v);
+                }
+                q.execute(c)?;
+            }
+            Change::Update { feature: f, .. } => {
+                let mut q = diesel::sql_query(schema::update_row(layer))
+                    .into_boxed()
+                    .bind::<Binary, _>(geom)
+                    .bind::<BigInt, _>(f.version)
+                    .bind::<Text, _>(format_timestamp(f.updated));
+                for v in f.properties.sql_values() {
+                    q = bind(q, v);
+                }
+                if q.bind::<BigInt, _>(row).execute(c)? != 1 {
+                    return Err(diesel::result::Error::NotFound);
+                }
+            }
+            Change::Delete { .. } => {
+                diesel::sql_query(format!("DELETE FROM {} WHERE fid = ?", schema::ident(layer.as_str())))
+                    .bind::<BigInt, _>(row)
+                    .execute(c)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn log_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, actor: &str) -> diesel::QueryResult<()> {
+        let (op, props) = match change {
+            Change::Insert(f) => (ChangeOp::Insert, Some(f)),
+            Change::Update { feature, .. } => (ChangeOp::Update, Some(feature)),
+            Change::Delete { .. } => (ChangeOp::Delete, None),
+        };
+        let f = change.feature();
+        let props = props.map(|f| serde_json::Value::Object(f.properties.to_json()).to_string());
+        diesel::sql_query(
+            "INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind::<Text, _>(layer.as_str())
+        .bind::<Text, _>(&f.id)
+        .bind::<BigInt, _>(f.version)
+        .bind::<Text, _>(op.as_str())
+        .bind::<Text, _>(actor)
+        .bind::<Text, _>(format_timestamp(f.updated))
+        .bind::<Nullable<Text>, _>(props)
+        .execute(c)?;
+        Ok(())
+    }
+
+    /// Grows the layer's extent in gpkg_contents to cover the written features and stamps last_change.
+    fn touch_contents(c: &mut SqliteConnection, layer: LayerId, changes: &[Change]) -> diesel::QueryResult<()> {
+        let mut env: Option<[f64; 4]> = None;
+        for ch in changes {
+            if matches!(ch, Change::Delete { .. }) {
+                continue;
+            }
+            if let Some(r) = crate::indexed::envelope(&ch.feature().geometry) {
+                let (lo, hi) = (r.lower(), r.upper());
+                env = Some(match env {
+                    None => [lo[0], lo[1], hi[0], hi[1]],
+                    Some(e) => [e[0].min(lo[0]), e[1].min(lo[1]), e[2].max(hi[0]), e[3].max(hi[1])],
+                });
+            }
+        }
+        let now = format_timestamp(crate::indexed::plan::now());
+        let q = match env {
+            Some(_) => diesel::sql_query(
+                "UPDATE gpkg_contents SET last_change = ?1, \
+                 min_x = MIN(COALESCE(min_x, ?2), ?2), min_y = MIN(COALESCE(min_y, ?3), ?3), \
+                 max_x = MAX(COALESCE(max_x, ?4), ?4), max_y = MAX(COALESCE(max_y, ?5), ?5) WHERE table_name = ?6",
+            ),
+            None => diesel::sql_query("UPDATE gpkg_contents SET last_change = ?1 WHERE table_name = ?6"),
+        };
+        let e = env.unwrap_or_default();
+        q.into_boxed()
+            .bind::<Text, _>(now)
+            .bind::<Double, _>(e[0])
+            .bind::<Double, _>(e[1])
+            .bind::<Double, _>(e[2])
+            .bind::<Double, _>(e[3])
+            .bind::<Text, _>(layer.as_str())
+            .execute(c)?;
+        Ok(())
+    }
+}
+
+impl Persist for GpkgFile {
+    fn load(&mut self, layer: LayerId) -> Result<Vec<(i64, Feature)>> {
+        let rows: Vec<Row> = diesel::sql_query(schema::select_layer(layer))
+            .load(&mut self.conn)
+            .map_err(StoreError::db(format!("reading {layer}")))?;
+        rows.into_iter()
+            .map(|r| {
+                let what = format!("{layer} fid {}", r.fid);
+                let props: serde_json::Value = serde_json::from_str(&r.props)
+                    .map_err(|e| StoreError::Corrupt(format!("{what}: properties: {e}")))?;
+                let properties = Properties::from_json(layer, props)
+                    .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
+                let feature = Feature {
+                    geometry: wkb::decode(&r.geom).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?,
+                    properties,
+                    version: r.version,
+                    created: parse_time(&what, &r.created_at)?,
+                    updated: parse_time(&what, &r.updated_at)?,
+                    id: r.feature_id,
+                };
+                Ok((r.fid, feature))
+            })
+            .collect()
+    }
+
+    fn apply(&mut self, layer: LayerId, changes: &[Change], actor: &str) -> Result<Vec<i64>> {
+        let blobs = changes
+            .iter()
+            .map(|c| wkb::encode(&c.feature().geometry))
+            .collect::<Result<Vec<_>>>()?;
+        self.conn
+            .immediate_transaction(|c| {
+                let mut next = Self::next_fid(c, layer)?;
+                let mut rows = Vec::with_capacity(changes.len());
+                for (change, geom) in changes.iter().zip(blobs) {
+                    let row = match change {
+                        Change::Insert(_) => {
+                            next += 1;
+                            next - 1
+                        }
+                        Change::Update { row, .. } | Change::Delete { row, .. } => *row,
+                    };
+                    Self::write_change(c, layer, change, row, geom)?;
+                    Self::log_change(c, layer, change, actor)?;
+                    rows.push(row);
+                }
+                Self::touch_contents(c, layer, changes)?;
+                Ok(rows)
+            })
+            .map_err(StoreError::db(format!("writing {} change(s) to {layer}", changes.len())))
+    }
+
+    fn history(&mut self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>> {
+        let rows: Vec<LogRow> = diesel::sql_query(
+            "SELECT feature_id, version, op, actor, at, properties FROM onemap_changes WHERE layer = ? AND feature_id = ? ORDER BY seq",
+        )
+        .bind::<Text, _>(layer.as_str())
+        .bind::<Text, _>(id)
+        .load(&mut self.conn)
+        .map_err(StoreError::db(format!("reading the history of {layer}/{id}")))?;
+        rows.into_iter()
+            .map(|r| {
+                let op = match r.op.as_str() {
+                    "insert" => ChangeOp::Insert,
+                    "update" => ChangeOp::Update,
+                    "delete" => ChangeOp::Delete,
+                    other => return Err(StoreError::Corrupt(format!("unknown change op `{other}`"))),
+                };
+                Ok(ChangeRecord {
+                    layer,
+                    at: parse_time("change log", &r.at)?,
+                    properties: r.properties.and_then(|p| serde_json::from_str(&p).ok()),
+                    id: r.feature_id,
+                    version: r.version,
+                    op,
+                    actor: r.actor,
+                })
+            })
+            .collect()
+    }
+}

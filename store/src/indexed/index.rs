@@ -1,0 +1,154 @@
+//! The in-memory copy of a layer: features by row id, ids to row ids, and an R-tree of envelopes.
+
+use crate::query::{Bbox, LayerSummary, Page, Query};
+use geo::{BoundingRect, Geometry, Intersects};
+use onemap_model::{Feature, LayerId, Scope};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, i64>;
+
+/// The envelope of a geometry as an R-tree rectangle (EPSG:4326 degrees).
+pub fn envelope(g: &Geometry) -> Option<Rectangle<[f64; 2]>> {
+    g.bounding_rect().map(|r| Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
+}
+
+/// One layer held in memory, kept in step with the store file by the store's writer.
+#[derive(Debug)]
+pub struct LayerIndex {
+    layer: LayerId,
+    by_row: BTreeMap<i64, Arc<Feature>>,
+    rows: HashMap<String, i64>,
+    tree: RTree<Entry>,
+}
+
+impl LayerIndex {
+    /// Builds the index from `(row id, feature)` pairs with one R-tree bulk load.
+    pub fn build(layer: LayerId, features: Vec<(i64, Feature)>) -> Self {
+        let mut entries = Vec::with_capacity(features.len());
+        let mut by_row = BTreeMap::new();
+        let mut rows = HashMap::with_capacity(features.len());
+        for (row, f) in features {
+            if let Some(env) = envelope(&f.geometry) {
+                entries.push(Entry::new(env, row));
+            }
+            rows.insert(f.id.clone(), row);
+            by_row.insert(row, Arc::new(f));
+        }
+        LayerIndex { layer, by_row, rows, tree: RTree::bulk_load(entries) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_row.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_row.is_empty()
+    }
+
+    /// The row id of a feature id.
+    pub fn row_of(&self, id: &str) -> Option<i64> {
+        self.rows.get(id).copied()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<Feature>> {
+        self.rows.get(id).and_then(|r| self.by_row.get(r))
+    }
+
+    /// Adds or replaces the feature stored at `row`.
+    pub fn upsert(&mut self, row: i64, f: Arc<Feature>) {
+        self.remove_row(row);
+        if let Some(env) = envelope(&f.geometry) {
+            self.tree.insert(Entry::new(env, row));
+        }
+        self.rows.insert(f.id.clone(), row);
+        self.by_row.insert(row, f);
+    }
+
+    /// Removes the feature at `row`, if any.
+    pub fn remove_row(&mut self, row: i64) {
+        if let Some(old) = self.by_row.remove(&row) {
+            if let Some(env) = envelope(&old.geometry) {
+                self.tree.remove(&Entry::new(env, row));
+            }
+            self.rows.remove(&old.id);
+        }
+    }
+
+    /// Row ids whose envelope meets `bbox`, in row order (two boxes across the antimeridian).
+    fn rows_in(&self, bbox: &Bbox) -> Vec<i64> {
+        let boxes = if bbox[0] <= bbox[2] {
+            vec![*bbox]
+        } else {
+            vec![[bbox[0], bbox[1], 180.0, bbox[3]], [-180.0, bbox[1], bbox[2], bbox[3]]]
+        };
+        let mut rows: Vec<i64> = boxes
+            .iter()
+            .flat_map(|b| {
+                let aabb = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
+                self.tree.locate_in_envelope_intersecting(&aabb).map(|e| e.data)
+            })
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+
+    /// One page of the features that pass `q` and `scope`.
+    pub fn query(&self, q: &Query, scope: &Scope) -> Page {
+        let keep = |f: &&Arc<Feature>| scope.contains(&f.properties) && q.matches(f);
+        let mut page = Page::default();
+        let mut take = |f: &Arc<Feature>| {
+            if page.number_matched >= q.offset && page.features.len() < q.limit {
+                page.features.push(Arc::clone(f));
+            }
+            page.number_matched += 1;
+        };
+        match &q.bbox {
+            Some(b) => self.rows_in(b).iter().filter_map(|r| self.by_row.get(r)).filter(keep).for_each(&mut take),
+            None => self.by_row.values().filter(keep).for_each(&mut take),
+        }
+        page
+    }
+
+    /// Features in `scope` whose geometry intersects `area` (EPSG:4326 degrees).
+    pub fn intersecting(&self, area: &Geometry, scope: &Scope) -> Vec<Arc<Feature>> {
+        let Some(r) = area.bounding_rect() else { return Vec::new() };
+        self.rows_in(&[r.min().x, r.min().y, r.max().x, r.max().y])
+            .iter()
+            .filter_map(|row| self.by_row.get(row))
+            .filter(|f| scope.contains(&f.properties) && f.geometry.intersects(area))
+            .cloned()
+            .collect()
+    }
+
+    /// Count and extent of what `scope` sees.
+    pub fn summary(&self, scope: &Scope) -> LayerSummary {
+        let mut summary = LayerSummary { layer: self.layer, count: 0, extent: None, last_updated: None };
+        let mut grow = |f: &Feature| {
+            summary.count += 1;
+            summary.last_updated = summary.last_updated.max(Some(f.updated));
+            if let Some(env) = envelope(&f.geometry) {
+                let (lo, hi) = (env.lower(), env.upper());
+                summary.extent = Some(match summary.extent {
+                    None => [lo[0], lo[1], hi[0], hi[1]],
+                    Some(e) => [e[0].min(lo[0]), e[1].min(lo[1]), e[2].max(hi[0]), e[3].max(hi[1])],
+                });
+            }
+        };
+        match scope {
+            Scope::All => {
+                summary.count = self.by_row.len();
+                summary.last_updated = self.by_row.values().map(|f| f.updated).max();
+                summary.extent = (self.tree.size() > 0).then(|| {
+                    let e = self.tree.root().envelope();
+                    [e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]]
+                });
+            }
+            Scope::Areas(_) => self.by_row.values().filter(|f| scope.contains(&f.properties)).for_each(|f| grow(f)),
+        }
+        summary
+    }
+}

@@ -1,0 +1,118 @@
+//! onemap's feature store.
+//!
+//! [`Store`] is the one seam every reader and writer goes through. [`GpkgStore`] keeps the layers in
+//! one GeoPackage 1.3 file (SQLite, WAL) that GDAL and QGIS open, and serves reads from an in-memory
+//! copy with an R-tree per layer ([`indexed`]). Every call takes a [`Scope`], so a township
+//! officer's requests see and change only their township.
+//!
+//! Coordinates are EPSG:4326 longitude/latitude in degrees throughout.
+
+pub mod contract;
+mod error;
+pub mod gpkg;
+pub mod indexed;
+mod query;
+
+pub use error::{Result, StoreError};
+pub use gpkg::GpkgStore;
+pub use query::{Bbox, FeaturePatch, Interval, LayerSummary, Page, Query};
+
+use geo::Geometry;
+use onemap_model::{Feature, LayerId, NewFeature, Scope};
+use std::sync::Arc;
+
+/// Who writes, and where they may write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Writer {
+    pub scope: Scope,
+    /// Recorded in the change log with every write (执法过程全记录).
+    pub actor: String,
+}
+
+impl Writer {
+    /// A writer with access to everything.
+    pub fn system(actor: impl Into<String>) -> Self {
+        Writer { scope: Scope::All, actor: actor.into() }
+    }
+}
+
+/// One recorded change of a feature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeRecord {
+    pub layer: LayerId,
+    pub id: String,
+    pub version: i64,
+    pub op: ChangeOp,
+    pub actor: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The properties after the change (`None` for a delete).
+    pub properties: Option<serde_json::Value>,
+}
+
+/// What a change did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOp {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl ChangeOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOp::Insert => "insert",
+            ChangeOp::Update => "update",
+            ChangeOp::Delete => "delete",
+        }
+    }
+}
+
+/// The feature store. Reads see only what `scope` allows; a feature outside it is reported as
+/// not found. Writes are atomic: a call either applies completely and durably, or not at all.
+/// `if_version` (optimistic concurrency) makes a write fail with
+/// [`StoreError::VersionConflict`] unless the feature is at that version.
+pub trait Store: Send + Sync {
+    /// A short name of the implementation (`gpkg`, `postgis`).
+    fn kind(&self) -> &'static str;
+
+    /// Count, extent and last change of a layer as `scope` sees it.
+    fn summary(&self, layer: LayerId, scope: &Scope) -> LayerSummary;
+
+    /// One feature by id.
+    fn get(&self, layer: LayerId, id: &str, scope: &Scope) -> Result<Arc<Feature>>;
+
+    /// A page of features; filters name columns of the layer, or the call fails.
+    fn query(&self, layer: LayerId, q: &Query, scope: &Scope) -> Result<Page>;
+
+    /// Features whose geometry intersects `area` (EPSG:4326 degrees).
+    fn intersecting(&self, layer: LayerId, area: &Geometry, scope: &Scope) -> Result<Vec<Arc<Feature>>>;
+
+    /// Adds features, all or none.
+    fn insert(&self, layer: LayerId, features: Vec<NewFeature>, w: &Writer) -> Result<Vec<Arc<Feature>>>;
+
+    /// Replaces a feature's geometry and properties.
+    fn replace(
+        &self,
+        layer: LayerId,
+        id: &str,
+        feature: NewFeature,
+        if_version: Option<i64>,
+        w: &Writer,
+    ) -> Result<Arc<Feature>>;
+
+    /// Changes part of a feature.
+    fn patch(
+        &self,
+        layer: LayerId,
+        id: &str,
+        patch: FeaturePatch,
+        if_version: Option<i64>,
+        w: &Writer,
+    ) -> Result<Arc<Feature>>;
+
+    /// Removes a feature.
+    fn delete(&self, layer: LayerId, id: &str, if_version: Option<i64>, w: &Writer) -> Result<()>;
+
+    /// The recorded changes of one feature, oldest first.
+    fn history(&self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>>;
+}
