@@ -177,6 +177,14 @@ pub fn reopen(open: &Opener) {
     assert_eq!(ext, [7.42, 43.73, 7.42, 43.73]);
 }
 
+/// The data set description is kept across reopening.
+pub fn dataset(open: &Opener) {
+    let info = crate::DatasetInfo { title: Some("演示县".into()), demo: true, attribution: Some("© OpenStreetMap contributors".into()) };
+    assert_eq!(open().dataset().expect("read"), crate::DatasetInfo::default());
+    open().set_dataset(&info).expect("write");
+    assert_eq!(open().dataset().expect("read back"), info);
+}
+
 /// `intersecting` tests the exact geometry, not only the envelope.
 pub fn intersecting(open: &Opener) {
     let s = open();
@@ -192,7 +200,7 @@ pub fn intersecting(open: &Opener) {
 #[macro_export]
 macro_rules! store_contract_tests {
     ($fresh:expr) => {
-        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches reopen intersecting);
+        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches reopen intersecting dataset);
     };
     (@each $fresh:expr; $($name:ident)+) => {
         $(

@@ -7,6 +7,7 @@
 //!
 //! Coordinates are EPSG:4326 longitude/latitude in degrees throughout.
 
+pub mod analysis;
 pub mod contract;
 mod error;
 pub mod gpkg;
@@ -115,4 +116,20 @@ pub trait Store: Send + Sync {
 
     /// The recorded changes of one feature, oldest first.
     fn history(&self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>>;
+
+    /// What the data set is (title, demo flag, attribution).
+    fn dataset(&self) -> Result<DatasetInfo>;
+
+    /// Records what the data set is.
+    fn set_dataset(&self, info: &DatasetInfo) -> Result<()>;
+}
+
+/// Describes the data set held in a store.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DatasetInfo {
+    pub title: Option<String>,
+    /// Generated demo data, to be labelled as such wherever it shows.
+    pub demo: bool,
+    /// e.g. "© OpenStreetMap contributors" for data derived from OpenStreetMap.
+    pub attribution: Option<String>,
 }

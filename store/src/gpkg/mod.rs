@@ -5,7 +5,7 @@ pub mod schema;
 pub mod wkb;
 
 use crate::indexed::{Change, IndexedStore, Persist};
-use crate::{ChangeOp, ChangeRecord, Result, StoreError};
+use crate::{ChangeOp, ChangeRecord, DatasetInfo, Result, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::query_builder::BoxedSqlQuery;
@@ -58,6 +58,12 @@ struct Row {
     updated_at: String,
     #[diesel(sql_type = Text)]
     props: String,
+}
+
+#[derive(QueryableByName)]
+struct MetaRow {
+    #[diesel(sql_type = Text)]
+    value: String,
 }
 
 #[derive(QueryableByName)]
@@ -323,5 +329,24 @@ impl Persist for GpkgFile {
                 })
             })
             .collect()
+    }
+
+    fn dataset(&mut self) -> Result<DatasetInfo> {
+        let rows: Vec<MetaRow> = diesel::sql_query("SELECT value FROM onemap_meta WHERE key = 'dataset'")
+            .load(&mut self.conn)
+            .map_err(StoreError::db("reading the data set description"))?;
+        match rows.first() {
+            None => Ok(DatasetInfo::default()),
+            Some(r) => serde_json::from_str(&r.value).map_err(|e| StoreError::Corrupt(format!("onemap_meta.dataset: {e}"))),
+        }
+    }
+
+    fn set_dataset(&mut self, info: &DatasetInfo) -> Result<()> {
+        let value = serde_json::to_string(info).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        diesel::sql_query("INSERT INTO onemap_meta (key, value) VALUES ('dataset', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind::<Text, _>(value)
+            .execute(&mut self.conn)
+            .map_err(StoreError::db("writing the data set description"))?;
+        Ok(())
     }
 }

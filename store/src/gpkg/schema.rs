@@ -45,7 +45,12 @@ pub fn core_tables() -> Vec<String> {
          feature_id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL, \
          at DATETIME NOT NULL, properties TEXT)"
             .into(),
+        "CREATE TABLE IF NOT EXISTS onemap_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)".into(),
         "CREATE INDEX IF NOT EXISTS onemap_changes_feature ON onemap_changes (layer, feature_id)".into(),
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) VALUES \
+         ('onemap_changes', 'attributes', 'onemap_changes', 'change log: who changed what, when (变更记录)'), \
+         ('onemap_meta', 'attributes', 'onemap_meta', 'onemap data set description')"
+            .into(),
     ]
 }
 

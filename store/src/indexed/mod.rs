@@ -9,7 +9,7 @@ pub mod plan;
 pub use index::{envelope, LayerIndex};
 pub use plan::Change;
 
-use crate::{ChangeRecord, FeaturePatch, LayerSummary, Page, Query, Result, Store, StoreError, Writer};
+use crate::{ChangeRecord, DatasetInfo, FeaturePatch, LayerSummary, Page, Query, Result, Store, StoreError, Writer};
 use geo::Geometry;
 use onemap_model::{Feature, LayerId, NewFeature, Scope, ValidationError};
 use parking_lot::{Mutex, RwLock};
@@ -24,6 +24,10 @@ pub trait Persist: Send {
     fn apply(&mut self, layer: LayerId, changes: &[Change], actor: &str) -> Result<Vec<i64>>;
     /// The change log of one feature, oldest first.
     fn history(&mut self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>>;
+    /// Reads the data set description.
+    fn dataset(&mut self) -> Result<DatasetInfo>;
+    /// Writes the data set description.
+    fn set_dataset(&mut self, info: &DatasetInfo) -> Result<()>;
 }
 
 /// In-memory layers over a durable backend.
@@ -141,5 +145,13 @@ impl<P: Persist> Store for IndexedStore<P> {
 
     fn history(&self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>> {
         self.persist.lock().history(layer, id)
+    }
+
+    fn dataset(&self) -> Result<DatasetInfo> {
+        self.persist.lock().dataset()
+    }
+
+    fn set_dataset(&self, info: &DatasetInfo) -> Result<()> {
+        self.persist.lock().set_dataset(info)
     }
 }

@@ -1,0 +1,79 @@
+//! onemap's HTTP layer: maps OGC API – Features, the one-map page and the analysis endpoints
+//! onto the core crates. Nothing here knows how features are stored.
+
+pub mod body;
+pub mod error;
+pub mod ogc;
+pub mod openapi;
+pub mod web;
+pub mod within;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, Method};
+use axum::Router;
+use error::ApiError;
+use onemap_store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+/// Settings that describe this deployment.
+#[derive(Debug, Clone)]
+pub struct ServiceInfo {
+    pub title: String,
+    /// The data is generated demo data and must say so wherever it shows.
+    pub demo: bool,
+    /// Attribution of the data, e.g. "© OpenStreetMap contributors".
+    pub attribution: Option<String>,
+    /// The URL clients reach this server at; links are built from the Host header when `None`.
+    pub public_url: Option<String>,
+    /// Where the page (`static/`) and its npm packages (`node_modules/`) are.
+    pub frontend_dir: PathBuf,
+    /// Largest request body in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for ServiceInfo {
+    fn default() -> Self {
+        ServiceInfo {
+            title: "onemap 应急指挥一张图".into(),
+            demo: false,
+            attribution: None,
+            public_url: None,
+            frontend_dir: PathBuf::from("frontend"),
+            body_limit: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub info: Arc<ServiceInfo>,
+}
+
+/// The whole application, ready to serve or to test with `oneshot`.
+pub fn app(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .expose_headers([header::ETAG, header::LOCATION]);
+    Router::new()
+        .merge(ogc::router())
+        .merge(within::router())
+        .merge(openapi::router())
+        .merge(web::router(&state.info.frontend_dir))
+        .layer(DefaultBodyLimit::max(state.info.body_limit))
+        .layer(CompressionLayer::new())
+        .layer(cors)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Runs blocking store work (disk writes, fsync) off the async workers.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)
+}

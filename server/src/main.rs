@@ -1,0 +1,225 @@
+//! The `onemap` command: serve the one map, run the demo, import and export.
+
+use clap::{Parser, Subcommand};
+use onemap_model::LayerId;
+use onemap_server::{app, AppState, ServiceInfo};
+use onemap_store::{GpkgStore, Store, Writer};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "onemap", version, about = "应急指挥一张图 — the emergency one map: OGC API – Features over an embedded GeoPackage")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, env = "ONEMAP_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Directory with the page (static/) and its npm packages (node_modules/).
+    #[arg(long, env = "ONEMAP_FRONTEND")]
+    frontend: Option<PathBuf>,
+    /// URL clients reach the server at, for links (default: from the Host header).
+    #[arg(long, env = "ONEMAP_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Largest request body in bytes.
+    #[arg(long, env = "ONEMAP_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
+    body_limit: usize,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve a store over HTTP: the one-map page at /, OGC API – Features under /collections.
+    Serve {
+        /// The GeoPackage file (created if missing).
+        #[arg(long, env = "ONEMAP_STORE", default_value = "data/onemap.gpkg")]
+        store: PathBuf,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Build the demo county (if the file is missing) and serve it. All of it is generated demo data.
+    Demo {
+        #[arg(long, env = "ONEMAP_DEMO_STORE", default_value = "data/demo.gpkg")]
+        store: PathBuf,
+        /// Derive roads, shelters and team bases from an OpenStreetMap extract instead (.osm.pbf).
+        #[arg(long)]
+        osm: Option<PathBuf>,
+        /// Number of hazard points in the generated county.
+        #[arg(long, default_value_t = 320)]
+        hazards: usize,
+        /// Seed of the generator (the same seed gives the same county).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Build the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Import a GeoJSON FeatureCollection into a layer, all or nothing.
+    Import {
+        /// Layer: hazards, risk_zones, shelters, evacuation_routes, depots, teams, admin_areas, roads.
+        layer: String,
+        file: PathBuf,
+        #[arg(long, env = "ONEMAP_STORE", default_value = "data/onemap.gpkg")]
+        store: PathBuf,
+        /// Who is importing (recorded in the change log).
+        #[arg(long, default_value = "import")]
+        actor: String,
+    },
+    /// Export every layer to a new .gpkg, or one layer (--layer) to .geojson.
+    Export {
+        file: PathBuf,
+        #[arg(long)]
+        layer: Option<String>,
+        #[arg(long, env = "ONEMAP_STORE", default_value = "data/onemap.gpkg")]
+        store: PathBuf,
+    },
+}
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+fn parse_layer(s: &str) -> Result<LayerId, Error> {
+    LayerId::parse(s).ok_or_else(|| {
+        let known: Vec<_> = LayerId::ALL.iter().map(|l| l.as_str()).collect();
+        format!("unknown layer `{s}`; layers: {}", known.join(", ")).into()
+    })
+}
+
+fn open_store(path: &Path) -> Result<GpkgStore, Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    Ok(GpkgStore::open(path)?)
+}
+
+fn frontend_dir(arg: Option<PathBuf>) -> PathBuf {
+    if let Some(d) = arg {
+        return d;
+    }
+    let cwd = PathBuf::from("frontend");
+    if cwd.join("static/index.html").exists() {
+        return cwd;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend")
+}
+
+async fn serve(store: GpkgStore, args: ServeArgs) -> Result<(), Error> {
+    let dataset = store.dataset()?;
+    let info = ServiceInfo {
+        title: dataset.title.unwrap_or_else(|| ServiceInfo::default().title),
+        demo: dataset.demo,
+        attribution: dataset.attribution,
+        public_url: args.public_url,
+        frontend_dir: frontend_dir(args.frontend),
+        body_limit: args.body_limit,
+    };
+    if !info.frontend_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.js").exists() {
+        tracing::warn!(dir = %info.frontend_dir.display(), "maplibre-gl is not installed; run scripts/setup.sh (npm ci in frontend/)");
+    }
+    let state = AppState { store: Arc::new(store), info: Arc::new(info) };
+    let listener = tokio::net::TcpListener::bind(args.bind).await?;
+    let addr = listener.local_addr()?;
+    println!("onemap: listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Serve { store, serve: args } => serve(open_store(&store)?, args).await,
+        Command::Demo { store, osm, hazards, seed, no_serve, serve: args } => {
+            let fresh = !store.exists();
+            let s = open_store(&store)?;
+            if fresh {
+                let n = match &osm {
+                    Some(pbf) => onemap_import::osm::load(&s, pbf)?,
+                    None => onemap_import::demo::load(&s, onemap_import::demo::generate(seed, hazards))?,
+                };
+                println!("onemap: built {} with {n} features", store.display());
+            } else if osm.is_some() {
+                println!("onemap: {} exists; delete it to rebuild from OpenStreetMap", store.display());
+            }
+            if no_serve {
+                return Ok(());
+            }
+            serve(s, args).await
+        }
+        Command::Import { layer, file, store, actor } => {
+            let layer = parse_layer(&layer)?;
+            let s = open_store(&store)?;
+            let n = onemap_import::geojson_file::import(&s, layer, &file, &Writer::system(actor))?;
+            println!("onemap: imported {n} features into {layer}");
+            Ok(())
+        }
+        Command::Export { file, layer, store } => {
+            if !store.exists() {
+                return Err(format!("no store at {}", store.display()).into());
+            }
+            let s = open_store(&store)?;
+            let is_gpkg = file.extension().is_some_and(|e| e == "gpkg");
+            match (is_gpkg, layer) {
+                (true, None) => {
+                    let n = onemap_import::export::to_gpkg(&s, &file)?;
+                    println!("onemap: exported {n} features to {}", file.display());
+                }
+                (false, Some(layer)) => {
+                    let layer = parse_layer(&layer)?;
+                    let fc = onemap_import::export::to_geojson(&s, layer)?;
+                    std::fs::write(&file, serde_json::to_vec(&fc)?)?;
+                    println!("onemap: exported {layer} to {}", file.display());
+                }
+                (true, Some(_)) => return Err("a .gpkg export takes every layer; drop --layer".into()),
+                (false, None) => return Err("a GeoJSON export holds one layer: add --layer NAME".into()),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let json = std::env::var("ONEMAP_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("onemap: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("onemap: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

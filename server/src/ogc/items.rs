@@ -1,0 +1,113 @@
+//! `GET /collections/{id}/items` and `GET /collections/{id}/items/{featureId}`.
+
+use super::collections::layer;
+use super::links::{link, BaseUrl, GEOJSON, JSON};
+use super::params;
+use crate::error::ApiResult;
+use crate::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use onemap_model::{format_timestamp, Feature, Scope};
+use serde_json::{json, Value};
+
+/// A JSON body with the GeoJSON media type.
+pub fn geojson_response(status: StatusCode, body: &Value) -> Response {
+    let mut res = (status, body.to_string()).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
+    res
+}
+
+/// A single feature with its ETag.
+pub fn feature_response(status: StatusCode, f: &Feature) -> Response {
+    let mut res = geojson_response(status, &f.to_geojson());
+    if let Ok(v) = HeaderValue::from_str(&f.etag()) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+/// `GET /collections/{id}/items`.
+pub async fn items(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let layer = layer(&id)?;
+    let pairs = params::pairs(raw.as_deref())?;
+    let q = params::items_query(layer, &pairs)?;
+    let page = state.store.query(layer, &q, &Scope::All)?;
+
+    let path = format!("/collections/{id}/items");
+    let url_with_offset = |offset: usize| {
+        let mut p: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "offset").cloned().collect();
+        if offset > 0 {
+            p.push(("offset".into(), offset.to_string()));
+        }
+        let qs = serde_urlencoded::to_string(&p).unwrap_or_default();
+        base.at(&if qs.is_empty() { path.clone() } else { format!("{path}?{qs}") })
+    };
+    let returned = page.features.len();
+    let mut links = vec![
+        link(url_with_offset(q.offset), "self", GEOJSON, "this page"),
+        link(base.at(&format!("/collections/{id}")), "collection", JSON, "the collection"),
+    ];
+    if q.offset + returned < page.number_matched {
+        links.push(link(url_with_offset(q.offset + returned), "next", GEOJSON, "next page"));
+    }
+    if q.offset > 0 {
+        links.push(link(url_with_offset(q.offset.saturating_sub(q.limit)), "prev", GEOJSON, "previous page"));
+    }
+    let features: Vec<Value> = page.features.iter().map(|f| f.to_geojson()).collect();
+    let body = json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "numberMatched": page.number_matched,
+        "numberReturned": returned,
+        "timeStamp": format_timestamp(Utc::now()),
+        "links": links,
+    });
+    Ok(geojson_response(StatusCode::OK, &body))
+}
+
+/// `GET /collections/{id}/items/{featureId}`; `If-None-Match` with the current ETag → 304.
+pub async fn item(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let layer = layer(&id)?;
+    params::only(&params::pairs(raw.as_deref())?, &["f"])?;
+    let f = state.store.get(layer, &fid, &Scope::All)?;
+    let etag = f.etag();
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
+    if unchanged {
+        let mut res = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            res.headers_mut().insert(header::ETAG, v);
+        }
+        return Ok(res);
+    }
+    Ok(feature_response(StatusCode::OK, &f))
+}
+
+/// `GET /collections/{id}/items/{featureId}/history`: the change log (who, when, what).
+pub async fn history(State(state): State<AppState>, Path((id, fid)): Path<(String, String)>) -> ApiResult<Response> {
+    let layer = layer(&id)?;
+    let store = state.store.clone();
+    let records = crate::blocking(move || store.history(layer, &fid)).await??;
+    let body: Vec<Value> = records
+        .iter()
+        .map(|r| {
+            json!({"version": r.version, "op": r.op.as_str(), "actor": r.actor,
+                   "at": format_timestamp(r.at), "properties": r.properties})
+        })
+        .collect();
+    Ok(axum::Json(json!({ "changes": body })).into_response())
+}

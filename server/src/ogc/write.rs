@@ -1,0 +1,138 @@
+//! OGC API – Features Part 4 writes: POST, PUT, PATCH, DELETE with ETag / If-Match.
+
+use super::collections::layer;
+use super::items::{feature_response, geojson_response};
+use super::links::BaseUrl;
+use crate::body::JsonBody;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use onemap_model::geometry::geometry_from_geojson;
+use onemap_model::{NewFeature, Scope, ValidationError};
+use onemap_store::{FeaturePatch, Writer};
+use serde_json::{json, Value};
+
+/// The version an `If-Match` header demands: `None` for no header or `*`.
+fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
+    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let raw = v.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    raw.trim_start_matches("W/").trim_matches('"').parse::<i64>().map(Some).map_err(|_| {
+        ApiError::new(StatusCode::PRECONDITION_FAILED, "PreconditionFailed", format!("If-Match `{raw}` matches no version of this feature"))
+    })
+}
+
+/// Who is writing. Until authentication arrives, the actor is a label the client gives in
+/// `X-Onemap-User` (UTF-8, recorded in the change log), and the scope is everything.
+fn writer(headers: &HeaderMap) -> Writer {
+    let actor = headers
+        .get("x-onemap-user")
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+        .filter(|s| !s.is_empty() && s.len() <= 64)
+        .unwrap_or("api");
+    Writer { scope: Scope::All, actor: actor.to_owned() }
+}
+
+/// `POST /collections/{id}/items`: one Feature or a FeatureCollection, all or nothing.
+pub async fn create(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let layer = layer(&id)?;
+    let (batch, single) = match body.get("type").and_then(Value::as_str) {
+        Some("Feature") => (vec![NewFeature::from_geojson(layer, &body)?], true),
+        Some("FeatureCollection") => {
+            let features = body
+                .get("features")
+                .and_then(Value::as_array)
+                .ok_or_else(|| ValidationError::new("features", "must be an array"))?;
+            if features.is_empty() {
+                return Err(ValidationError::new("features", "is empty").into());
+            }
+            let batch = features
+                .iter()
+                .enumerate()
+                .map(|(i, f)| NewFeature::from_geojson(layer, f).map_err(|e| e.prefixed(&format!("features[{i}]."))))
+                .collect::<Result<Vec<_>, _>>()?;
+            (batch, false)
+        }
+        _ => return Err(ValidationError::new("type", "must be \"Feature\" or \"FeatureCollection\"").into()),
+    };
+    let store = state.store.clone();
+    let w = writer(&headers);
+    let created = crate::blocking(move || store.insert(layer, batch, &w)).await??;
+    let location = |fid: &str| base.at(&format!("/collections/{id}/items/{fid}"));
+    if single {
+        if let Some(f) = created.first() {
+            let mut res = feature_response(StatusCode::CREATED, f);
+            if let Ok(v) = HeaderValue::from_str(&location(&f.id)) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            return Ok(res);
+        }
+    }
+    let features: Vec<Value> = created.iter().map(|f| f.to_geojson()).collect();
+    let body = json!({"type": "FeatureCollection", "features": features, "numberReturned": features.len()});
+    Ok(geojson_response(StatusCode::CREATED, &body))
+}
+
+/// `PUT /collections/{id}/items/{featureId}`.
+pub async fn replace(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let layer = layer(&id)?;
+    let feature = NewFeature::from_geojson(layer, &body)?;
+    let expected = if_match(&headers)?;
+    let store = state.store.clone();
+    let w = writer(&headers);
+    let f = crate::blocking(move || store.replace(layer, &fid, feature, expected, &w)).await??;
+    Ok(feature_response(StatusCode::OK, &f))
+}
+
+/// `PATCH /collections/{id}/items/{featureId}`: `{"geometry"?: …, "properties"?: merge-patch}`.
+pub async fn patch(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let layer = layer(&id)?;
+    let obj = body.as_object().ok_or_else(|| ValidationError::new("", "a patch must be a JSON object"))?;
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "type" | "id" | "geometry" | "properties")) {
+        return Err(ValidationError::new(k.as_str(), "unknown member; a patch has geometry and/or properties").into());
+    }
+    let geometry = match obj.get("geometry") {
+        None | Some(Value::Null) => None,
+        Some(g) => Some(geometry_from_geojson(g, layer.geometry_kind())?),
+    };
+    let p = FeaturePatch { geometry, properties: obj.get("properties").cloned() };
+    let expected = if_match(&headers)?;
+    let store = state.store.clone();
+    let w = writer(&headers);
+    let f = crate::blocking(move || store.patch(layer, &fid, p, expected, &w)).await??;
+    Ok(feature_response(StatusCode::OK, &f))
+}
+
+/// `DELETE /collections/{id}/items/{featureId}`.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let layer = layer(&id)?;
+    let expected = if_match(&headers)?;
+    let store = state.store.clone();
+    let w = writer(&headers);
+    crate::blocking(move || store.delete(layer, &fid, expected, &w)).await??;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,79 @@
+//! `POST /query/within`: what lies inside an area, per layer, with totals.
+
+use crate::body::JsonBody;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use axum::routing::post;
+use axum::{extract::State, Json, Router};
+use geo::Geometry;
+use onemap_model::geometry::geometry_to_geojson;
+use onemap_model::{LayerId, Scope, ValidationError};
+use onemap_store::analysis::{within, WithinReport};
+use serde_json::{json, Value};
+
+/// The largest buffer accepted, in metres.
+pub const MAX_BUFFER_M: f64 = 100_000.0;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/query/within", post(handler))
+}
+
+fn parse_area(v: &Value) -> Result<Geometry, ValidationError> {
+    let gj = geojson::Geometry::from_json_value(v.clone())
+        .map_err(|e| ValidationError::new("geometry", format!("not a GeoJSON geometry: {e}")))?;
+    let kind = match gj.value.type_name() {
+        "Point" => onemap_model::GeometryKind::Point,
+        "LineString" => onemap_model::GeometryKind::LineString,
+        "Polygon" | "MultiPolygon" => onemap_model::GeometryKind::MultiPolygon,
+        other => return Err(ValidationError::new("geometry.type", format!("{other} is not supported; use a Point, LineString, Polygon or MultiPolygon"))),
+    };
+    onemap_model::geometry::geometry_from_geojson(v, kind)
+}
+
+async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+    let obj = body.as_object().ok_or_else(|| ValidationError::new("", "the body must be a JSON object"))?;
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "geometry" | "buffer_m" | "layers")) {
+        return Err(ValidationError::new(k.as_str(), "unknown member; expected geometry, buffer_m, layers").into());
+    }
+    let area = parse_area(obj.get("geometry").ok_or_else(|| ValidationError::new("geometry", "is required"))?)?;
+    let buffer_m = match obj.get("buffer_m") {
+        None | Some(Value::Null) => 0.0,
+        Some(v) => v.as_f64().filter(|b| (0.0..=MAX_BUFFER_M).contains(b)).ok_or_else(|| {
+            ValidationError::new("buffer_m", format!("must be a number of metres in 0..={MAX_BUFFER_M}"))
+        })?,
+    };
+    if buffer_m == 0.0 && !matches!(area, Geometry::MultiPolygon(_)) {
+        return Err(ValidationError::new("buffer_m", "must be > 0 for a point or a line").into());
+    }
+    let layers = match obj.get("layers") {
+        None | Some(Value::Null) => LayerId::ALL.to_vec(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.as_str().and_then(LayerId::parse).ok_or_else(|| {
+                    ValidationError::new(format!("layers[{i}]"), format!("unknown layer {v}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err(ValidationError::new("layers", "must be an array of layer ids").into()),
+    };
+    let store = state.store.clone();
+    let report = crate::blocking(move || within(store.as_ref(), &area, buffer_m, &layers, &Scope::All))
+        .await?
+        .map_err(ApiError::from)?;
+    let mut out = serde_json::Map::new();
+    for (layer, features) in &report.layers {
+        let fc: Vec<Value> = features.iter().map(|f| f.to_geojson()).collect();
+        out.insert(
+            layer.as_str().to_owned(),
+            json!({"totals": WithinReport::totals(*layer, features),
+                   "features": {"type": "FeatureCollection", "features": fc}}),
+        );
+    }
+    Ok(Json(json!({
+        "area": geometry_to_geojson(&Geometry::MultiPolygon(report.area)),
+        "buffer_m": buffer_m,
+        "layers": out,
+    })))
+}

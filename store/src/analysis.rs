@@ -1,0 +1,132 @@
+//! "What lies inside this area": the early-warning question across every layer.
+
+use crate::{Result, Store};
+use geo::{Buffer, Centroid, Geometry, Haversine, Length, MapCoords, MultiPolygon};
+use onemap_model::{Feature, LayerId, Properties, Scope};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Mean Earth radius in metres (as in geo's Haversine).
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Buffers `g` (EPSG:4326 degrees) by `metres`, in a local equirectangular projection centred on
+/// the geometry (error well under 1 % for areas up to ~100 km across, away from the poles).
+/// Returns the area as a multipolygon in EPSG:4326 degrees. `metres` = 0 keeps polygons as they are.
+pub fn buffer_metres(g: &Geometry, metres: f64) -> MultiPolygon {
+    let c = g.centroid().map_or((0.0, 0.0), |p| (p.x(), p.y()));
+    let cos = c.1.to_radians().cos().max(1e-6);
+    let deg_to_m = std::f64::consts::PI / 180.0 * EARTH_RADIUS_M;
+    let local = g.map_coords(|p| geo::coord! { x: (p.x - c.0) * deg_to_m * cos, y: (p.y - c.1) * deg_to_m });
+    let buffered = if metres > 0.0 {
+        local.buffer(metres)
+    } else {
+        match local {
+            Geometry::Polygon(p) => MultiPolygon(vec![p]),
+            Geometry::MultiPolygon(mp) => mp,
+            other => other.buffer(0.0),
+        }
+    };
+    buffered.map_coords(|p| geo::coord! { x: p.x / (deg_to_m * cos) + c.0, y: p.y / deg_to_m + c.1 })
+}
+
+/// Features found in an area, per layer, with the totals a commander reads first.
+#[derive(Debug, Clone)]
+pub struct WithinReport {
+    /// The searched area (after buffering), EPSG:4326 degrees.
+    pub area: MultiPolygon,
+    pub layers: Vec<(LayerId, Vec<Arc<Feature>>)>,
+}
+
+impl WithinReport {
+    /// Totals of one layer's features (people threatened, places free, teams by status …).
+    pub fn totals(layer: LayerId, features: &[Arc<Feature>]) -> Value {
+        let mut t = Map::new();
+        t.insert("count".into(), json!(features.len()));
+        let mut by: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut sums: BTreeMap<&str, f64> = BTreeMap::new();
+        let mut add = |k: &'static str, v: f64| *sums.entry(k).or_default() += v;
+        for f in features {
+            match &f.properties {
+                Properties::Hazard(h) => {
+                    add("threatened_people", h.threatened_people as f64);
+                    if h.status.is_active() {
+                        add("active", 1.0);
+                    }
+                    *by.entry(h.risk_level.as_str()).or_default() += 1;
+                }
+                Properties::Shelter(s) => {
+                    add("capacity", s.capacity as f64);
+                    add("occupancy", s.occupancy as f64);
+                    add("free_places", s.free_places() as f64);
+                    if s.open {
+                        add("free_places_open", s.free_places() as f64);
+                    }
+                }
+                Properties::Team(tm) => {
+                    add("members", tm.members as f64);
+                    *by.entry(tm.status.as_str()).or_default() += 1;
+                }
+                Properties::Depot(d) => {
+                    add("supplies_people", d.supplies_people as f64);
+                    for (item, q) in &d.inventory {
+                        let e = t.entry("inventory").or_insert_with(|| json!({}));
+                        let cur = e[item.as_str()].as_f64().unwrap_or(0.0);
+                        e[item.as_str()] = json!(cur + q);
+                    }
+                }
+                Properties::AdminArea(a) => {
+                    add("population", a.population.unwrap_or(0) as f64);
+                    *by.entry(a.level.as_str()).or_default() += 1;
+                }
+                Properties::RiskZone(z) => *by.entry(z.risk_level.as_str()).or_default() += 1,
+                Properties::Road(_) | Properties::Route(_) => {
+                    if let Geometry::LineString(l) = &f.geometry {
+                        add("length_km", Haversine.length(l) / 1000.0);
+                    }
+                }
+            }
+        }
+        for (k, v) in sums {
+            let v = if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!((v * 1000.0).round() / 1000.0) };
+            t.insert(k.into(), v);
+        }
+        if !by.is_empty() {
+            let key = match layer {
+                LayerId::Teams => "by_status",
+                LayerId::AdminAreas => "by_level",
+                _ => "by_risk_level",
+            };
+            t.insert(key.into(), json!(by));
+        }
+        Value::Object(t)
+    }
+}
+
+/// Everything in `layers` that intersects `area` buffered by `buffer_m` metres.
+pub fn within(store: &dyn Store, area: &Geometry, buffer_m: f64, layers: &[LayerId], scope: &Scope) -> Result<WithinReport> {
+    let area = buffer_metres(area, buffer_m);
+    let g = Geometry::MultiPolygon(area.clone());
+    let layers = layers
+        .iter()
+        .map(|&l| store.intersecting(l, &g, scope).map(|f| (l, f)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(WithinReport { area, layers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Contains, Point};
+
+    #[test]
+    fn a_buffered_point_is_a_circle_of_that_radius() {
+        let p = Geometry::Point(Point::new(116.4, 39.9));
+        let area = buffer_metres(&p, 1000.0);
+        // 1 km north is ~0.008993° of latitude; 1 km east at 39.9° is ~0.011725° of longitude.
+        assert!(area.contains(&Point::new(116.4, 39.9 + 0.0089)));
+        assert!(!area.contains(&Point::new(116.4, 39.9 + 0.0091)));
+        assert!(area.contains(&Point::new(116.4 + 0.0116, 39.9)));
+        assert!(!area.contains(&Point::new(116.4 + 0.0119, 39.9)));
+    }
+}
