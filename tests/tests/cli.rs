@@ -1,0 +1,51 @@
+//! The CLI: import GeoJSON (all or nothing), export to GeoPackage and GeoJSON, read back by GDAL.
+
+use onemap_e2e::{onemap_bin, require_tool, run};
+use std::process::Command;
+use std::time::Duration;
+
+fn onemap(args: &[&str]) -> std::process::Output {
+    Command::new(onemap_bin()).args(args).output().expect("run onemap")
+}
+
+#[test]
+fn import_then_export_round_trips_through_gdal() {
+    require_tool("ogrinfo");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    let fc = serde_json::json!({"type": "FeatureCollection", "features": (0..30).map(|i| serde_json::json!({
+        "type": "Feature", "id": format!("s{i}"), "geometry": {"type": "Point", "coordinates": [116.3 + f64::from(i) * 0.01, 39.9]},
+        "properties": {"name": format!("避难场所{i}"), "kind": "park", "capacity": 1000 + i, "township": "110108001"}})).collect::<Vec<_>>()});
+    std::fs::write(p("in.geojson"), fc.to_string()).expect("write");
+    let out = onemap(&["import", "shelters", &p("in.geojson"), "--store", &p("s.gpkg")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 30 features"));
+
+    // A file with one bad feature imports nothing and names the feature.
+    let mut bad = fc.clone();
+    bad["features"][29]["id"] = serde_json::json!("t29");
+    bad["features"][29]["properties"]["occupancy"] = serde_json::json!(999_999);
+    for (i, f) in bad["features"].as_array_mut().expect("features").iter_mut().enumerate().take(29) {
+        f["id"] = serde_json::json!(format!("t{i}"));
+    }
+    std::fs::write(p("bad.geojson"), bad.to_string()).expect("write");
+    let out = onemap(&["import", "shelters", &p("bad.geojson"), "--store", &p("s.gpkg")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("features[29].properties.occupancy"), "{err}");
+
+    let out = onemap(&["export", &p("out.gpkg"), "--store", &p("s.gpkg")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info = run(Command::new("ogrinfo").args(["-ro", "-so", &p("out.gpkg"), "shelters"]), Duration::from_secs(30));
+    assert!(info.contains("Feature Count: 30"), "{info}");
+
+    let out = onemap(&["export", &p("out.geojson"), "--layer", "shelters", "--store", &p("s.gpkg")]);
+    assert!(out.status.success());
+    let info = run(Command::new("ogrinfo").args(["-ro", "-so", "-al", &p("out.geojson")]), Duration::from_secs(30));
+    assert!(info.contains("Feature Count: 30"), "{info}");
+    assert!(info.contains("capacity: Integer"), "{info}");
+
+    let out = onemap(&["import", "volcanoes", &p("in.geojson"), "--store", &p("s.gpkg")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown layer `volcanoes`"));
+}
