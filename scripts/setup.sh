@@ -31,7 +31,13 @@ fi
 
 # Front-end packages (maplibre-gl for the page, playwright-core to drive Chromium in tests).
 here=$(cd "$(dirname "$0")/.." && pwd)
-if [ ! -d "$here/frontend/node_modules/maplibre-gl" ] || [ ! -d "$here/frontend/node_modules/playwright-core" ]; then
+stamp="$here/frontend/node_modules/.package-lock.json"
+if [ ! -f "$stamp" ] || [ "$here/frontend/package-lock.json" -nt "$stamp" ]; then
   (cd "$here/frontend" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# Python decoder of other people's making for the tile tests (mapbox-vector-tile), in a venv.
+if [ ! -x "$here/.venv/bin/python" ] || ! "$here/.venv/bin/python" -c "import mapbox_vector_tile" 2>/dev/null; then
+  python3 -m venv "$here/.venv"
+  "$here/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/tests/requirements.txt"
 fi
 echo "setup: ok"

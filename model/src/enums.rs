@@ -13,6 +13,8 @@ macro_rules! str_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             /// Every value's wire name, in order.
             pub const NAMES: &'static [&'static str] = &[$($s),+];
+            /// Every value's Chinese label, in the order of [`Self::NAMES`].
+            pub const LABELS_ZH: &'static [&'static str] = &[$($zh),+];
             /// The wire name (snake_case English).
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $s),+ }
@@ -53,6 +55,7 @@ macro_rules! str_enum {
         impl $crate::FieldType for $name {
             fn column_type() -> $crate::ColumnType { $crate::ColumnType::Text }
             fn enum_values() -> Option<&'static [&'static str]> { Some($name::NAMES) }
+            fn enum_labels_zh() -> Option<&'static [&'static str]> { Some($name::LABELS_ZH) }
             fn sql_value(&self) -> $crate::SqlValue { $crate::SqlValue::Text(self.as_str().to_owned()) }
             fn matches(&self, raw: &str) -> bool { self.as_str() == raw }
         }

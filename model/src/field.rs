@@ -92,6 +92,8 @@ pub struct Column {
     pub ty: ColumnType,
     pub required: bool,
     pub enum_values: Option<&'static [&'static str]>,
+    /// Chinese labels of the enum values, in the order of `enum_values`.
+    pub enum_labels_zh: Option<&'static [&'static str]>,
     /// Chinese label for legends, forms and import headers.
     pub title_zh: &'static str,
 }
@@ -103,6 +105,9 @@ pub trait FieldType {
         true
     }
     fn enum_values() -> Option<&'static [&'static str]> {
+        None
+    }
+    fn enum_labels_zh() -> Option<&'static [&'static str]> {
         None
     }
     fn sql_value(&self) -> SqlValue;
@@ -206,6 +211,9 @@ impl<T: FieldType> FieldType for Option<T> {
     }
     fn enum_values() -> Option<&'static [&'static str]> {
         T::enum_values()
+    }
+    fn enum_labels_zh() -> Option<&'static [&'static str]> {
+        T::enum_labels_zh()
     }
     fn sql_value(&self) -> SqlValue {
         self.as_ref().map_or(SqlValue::Null, FieldType::sql_value)

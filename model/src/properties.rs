@@ -115,6 +115,11 @@ impl Properties {
     }
 
     /// `Some(equal)` for a known column, `None` for an unknown one.
+    /// The stored value of one column by name (`None` for an unknown name); booleans are 0/1.
+    pub fn field_value(&self, name: &str) -> Option<crate::SqlValue> {
+        each!(self, p => p.field_value(name))
+    }
+
     pub fn field_matches(&self, name: &str, raw: &str) -> Option<bool> {
         each!(self, p => p.field_matches(name, raw))
     }

@@ -25,6 +25,7 @@ macro_rules! props_struct {
                         ty: <$ty as FieldType>::column_type(),
                         required: <$ty as FieldType>::required(),
                         enum_values: <$ty as FieldType>::enum_values(),
+                        enum_labels_zh: <$ty as FieldType>::enum_labels_zh(),
                         title_zh: $zh,
                     }
                 ),+ ]);
@@ -34,6 +35,14 @@ macro_rules! props_struct {
             /// Values in the order of [`Self::columns`].
             pub fn sql_values(&self) -> Vec<SqlValue> {
                 vec![ $( FieldType::sql_value(&self.$field) ),+ ]
+            }
+
+            /// The stored value of one column by name (`None` for an unknown name).
+            pub fn field_value(&self, name: &str) -> Option<SqlValue> {
+                match name {
+                    $( stringify!($field) => Some(FieldType::sql_value(&self.$field)), )+
+                    _ => None,
+                }
             }
 
             /// `Some(equal)` for a known column, `None` for an unknown one.

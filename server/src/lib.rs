@@ -5,6 +5,7 @@ pub mod body;
 pub mod error;
 pub mod ogc;
 pub mod openapi;
+pub mod tiles;
 pub mod web;
 pub mod within;
 
@@ -13,6 +14,7 @@ use axum::http::{header, Method};
 use axum::Router;
 use error::ApiError;
 use onemap_store::Store;
+use onemap_tiles::{RenderOptions, StoreTileSource, TileService};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -33,6 +35,11 @@ pub struct ServiceInfo {
     pub frontend_dir: PathBuf,
     /// Largest request body in bytes.
     pub body_limit: usize,
+    /// Byte budget of the in-memory tile cache (0 disables it).
+    pub tile_cache_bytes: u64,
+    /// `Cache-Control` of tile responses. The default makes clients and CDNs revalidate with the
+    /// ETag (a cheap 304), so nobody keeps a tile after a write changed it.
+    pub tile_cache_control: String,
 }
 
 impl Default for ServiceInfo {
@@ -44,6 +51,8 @@ impl Default for ServiceInfo {
             public_url: None,
             frontend_dir: PathBuf::from("frontend"),
             body_limit: 16 * 1024 * 1024,
+            tile_cache_bytes: 256 * 1024 * 1024,
+            tile_cache_control: "no-cache".into(),
         }
     }
 }
@@ -53,10 +62,28 @@ impl Default for ServiceInfo {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub info: Arc<ServiceInfo>,
+    /// Vector tiles from the store, cached; subscribed to the store's writes.
+    pub tiles: Arc<TileService>,
+}
+
+impl AppState {
+    /// Wires the tile service to the store so every write invalidates the tiles it touches.
+    pub fn new(store: Arc<dyn Store>, info: ServiceInfo) -> Self {
+        let source = Arc::new(StoreTileSource::new(Arc::clone(&store), RenderOptions::default()));
+        let tiles = Arc::new(TileService::new(source, info.tile_cache_bytes));
+        store.subscribe(tiles.clone());
+        AppState { store, info: Arc::new(info), tiles }
+    }
 }
 
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The application with `extra` routes behind the same layers (trace, CORS, compression, body
+/// limit); benchmarks put their baseline endpoints here so both pay the same HTTP stack.
+pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
@@ -64,8 +91,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(ogc::router())
         .merge(within::router())
+        .merge(tiles::router())
         .merge(openapi::router())
         .merge(web::router(&state.info.frontend_dir))
+        .merge(extra)
         .layer(DefaultBodyLimit::max(state.info.body_limit))
         .layer(CompressionLayer::new())
         .layer(cors)

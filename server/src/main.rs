@@ -30,6 +30,12 @@ struct ServeArgs {
     /// Largest request body in bytes.
     #[arg(long, env = "ONEMAP_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
     body_limit: usize,
+    /// Byte budget of the in-memory tile cache (0 disables it).
+    #[arg(long, env = "ONEMAP_TILE_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    tile_cache_bytes: u64,
+    /// Cache-Control header of tile responses.
+    #[arg(long, env = "ONEMAP_TILE_CACHE_CONTROL", default_value = "no-cache")]
+    tile_cache_control: String,
 }
 
 #[derive(Subcommand)]
@@ -118,11 +124,13 @@ async fn serve(store: GpkgStore, args: ServeArgs) -> Result<(), Error> {
         public_url: args.public_url,
         frontend_dir: frontend_dir(args.frontend),
         body_limit: args.body_limit,
+        tile_cache_bytes: args.tile_cache_bytes,
+        tile_cache_control: args.tile_cache_control,
     };
-    if !info.frontend_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.js").exists() {
+    if !info.frontend_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
         tracing::warn!(dir = %info.frontend_dir.display(), "maplibre-gl is not installed; run scripts/setup.sh (npm ci in frontend/)");
     }
-    let state = AppState { store: Arc::new(store), info: Arc::new(info) };
+    let state = AppState::new(Arc::new(store), info);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     println!("onemap: listening on http://{addr}");

@@ -40,7 +40,8 @@ pub async fn config(State(state): State<AppState>) -> Json<Value> {
                 bounds = Some(bounds.map_or(e, |b| [b[0].min(e[0]), b[1].min(e[1]), b[2].max(e[2]), b[3].max(e[3])]));
             }
             json!({"id": l.as_str(), "title": l.title(), "title_zh": l.title_zh(),
-                   "geometry": l.geometry_kind().sf_name(), "count": s.count})
+                   "geometry": l.geometry_kind().sf_name(), "count": s.count,
+                   "fields": fields(l)})
         })
         .collect();
     let info = &state.info;
@@ -51,6 +52,20 @@ pub async fn config(State(state): State<AppState>) -> Json<Value> {
         "bounds": bounds,
         "layers": layers,
     }))
+}
+
+/// Each property's Chinese title and, for closed vocabularies, value → Chinese label.
+fn fields(layer: LayerId) -> Vec<Value> {
+    layer
+        .columns()
+        .iter()
+        .map(|c| {
+            let labels: Option<serde_json::Map<String, Value>> = c.enum_values.zip(c.enum_labels_zh).map(|(v, l)| {
+                v.iter().zip(l.iter()).map(|(v, l)| ((*v).to_owned(), json!(l))).collect()
+            });
+            json!({"name": c.name, "title_zh": c.title_zh, "labels_zh": labels})
+        })
+        .collect()
 }
 
 /// `GET /api.html`: a readable page generated from the OpenAPI document.

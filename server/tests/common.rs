@@ -30,7 +30,7 @@ pub fn demo_app(hazards: usize, body_limit: usize) -> TestApp {
     onemap_import::demo::load(&store, onemap_import::demo::generate(1, hazards)).expect("demo");
     let store: Arc<dyn Store> = Arc::new(store);
     let info = ServiceInfo { demo: true, frontend_dir: frontend(), body_limit, ..ServiceInfo::default() };
-    let router = app(AppState { store: Arc::clone(&store), info: Arc::new(info) });
+    let router = app(AppState::new(Arc::clone(&store), info));
     TestApp { store, router, _dir: dir }
 }
 
@@ -39,6 +39,7 @@ pub struct Reply {
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestApp {
@@ -57,7 +58,7 @@ impl TestApp {
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, headers, body, text }
+        Reply { status, headers, body, text, bytes: bytes.to_vec() }
     }
 
     pub async fn get(&self, uri: &str) -> Reply {

@@ -26,6 +26,18 @@ async fn landing_links_and_conformance() {
 }
 
 #[tokio::test]
+async fn landing_serves_the_map_page_to_browsers() {
+    let app = demo_app(5, 1 << 20);
+    let r = app.send(axum::http::Method::GET, "/", None, &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("应急指挥一张图") && r.text.contains("/static/app.js"), "{}", r.text);
+    let js = app.get("/static/app.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.text.contains("/collections/${collection}/items?limit=10000"));
+    assert_eq!(app.get("/static/nope.js").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn collections_describe_every_layer() {
     let app = demo_app(50, 1 << 20);
     let r = app.get("/collections").await;
@@ -167,6 +179,14 @@ async fn map_config_reports_demo_and_layers() {
     assert_eq!(r.body["layers"].as_array().expect("layers").len(), 8);
     assert_eq!(r.body["layers"][6]["id"], "hazards");
     assert_eq!(r.body["layers"][6]["count"], 10);
+    let risk = r.body["layers"][6]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["name"] == "risk_level")
+        .expect("risk_level field");
+    assert_eq!(risk["title_zh"], "风险等级");
+    assert_eq!(risk["labels_zh"]["major"], "重大");
     let b = r.body["bounds"].as_array().expect("bounds");
     assert!(b[0].as_f64().expect("lon") > 103.0 && b[2].as_f64().expect("lon") < 104.0);
 }

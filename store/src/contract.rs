@@ -196,11 +196,42 @@ pub fn intersecting(open: &Opener) {
     assert_eq!(hits.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["in"]);
 }
 
+/// Listeners hear every successful write once, with old and new extents; refused writes are silent.
+pub fn listeners(open: &Opener) {
+    use std::sync::{Arc, Mutex};
+    #[derive(Default)]
+    struct Record(Mutex<Vec<(LayerId, Vec<crate::Bbox>)>>);
+    impl crate::ChangeListener for Record {
+        fn changed(&self, layer: LayerId, boxes: &[crate::Bbox]) {
+            self.0.lock().expect("lock").push((layer, boxes.to_vec()));
+        }
+    }
+    let s = open();
+    let rec = Arc::new(Record::default());
+    s.subscribe(rec.clone());
+    let h = LayerId::Hazards;
+    s.insert(h, vec![hazard("a", 103.0, 30.0, "510114001", "major"), hazard("b", 104.0, 31.0, "510114001", "low")], &admin())
+        .expect("insert");
+    let moved = FeaturePatch { geometry: Some(Geometry::Point(point!(x: 105.0, y: 32.0))), properties: None };
+    s.patch(h, "a", moved, Some(1), &admin()).expect("patch");
+    assert!(s.delete(h, "b", Some(7), &admin()).is_err());
+    s.delete(h, "b", None, &admin()).expect("delete");
+    let got = rec.0.lock().expect("lock").clone();
+    assert_eq!(
+        got,
+        vec![
+            (h, vec![[103.0, 30.0, 103.0, 30.0], [104.0, 31.0, 104.0, 31.0]]),
+            (h, vec![[103.0, 30.0, 103.0, 30.0], [105.0, 32.0, 105.0, 32.0]]),
+            (h, vec![[104.0, 31.0, 104.0, 31.0]]),
+        ]
+    );
+}
+
 /// Generates one `#[test]` per contract check for a store implementation.
 #[macro_export]
 macro_rules! store_contract_tests {
     ($fresh:expr) => {
-        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches reopen intersecting dataset);
+        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches reopen intersecting dataset listeners);
     };
     (@each $fresh:expr; $($name:ident)+) => {
         $(

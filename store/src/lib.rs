@@ -122,6 +122,16 @@ pub trait Store: Send + Sync {
 
     /// Records what the data set is.
     fn set_dataset(&self, info: &DatasetInfo) -> Result<()>;
+
+    /// Registers a listener told of every durable write (see [`ChangeListener`]).
+    fn subscribe(&self, listener: Arc<dyn ChangeListener>);
+}
+
+/// Hears of writes: called once per successful write call, after it is durable and visible to
+/// readers and before the call returns, with the layer and the extents (EPSG:4326 degrees) of every
+/// changed feature before and after. Caches of derived data (tiles) drop what the boxes touch here.
+pub trait ChangeListener: Send + Sync {
+    fn changed(&self, layer: LayerId, boxes: &[Bbox]);
 }
 
 /// Describes the data set held in a store.

@@ -105,27 +105,44 @@ impl Drop for Server {
 }
 
 /// Runs a command, returns stdout; panics with stderr when it fails or exceeds `limit`.
+/// Both pipes are drained while it runs, so large outputs cannot stall it.
 pub fn run(cmd: &mut Command, limit: Duration) -> String {
+    use std::io::Read;
     let start = Instant::now();
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if start.elapsed() > limit {
             let _ = child.kill();
             panic!("{cmd:?} took longer than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{cmd:?} failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    };
+    let stdout = String::from_utf8_lossy(&out.join().expect("stdout reader")).into_owned();
+    let stderr = String::from_utf8_lossy(&err.join().expect("stderr reader")).into_owned();
+    assert!(status.success(), "{cmd:?} failed: {stderr}\n{stdout}");
     stdout
 }
 
 /// A minimal HTTP/1.1 client over a TCP socket (enough for tests; no keep-alive).
 pub fn http(method: &str, url: &str, body: Option<&str>) -> (u16, String) {
+    let (status, bytes) = http_bytes(method, url, body);
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Like [`http`], with the body as bytes (tiles).
+pub fn http_bytes(method: &str, url: &str, body: Option<&str>) -> (u16, Vec<u8>) {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").expect("http url");
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
@@ -145,7 +162,7 @@ pub fn http(method: &str, url: &str, body: Option<&str>) -> (u16, String) {
     let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("status line");
     let body = &raw[split + 4..];
     let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_vec() };
-    (status, String::from_utf8_lossy(&body).into_owned())
+    (status, body)
 }
 
 fn dechunk(mut s: &[u8]) -> Vec<u8> {

@@ -43,6 +43,7 @@ fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Value {
             link(base.at(&format!("/collections/{id}")), "self", JSON, "this collection"),
             link(base.at(&format!("/collections/{id}/items")), "items", GEOJSON, "the features"),
             link(base.at(&format!("/collections/{id}/queryables")), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryable properties"),
+            link(base.at(&format!("/collections/{id}/tiles")), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", JSON, "vector tilesets"),
         ],
     })
 }

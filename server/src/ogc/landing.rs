@@ -63,6 +63,8 @@ pub async fn landing(
             link(base.at("/api.html"), "service-doc", HTML, "the API documentation"),
             link(base.at("/conformance"), "conformance", JSON, "conformance classes"),
             link(base.at("/collections"), "data", JSON, "the layers"),
+            link(base.at("/tileMatrixSets"), "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", JSON, "tile matrix sets"),
+            link(base.at("/tiles.json"), "describedby", JSON, "TileJSON of the one-map vector tiles"),
         ],
     }))
     .into_response())
@@ -72,5 +74,6 @@ pub async fn landing(
 pub async fn conformance(RawQuery(raw): RawQuery) -> ApiResult<Json<serde_json::Value>> {
     let pairs = params::pairs(raw.as_deref())?;
     params::only(&pairs, &["f"])?;
-    Ok(Json(json!({ "conformsTo": CONFORMANCE })))
+    let all: Vec<&str> = CONFORMANCE.iter().chain(crate::tiles::CONFORMANCE).copied().collect();
+    Ok(Json(json!({ "conformsTo": all })))
 }

@@ -22,6 +22,8 @@ pub struct LayerIndex {
     by_row: BTreeMap<i64, Arc<Feature>>,
     rows: HashMap<String, i64>,
     tree: RTree<Entry>,
+    /// The newest `updated` of any feature ever held (a delete leaves it: it was a change too).
+    last_updated: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl LayerIndex {
@@ -37,7 +39,8 @@ impl LayerIndex {
             rows.insert(f.id.clone(), row);
             by_row.insert(row, Arc::new(f));
         }
-        LayerIndex { layer, by_row, rows, tree: RTree::bulk_load(entries) }
+        let last_updated = by_row.values().map(|f| f.updated).max();
+        LayerIndex { layer, by_row, rows, tree: RTree::bulk_load(entries), last_updated }
     }
 
     pub fn len(&self) -> usize {
@@ -53,6 +56,10 @@ impl LayerIndex {
         self.rows.get(id).copied()
     }
 
+    pub fn get_row(&self, row: i64) -> Option<&Arc<Feature>> {
+        self.by_row.get(&row)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Arc<Feature>> {
         self.rows.get(id).and_then(|r| self.by_row.get(r))
     }
@@ -64,6 +71,7 @@ impl LayerIndex {
             self.tree.insert(Entry::new(env, row));
         }
         self.rows.insert(f.id.clone(), row);
+        self.last_updated = self.last_updated.max(Some(f.updated));
         self.by_row.insert(row, f);
     }
 
@@ -141,7 +149,7 @@ impl LayerIndex {
         match scope {
             Scope::All => {
                 summary.count = self.by_row.len();
-                summary.last_updated = self.by_row.values().map(|f| f.updated).max();
+                summary.last_updated = if self.by_row.is_empty() { None } else { self.last_updated };
                 summary.extent = (self.tree.size() > 0).then(|| {
                     let e = self.tree.root().envelope();
                     [e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]]

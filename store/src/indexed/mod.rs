@@ -9,7 +9,7 @@ pub mod plan;
 pub use index::{envelope, LayerIndex};
 pub use plan::Change;
 
-use crate::{ChangeRecord, DatasetInfo, FeaturePatch, LayerSummary, Page, Query, Result, Store, StoreError, Writer};
+use crate::{Bbox, ChangeListener, ChangeRecord, DatasetInfo, FeaturePatch, LayerSummary, Page, Query, Result, Store, StoreError, Writer};
 use geo::Geometry;
 use onemap_model::{Feature, LayerId, NewFeature, Scope, ValidationError};
 use parking_lot::{Mutex, RwLock};
@@ -35,6 +35,14 @@ pub struct IndexedStore<P: Persist> {
     kind: &'static str,
     persist: Mutex<P>,
     layers: HashMap<LayerId, RwLock<LayerIndex>>,
+    listeners: RwLock<Vec<Arc<dyn ChangeListener>>>,
+}
+
+fn bbox_of(f: &Feature) -> Option<Bbox> {
+    envelope(&f.geometry).map(|r| {
+        let (lo, hi) = (rstar::RTreeObject::envelope(&r).lower(), rstar::RTreeObject::envelope(&r).upper());
+        [lo[0], lo[1], hi[0], hi[1]]
+    })
 }
 
 /// Checks that every filter names a queryable column and has a value of its type.
@@ -58,7 +66,7 @@ impl<P: Persist> IndexedStore<P> {
             let features = persist.load(layer)?;
             layers.insert(layer, RwLock::new(LayerIndex::build(layer, features)));
         }
-        Ok(IndexedStore { kind, persist: Mutex::new(persist), layers })
+        Ok(IndexedStore { kind, persist: Mutex::new(persist), layers, listeners: RwLock::new(Vec::new()) })
     }
 
     fn layer(&self, layer: LayerId) -> &RwLock<LayerIndex> {
@@ -78,7 +86,12 @@ impl<P: Persist> IndexedStore<P> {
         let rows = persist.apply(layer, &changes, actor)?;
         let mut index = self.layer(layer).write();
         let mut out = Vec::with_capacity(changes.len());
+        let mut boxes = Vec::with_capacity(changes.len() * 2);
         for (change, row) in changes.into_iter().zip(rows) {
+            if let Change::Update { row, .. } = &change {
+                boxes.extend(index.get_row(*row).and_then(|old| bbox_of(old)));
+            }
+            boxes.extend(bbox_of(change.feature()));
             match change {
                 Change::Insert(f) | Change::Update { feature: f, .. } => {
                     let f = Arc::new(f);
@@ -91,6 +104,12 @@ impl<P: Persist> IndexedStore<P> {
                 }
             }
         }
+        drop(index);
+        // Still under the writer lock: listeners see writes in commit order.
+        for l in self.listeners.read().iter() {
+            l.changed(layer, &boxes);
+        }
+        drop(persist);
         Ok(out)
     }
 
@@ -153,5 +172,9 @@ impl<P: Persist> Store for IndexedStore<P> {
 
     fn set_dataset(&self, info: &DatasetInfo) -> Result<()> {
         self.persist.lock().set_dataset(info)
+    }
+
+    fn subscribe(&self, listener: Arc<dyn ChangeListener>) {
+        self.listeners.write().push(listener);
     }
 }

@@ -1,0 +1,20 @@
+//! onemap's benchmarks. Figures go to BENCHMARKS.md with the command that produced them.
+//!
+//! - `onemap-bench store [POINTS]`: store load, open + index build, bbox queries in-process and over HTTP;
+//! - `onemap-bench tiles [POINTS]`: vector tiles, onemap against martin on the same PostGIS data.
+
+mod store;
+mod tiles;
+mod util;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("store") => store::run(&args[1..]),
+        Some("tiles") => tiles::run(&args[1..]),
+        _ => {
+            eprintln!("usage: onemap-bench store [POINTS] | tiles [POINTS]");
+            std::process::exit(2);
+        }
+    }
+}

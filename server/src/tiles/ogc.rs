@@ -1,0 +1,121 @@
+//! OGC API – Tiles for each collection: the tileset list, the WebMercatorQuad tileset metadata and
+//! the tiles `/collections/{id}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`.
+
+use super::matrix::{EPSG_3857, WMQ, WMQ_URI};
+use super::response::{tile_response, MVT};
+use crate::error::{ApiError, ApiResult};
+use crate::ogc::links::{link, BaseUrl, JSON};
+use crate::ogc::{layer, params, queryables_schema, CRS84};
+use crate::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Json;
+use onemap_model::{GeometryKind, LayerId, Scope};
+use onemap_tiles::{tiling, TileFilter, TileRequest};
+use serde_json::{json, Value};
+
+fn check_tms(tms: &str) -> ApiResult<()> {
+    if tms == WMQ {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("no tiling scheme `{tms}`; this collection is tiled in {WMQ}")))
+    }
+}
+
+fn tileset_summary(base: &BaseUrl, l: LayerId) -> Value {
+    let id = l.as_str();
+    json!({
+        "title": format!("{} {} ({WMQ})", l.title_zh(), l.title()),
+        "dataType": "vector",
+        "crs": EPSG_3857,
+        "tileMatrixSetURI": WMQ_URI,
+        "links": [
+            link(base.at(&format!("/collections/{id}/tiles/{WMQ}")), "self", JSON, "tileset"),
+            link(base.at(&format!("/tileMatrixSets/{WMQ}")), "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", JSON, WMQ),
+        ],
+    })
+}
+
+/// `GET /collections/{id}/tiles`.
+pub async fn tilesets(base: BaseUrl, Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+    let l = layer(&id)?;
+    params::only(&params::pairs(raw.as_deref())?, &["f"])?;
+    Ok(Json(json!({
+        "tilesets": [tileset_summary(&base, l)],
+        "links": [
+            link(base.at(&format!("/collections/{id}/tiles")), "self", JSON, "tilesets"),
+            link(base.at(&format!("/collections/{id}")), "collection", JSON, "the collection"),
+        ],
+    })))
+}
+
+fn geometry_dimension(l: LayerId) -> &'static str {
+    match l.geometry_kind() {
+        GeometryKind::Point => "points",
+        GeometryKind::LineString => "curves",
+        _ => "surfaces",
+    }
+}
+
+/// `GET /collections/{id}/tiles/WebMercatorQuad`.
+pub async fn tileset(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    Path((id, tms)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let l = layer(&id)?;
+    check_tms(&tms)?;
+    params::only(&params::pairs(raw.as_deref())?, &["f"])?;
+    let t = tiling(l);
+    let e = state.store.summary(l, &Scope::All).extent.unwrap_or([-180.0, -85.05, 180.0, 85.05]);
+    let mut doc = tileset_summary(&base, l);
+    doc["layers"] = json!([{
+        "id": id,
+        "title": l.title_zh(),
+        "dataType": "vector",
+        "geometryDimension": geometry_dimension(l),
+        "minTileMatrix": t.minzoom.to_string(),
+        "maxTileMatrix": t.maxzoom.to_string(),
+        "propertiesSchema": queryables_schema(&base, l),
+    }]);
+    doc["boundingBox"] = json!({"lowerLeft": [e[0], e[1]], "upperRight": [e[2], e[3]], "crs": CRS84});
+    doc["minTileMatrix"] = json!(t.minzoom.to_string());
+    doc["maxTileMatrix"] = json!(t.maxzoom.to_string());
+    if let Some(links) = doc["links"].as_array_mut() {
+        let mut item = link(
+            base.at(&format!("/collections/{id}/tiles/{WMQ}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}")),
+            "item",
+            MVT,
+            "a vector tile",
+        );
+        item["templated"] = json!(true);
+        links.push(item);
+        links.push(link(base.at(&format!("/collections/{id}")), "collection", JSON, "the collection"));
+    }
+    Ok(Json(doc))
+}
+
+/// `GET /collections/{id}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`.
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((id, tms, z, row, col)): Path<(String, String, String, String, String)>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let l = layer(&id)?;
+    check_tms(&tms)?;
+    let coord = super::coord(&z, &col, &row)?;
+    let mut pairs = params::pairs(raw.as_deref())?;
+    if let Some(pos) = pairs.iter().position(|(k, _)| k == "f") {
+        let (_, v) = pairs.remove(pos);
+        if v != "mvt" {
+            return Err(ApiError::bad_param("f", format!("unsupported format `{v}`; tiles are mvt")));
+        }
+    }
+    let filter = TileFilter::parse(&pairs, &[l])?;
+    let req = TileRequest { coord, layers: vec![l], filter, scope: Scope::All };
+    let tile = state.tiles.tile(&req).await?;
+    Ok(tile_response(&headers, &tile, &state.info.tile_cache_control))
+}

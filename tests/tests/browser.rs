@@ -1,0 +1,63 @@
+//! A real browser (Debian chromium driven by playwright-core) opens the one-map page on the demo
+//! county and must find every layer rendered, the Chinese legend and the risk colours on screen.
+
+use onemap_e2e::{require_tool, root, run, Server};
+use serde_json::Value;
+use std::process::Command;
+use std::time::Duration;
+
+/// Risk colours of the legend (domain.md): major, large, general, low.
+const RISK_RGB: [(&str, [u8; 3]); 4] =
+    [("major", [0xd7, 0x19, 0x1c]), ("large", [0xf1, 0x7c, 0x0e]), ("general", [0xf5, 0xd0, 0x00]), ("low", [0x2b, 0x83, 0xba])];
+
+/// Pixels of the screenshot within a small distance of `rgb`.
+fn pixels_near(img: &image::RgbaImage, rgb: [u8; 3]) -> usize {
+    img.pixels()
+        .filter(|p| p.0[..3].iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) <= 10))
+        .count()
+}
+
+#[test]
+fn chromium_renders_every_layer_of_the_demo_county() {
+    let node = require_tool("node");
+    assert!(
+        root().join("frontend/node_modules/playwright-core").exists()
+            && root().join("frontend/node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists(),
+        "frontend packages are missing: run scripts/setup.sh (npm ci in frontend/)"
+    );
+    assert!(std::path::Path::new("/usr/bin/chromium").exists(), "chromium is missing: run scripts/setup.sh");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("demo.gpkg");
+    let server = Server::start(&["demo", "--store", store.to_str().expect("path")]);
+    let (_, cfg) = onemap_e2e::http("GET", &format!("{}/map/config.json", server.url), None);
+    let cfg: Value = serde_json::from_str(&cfg).expect("config json");
+
+    let shot = root().join("target/browser-demo.png");
+    let out = run(
+        Command::new(node).current_dir(root()).args(["tests/e2e/map.mjs", &format!("{}/", server.url)]).arg(&shot),
+        Duration::from_secs(180),
+    );
+    let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
+    for layer in cfg["layers"].as_array().expect("layers") {
+        let id = layer["id"].as_str().expect("id");
+        let rendered = report["layers"][id].as_u64().unwrap_or(0);
+        assert!(rendered > 0, "layer {id} rendered nothing: {report}");
+        let title = layer["title_zh"].as_str().expect("title_zh");
+        assert!(report["legend"].as_str().unwrap_or("").contains(title), "legend lacks {title}: {report}");
+    }
+    for label in ["重大", "较大", "一般", "低", "风险等级"] {
+        assert!(report["legend"].as_str().unwrap_or("").contains(label), "legend lacks {label}");
+    }
+    assert_eq!(report["demoBanner"], true, "the demo banner is hidden: {report}");
+    assert!(report["attribution"].as_str().unwrap_or("").contains("Demo data"), "{report}");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "page errors: {report}");
+    assert_eq!(report["outsideRequests"], serde_json::json!([]), "the page reached off the server: {report}");
+
+    let img = image::open(&shot).expect("screenshot png").to_rgba8();
+    assert_eq!((img.width(), img.height()), (1280, 800));
+    for (level, rgb) in RISK_RGB {
+        let n = pixels_near(&img, rgb);
+        assert!(n >= 30, "risk colour {level} covers only {n} px of {}", shot.display());
+    }
+    eprintln!("browser: rendered {} ; screenshot {}", report["layers"], shot.display());
+}

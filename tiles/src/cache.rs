@@ -1,0 +1,211 @@
+//! A tile cache within a byte budget, with write-through invalidation.
+//!
+//! After a write, [`TileCache::invalidate`] runs before the write is answered: every cached tile
+//! whose (padded) area meets the old or new extent of a changed feature, at every zoom, in any
+//! layer combination that includes the layer, is dropped. A render that started before the write
+//! and finishes after it is not cached (checked against the invalidation log under one lock), so
+//! no request after a 2xx can get a tile that misses the write.
+
+use crate::coord::TileCoord;
+use onemap_model::LayerId;
+use parking_lot::Mutex;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Identifies one cached tile: the layer set, the filter and scope, and the tile.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TileKey {
+    /// Bit `i` set when `LayerId::ALL[i]` is in the tile.
+    pub layers: u16,
+    /// Canonical filter and scope text.
+    pub variant: Arc<str>,
+    pub coord: TileCoord,
+}
+
+impl TileKey {
+    pub fn new(layers: &[LayerId], variant: &str, coord: TileCoord) -> Self {
+        TileKey { layers: layer_mask(layers), variant: variant.into(), coord }
+    }
+}
+
+/// The bit mask of a set of layers.
+pub fn layer_mask(layers: &[LayerId]) -> u16 {
+    layers.iter().fold(0u16, |m, l| m | (1 << LayerId::ALL.iter().position(|x| x == l).unwrap_or(15)))
+}
+
+/// A rendered tile with its entity tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedTile {
+    /// Shared, so answering from the cache copies nothing.
+    pub bytes: bytes::Bytes,
+    /// Quoted strong ETag (a hash of the bytes).
+    pub etag: String,
+}
+
+impl CachedTile {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in &bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        CachedTile { etag: format!("\"{h:016x}-{}\"", bytes.len()), bytes: bytes::Bytes::from(bytes) }
+    }
+}
+
+struct Invalidation {
+    seq: u64,
+    mask: u16,
+    /// EPSG:4326 boxes.
+    boxes: Vec<[f64; 4]>,
+}
+
+struct Log {
+    seq: u64,
+    recent: VecDeque<Invalidation>,
+}
+
+/// How many invalidations are remembered for in-flight renders.
+const LOG_LEN: usize = 4096;
+
+/// The cache. `pad` (in tiles) widens each tile when matching changes, covering the buffer and the
+/// clustering grid.
+pub struct TileCache {
+    tiles: moka::sync::Cache<TileKey, CachedTile>,
+    log: Mutex<Log>,
+    pad: f64,
+}
+
+/// A ticket taken before rendering; [`TileCache::insert`] refuses it if a change touched the tile since.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+fn intersects(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+impl TileCache {
+    /// A cache holding at most `budget_bytes` of tiles; `pad_fraction` of a tile is added around
+    /// each tile when matching changes (e.g. 0.25 for a 64-unit buffer and 512-unit cluster cells
+    /// of a 4096 extent, rounded up).
+    pub fn new(budget_bytes: u64, pad_fraction: f64) -> Self {
+        let tiles = moka::sync::Cache::builder()
+            .max_capacity(budget_bytes)
+            .weigher(|k: &TileKey, v: &CachedTile| (v.bytes.len() + k.variant.len() + 64).min(u32::MAX as usize) as u32)
+            .support_invalidation_closures()
+            .build();
+        TileCache { tiles, log: Mutex::new(Log { seq: 0, recent: VecDeque::new() }), pad: pad_fraction }
+    }
+
+    fn padded(&self, c: TileCoord) -> [f64; 4] {
+        let pad = (self.pad * 4096.0).ceil() as u32;
+        c.lonlat_bounds(pad, 4096)
+    }
+
+    pub fn get(&self, key: &TileKey) -> Option<CachedTile> {
+        self.tiles.get(key)
+    }
+
+    /// Call before reading the store for a render.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.log.lock().seq)
+    }
+
+    /// Caches a rendered tile unless a change since `ticket` touched it. Returns whether it was cached.
+    pub fn insert(&self, key: TileKey, tile: CachedTile, ticket: Ticket) -> bool {
+        let log = self.log.lock();
+        let oldest = log.recent.front().map_or(log.seq + 1, |i| i.seq);
+        if log.seq > ticket.0 {
+            if ticket.0 + 1 < oldest {
+                return false; // Too old to check: do not risk a stale entry.
+            }
+            let area = self.padded(key.coord);
+            let touched = log
+                .recent
+                .iter()
+                .filter(|i| i.seq > ticket.0 && i.mask & key.layers != 0)
+                .any(|i| i.boxes.iter().any(|b| intersects(b, &area)));
+            if touched {
+                return false;
+            }
+        }
+        self.tiles.insert(key, tile);
+        true
+    }
+
+    /// Drops every cached tile of `layer` that meets one of `boxes` (EPSG:4326 degrees).
+    pub fn invalidate(&self, layer: LayerId, boxes: &[[f64; 4]]) {
+        if boxes.is_empty() {
+            return;
+        }
+        let mask = layer_mask(&[layer]);
+        let mut log = self.log.lock();
+        log.seq += 1;
+        let seq = log.seq;
+        log.recent.push_back(Invalidation { seq, mask, boxes: boxes.to_vec() });
+        while log.recent.len() > LOG_LEN {
+            log.recent.pop_front();
+        }
+        let boxes = boxes.to_vec();
+        let pad = self.pad;
+        let result = self.tiles.invalidate_entries_if(move |k, _| {
+            k.layers & mask != 0 && {
+                let area = k.coord.lonlat_bounds((pad * 4096.0).ceil() as u32, 4096);
+                boxes.iter().any(|b| intersects(b, &area))
+            }
+        });
+        if let Err(e) = result {
+            // Closures are enabled in `new`; should that ever fail, drop everything rather than serve stale tiles.
+            tracing::error!(error = %e, "tile cache: invalidation closure refused; clearing the cache");
+            self.tiles.invalidate_all();
+        }
+    }
+
+    /// Entries and weighted bytes (after pending maintenance).
+    pub fn usage(&self) -> (u64, u64) {
+        self.tiles.run_pending_tasks();
+        (self.tiles.entry_count(), self.tiles.weighted_size())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(layers: &[LayerId], z: u8, x: u32, y: u32) -> TileKey {
+        TileKey::new(layers, "", TileCoord { z, x, y })
+    }
+
+    #[test]
+    fn invalidation_drops_touched_tiles_of_the_layer_only() {
+        let cache = TileCache::new(1 << 20, 0.25);
+        let here = key(&[LayerId::Hazards, LayerId::Roads], 12, 3300, 1700);
+        let roads_only = key(&[LayerId::Roads], 12, 3300, 1700);
+        let far = key(&[LayerId::Hazards], 12, 100, 100);
+        for k in [&here, &roads_only, &far] {
+            assert!(cache.insert(k.clone(), CachedTile::new(vec![1, 2, 3]), cache.ticket()));
+        }
+        let b = here.coord.lonlat_bounds(0, 4096);
+        let centre = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+        cache.invalidate(LayerId::Hazards, &[[centre[0], centre[1], centre[0], centre[1]]]);
+        assert!(cache.get(&here).is_none());
+        assert!(cache.get(&roads_only).is_some());
+        assert!(cache.get(&far).is_some());
+    }
+
+    #[test]
+    fn a_render_overtaken_by_a_write_is_not_cached() {
+        let cache = TileCache::new(1 << 20, 0.25);
+        let k = key(&[LayerId::Hazards], 12, 3300, 1700);
+        let ticket = cache.ticket();
+        let b = k.coord.lonlat_bounds(0, 4096);
+        cache.invalidate(LayerId::Hazards, &[b]);
+        assert!(!cache.insert(k.clone(), CachedTile::new(vec![1]), ticket));
+        assert!(cache.get(&k).is_none());
+        // A change elsewhere does not block caching.
+        let ticket = cache.ticket();
+        cache.invalidate(LayerId::Hazards, &[[0.0, 0.0, 0.001, 0.001]]);
+        assert!(cache.insert(k.clone(), CachedTile::new(vec![1]), ticket));
+        assert!(cache.get(&k).is_some());
+    }
+}

@@ -1,0 +1,92 @@
+//! Point clustering at low zooms on a grid aligned across tiles, so neighbouring tiles agree on
+//! every cluster. A cluster reports its size and what matters on a wall: the highest risk level
+//! and people threatened (hazards), places free (shelters), members and teams on standby (teams).
+
+use crate::encode::{AttrValue, TileFrame};
+use geo::{Coord, Geometry};
+use onemap_model::{Feature, Properties, RiskLevel, TeamStatus};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One group of points in a grid cell.
+pub struct Group<'a> {
+    /// Global cell index at this zoom (for a stable id).
+    pub cell: (i64, i64),
+    /// Mean position in tile units.
+    pub centre: Coord<f64>,
+    pub members: Vec<&'a Arc<Feature>>,
+}
+
+/// Groups point features by grid cell of `cell` tile units; keeps the groups whose centre lies in
+/// the buffered tile. Features that are not points are ignored.
+pub fn group<'a>(features: &'a [Arc<Feature>], frame: &TileFrame, cell: u32) -> Vec<Group<'a>> {
+    let c = f64::from(cell);
+    let per_tile = i64::from(frame.extent / cell);
+    let mut cells: BTreeMap<(i64, i64), (Coord<f64>, Vec<&'a Arc<Feature>>)> = BTreeMap::new();
+    for f in features {
+        let Geometry::Point(p) = &f.geometry else { continue };
+        let t = frame.project(p.x(), p.y());
+        let key = ((t.x / c).floor() as i64, (t.y / c).floor() as i64);
+        let e = cells.entry(key).or_insert((Coord { x: 0.0, y: 0.0 }, Vec::new()));
+        e.0.x += t.x;
+        e.0.y += t.y;
+        e.1.push(f);
+    }
+    let lo = -f64::from(frame.buffer);
+    let hi = f64::from(frame.extent + frame.buffer);
+    cells
+        .into_iter()
+        .filter_map(|(k, (sum, members))| {
+            let n = members.len() as f64;
+            let centre = Coord { x: sum.x / n, y: sum.y / n };
+            (centre.x >= lo && centre.x <= hi && centre.y >= lo && centre.y <= hi).then(|| Group {
+                cell: (i64::from(frame.tile.x) * per_tile + k.0, i64::from(frame.tile.y) * per_tile + k.1),
+                centre,
+                members,
+            })
+        })
+        .collect()
+}
+
+/// The attributes of a cluster of two or more features.
+pub fn attributes(members: &[&Arc<Feature>]) -> Vec<(&'static str, AttrValue)> {
+    let mut out = vec![("cluster", AttrValue::Bool(true)), ("point_count", AttrValue::Int(members.len() as i64))];
+    match members.first().map(|f| &f.properties) {
+        Some(Properties::Hazard(_)) => {
+            let mut worst: Option<RiskLevel> = None;
+            let mut people = 0i64;
+            for f in members {
+                if let Properties::Hazard(h) = &f.properties {
+                    worst = Some(worst.map_or(h.risk_level, |w| w.min(h.risk_level)));
+                    people += h.threatened_people;
+                }
+            }
+            if let Some(w) = worst {
+                out.push(("risk_level", AttrValue::Str(w.as_str().to_owned())));
+            }
+            out.push(("threatened_people", AttrValue::Int(people)));
+        }
+        Some(Properties::Shelter(_)) => {
+            let (mut cap, mut occ) = (0i64, 0i64);
+            for f in members {
+                if let Properties::Shelter(s) = &f.properties {
+                    cap += s.capacity;
+                    occ += s.occupancy;
+                }
+            }
+            out.extend([("capacity", AttrValue::Int(cap)), ("occupancy", AttrValue::Int(occ)), ("free", AttrValue::Int(cap - occ))]);
+        }
+        Some(Properties::Team(_)) => {
+            let (mut members_sum, mut standby) = (0i64, 0i64);
+            for f in members {
+                if let Properties::Team(t) = &f.properties {
+                    members_sum += t.members;
+                    standby += i64::from(t.status == TeamStatus::Standby);
+                }
+            }
+            out.extend([("members", AttrValue::Int(members_sum)), ("standby", AttrValue::Int(standby))]);
+        }
+        _ => {}
+    }
+    out
+}

@@ -1,0 +1,108 @@
+//! Vector tiles (Mapbox Vector Tile 2.1) for the one map.
+//!
+//! [`TileSource`] is the seam (as martin-core's `Source`): the first implementation,
+//! [`StoreTileSource`], renders from the store's in-memory R-trees; a PostGIS `ST_AsMVT` source can
+//! follow without changing callers. [`TileCache`] keeps rendered tiles within a byte budget and
+//! drops every tile a write touches before the write is answered (write-through invalidation).
+//!
+//! Geographic coordinates are EPSG:4326/4490 longitude/latitude degrees; tiles are
+//! WebMercatorQuad (EPSG:3857) XYZ with y = 0 at the north.
+
+pub mod cache;
+pub mod cluster;
+pub mod coord;
+pub mod decode;
+pub mod encode;
+mod filter;
+pub mod layers;
+pub mod service;
+pub mod store_source;
+
+pub use cache::{CachedTile, TileCache, TileKey};
+pub use coord::{TileCoord, MAX_ZOOM};
+pub use filter::TileFilter;
+pub use layers::{tiling, LayerTiling, TILING};
+pub use service::TileService;
+pub use store_source::{RenderOptions, StoreTileSource};
+
+use onemap_model::{LayerId, Scope};
+
+/// Why a tile cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum TileError {
+    /// z/x/y outside the tile matrix.
+    #[error("{0}")]
+    BadCoord(String),
+    /// A layer name the source does not have.
+    #[error("unknown layer `{name}`; layers are {known}")]
+    UnknownLayer { name: String, known: String },
+    /// A filter naming no property of the requested layers, or a value of the wrong type.
+    #[error("filter `{field}`: {message}")]
+    BadFilter { field: String, message: String },
+    /// The backing store failed.
+    #[error("store: {0}")]
+    Store(#[from] onemap_store::StoreError),
+    /// Rendering did not finish (its task panicked or was cancelled).
+    #[error("rendering {tile} failed: {message}")]
+    Render { tile: TileCoord, message: String },
+}
+
+impl TileError {
+    /// Whether the caller's request is at fault (a 4xx rather than a 5xx).
+    pub fn is_client_error(&self) -> bool {
+        matches!(self, TileError::BadCoord(_) | TileError::UnknownLayer { .. } | TileError::BadFilter { .. })
+    }
+}
+
+/// What to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileRequest {
+    pub coord: TileCoord,
+    /// Layers in drawing order; each is written as one MVT layer named by its id.
+    pub layers: Vec<LayerId>,
+    pub filter: TileFilter,
+    /// What the caller may see.
+    pub scope: Scope,
+}
+
+/// One `vector_layers` entry of TileJSON.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VectorLayer {
+    pub id: String,
+    pub description: String,
+    pub minzoom: u8,
+    pub maxzoom: u8,
+    /// Attribute → type or description.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A source of vector tiles. Object safe: the server holds an `Arc<dyn TileSource>`.
+#[async_trait::async_trait]
+pub trait TileSource: Send + Sync {
+    /// A short name of the implementation (`store`, `postgis`).
+    fn kind(&self) -> &'static str;
+    /// The layers with their zooms and attributes, for TileJSON.
+    fn vector_layers(&self, layers: &[LayerId]) -> Vec<VectorLayer>;
+    /// Bounds of the data in EPSG:4326 degrees `[w, s, e, n]`, if any.
+    fn bounds(&self, layers: &[LayerId]) -> Option<[f64; 4]>;
+    /// Renders one tile; an empty vector when nothing is in it.
+    async fn tile(&self, req: &TileRequest) -> Result<Vec<u8>, TileError>;
+}
+
+/// Parses a comma-separated layer list (`hazards,shelters`), keeping drawing order and dropping repeats.
+pub fn parse_layers(list: &str) -> Result<Vec<LayerId>, TileError> {
+    let mut wanted = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        let layer = LayerId::parse(name).ok_or_else(|| TileError::UnknownLayer {
+            name: name.to_owned(),
+            known: LayerId::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "),
+        })?;
+        wanted.push(layer);
+    }
+    Ok(TILING.iter().map(|t| t.layer).filter(|l| wanted.contains(l)).collect())
+}
+
+/// Every layer in drawing order.
+pub fn all_layers() -> Vec<LayerId> {
+    TILING.iter().map(|t| t.layer).collect()
+}

@@ -1,0 +1,102 @@
+//! [`StoreTileSource`]: tiles rendered from any [`Store`] — for the embedded store, straight from
+//! its in-memory R-trees (a bbox query per layer, no disk access).
+
+mod render;
+
+pub use render::render;
+
+use crate::layers::tiling;
+use crate::{TileError, TileRequest, TileSource, VectorLayer};
+use onemap_model::{ColumnType, LayerId, Scope};
+use onemap_store::Store;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// Encoding parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RenderOptions {
+    /// Tile units per side.
+    pub extent: u32,
+    /// Tile units of geometry kept beyond each edge.
+    pub buffer: u32,
+    /// Clustering grid cell in tile units (512 = 64 px on a 512-px tile).
+    pub cluster_cell: u32,
+    /// Douglas–Peucker tolerance in tile units below [`Self::simplify_below`].
+    pub tolerance: f64,
+    /// Zooms at and above this one keep every vertex.
+    pub simplify_below: u8,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { extent: 4096, buffer: 64, cluster_cell: 512, tolerance: 0.5, simplify_below: 14 }
+    }
+}
+
+/// Tiles from a feature store.
+pub struct StoreTileSource {
+    store: Arc<dyn Store>,
+    options: RenderOptions,
+}
+
+impl StoreTileSource {
+    pub fn new(store: Arc<dyn Store>, options: RenderOptions) -> Self {
+        StoreTileSource { store, options }
+    }
+
+    pub fn options(&self) -> &RenderOptions {
+        &self.options
+    }
+}
+
+fn field_type(layer: LayerId, name: &str) -> Value {
+    match layer.column(name).map(|c| c.ty) {
+        Some(ColumnType::Integer | ColumnType::Real) => json!("Number"),
+        Some(ColumnType::Boolean) => json!("Boolean"),
+        Some(_) => json!("String"),
+        None if name == "free" => json!("Number"),
+        None => json!("String"),
+    }
+}
+
+#[async_trait::async_trait]
+impl TileSource for StoreTileSource {
+    fn kind(&self) -> &'static str {
+        "store"
+    }
+
+    fn vector_layers(&self, layers: &[LayerId]) -> Vec<VectorLayer> {
+        layers
+            .iter()
+            .map(|&l| {
+                let t = tiling(l);
+                let mut fields = Map::new();
+                fields.insert("id".into(), json!("String"));
+                for a in t.attributes {
+                    fields.insert((*a).into(), field_type(l, a));
+                }
+                let mut description = format!("{} {}", l.title_zh(), l.title());
+                if let Some(z) = t.cluster_below {
+                    description.push_str(&format!("; clustered below zoom {z} ({})", t.cluster_attributes.join(", ")));
+                    fields.insert("cluster".into(), json!("Boolean"));
+                    fields.insert("point_count".into(), json!("Number"));
+                }
+                VectorLayer { id: l.as_str().into(), description, minzoom: t.minzoom, maxzoom: t.maxzoom, fields }
+            })
+            .collect()
+    }
+
+    fn bounds(&self, layers: &[LayerId]) -> Option<[f64; 4]> {
+        layers.iter().filter_map(|&l| self.store.summary(l, &Scope::All).extent).reduce(|a, b| {
+            [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+        })
+    }
+
+    async fn tile(&self, req: &TileRequest) -> Result<Vec<u8>, TileError> {
+        let (store, options, request) = (Arc::clone(&self.store), self.options, req.clone());
+        // Rendering is CPU work: keep it off the async workers.
+        tokio::task::spawn_blocking(move || render(store.as_ref(), &request, &options))
+            .await
+            .map_err(|e| TileError::Render { tile: req.coord, message: e.to_string() })?
+    }
+}
