@@ -253,7 +253,7 @@ async fn concurrent_writers_and_readers_never_see_a_stale_tile_after_a_2xx() {
             n
         }));
     }
-    for i in 0..40u32 {
+    for i in 0..200u32 {
         let lon = p0.x() + f64::from(i % 8) * 0.01;
         let body = json!({"geometry": {"type": "Point", "coordinates": [lon, p0.y()]}, "properties": {"threatened_people": i}});
         let r = app.json(Method::PATCH, "/collections/hazards/items/hz-0003", &body, &[]).await;
