@@ -1,13 +1,17 @@
-//! Getting data into and out of the one map: GeoJSON files, the generated demo county, and
-//! layers derived from an OpenStreetMap extract. (The full survey importer is its own piece.)
+//! Getting data into and out of the one map: survey tables and files ([`survey`]: CSV in any
+//! Chinese encoding, spreadsheets, GeoJSON; WGS84, CGCS2000, GCJ-02, BD-09, Web Mercator and
+//! Gauss–Krüger coordinates, see [`crs`]), the generated demo county, and layers derived from an
+//! OpenStreetMap extract.
 //!
-//! Coordinates are EPSG:4326 longitude/latitude in degrees.
+//! Stored coordinates are EPSG:4326/4490 longitude/latitude in degrees.
 
+pub mod crs;
 pub mod demo;
 mod error;
 pub mod export;
 pub mod geojson_file;
 pub mod osm;
 mod rng;
+pub mod survey;
 
 pub use error::{ImportError, Result};

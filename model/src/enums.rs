@@ -57,6 +57,7 @@ macro_rules! str_enum {
             fn enum_values() -> Option<&'static [&'static str]> { Some($name::NAMES) }
             fn enum_labels_zh() -> Option<&'static [&'static str]> { Some($name::LABELS_ZH) }
             fn sql_value(&self) -> $crate::SqlValue { $crate::SqlValue::Text(self.as_str().to_owned()) }
+            fn field_ref(&self) -> $crate::FieldRef<'_> { $crate::FieldRef::Text(self.as_str().into()) }
             fn matches(&self, raw: &str) -> bool { self.as_str() == raw }
         }
     };

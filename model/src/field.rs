@@ -85,6 +85,27 @@ pub enum SqlValue {
     Text(String),
 }
 
+/// A stored value borrowed from a feature where it can be (text of strings and enum names), for
+/// hot read paths such as tile rendering that must not allocate per attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldRef<'a> {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(std::borrow::Cow<'a, str>),
+}
+
+impl From<SqlValue> for FieldRef<'_> {
+    fn from(v: SqlValue) -> Self {
+        match v {
+            SqlValue::Null => FieldRef::Null,
+            SqlValue::Integer(i) => FieldRef::Integer(i),
+            SqlValue::Real(r) => FieldRef::Real(r),
+            SqlValue::Text(t) => FieldRef::Text(t.into()),
+        }
+    }
+}
+
 /// Describes one property column of a layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
@@ -111,6 +132,10 @@ pub trait FieldType {
         None
     }
     fn sql_value(&self) -> SqlValue;
+    /// The value as [`Self::sql_value`] gives it, borrowed where possible.
+    fn field_ref(&self) -> FieldRef<'_> {
+        self.sql_value().into()
+    }
     /// Equality with a (pre-checked) filter value from a query string.
     fn matches(&self, raw: &str) -> bool;
 }
@@ -121,6 +146,9 @@ impl FieldType for String {
     }
     fn sql_value(&self) -> SqlValue {
         SqlValue::Text(self.clone())
+    }
+    fn field_ref(&self) -> FieldRef<'_> {
+        FieldRef::Text(self.as_str().into())
     }
     fn matches(&self, raw: &str) -> bool {
         self == raw
@@ -217,6 +245,9 @@ impl<T: FieldType> FieldType for Option<T> {
     }
     fn sql_value(&self) -> SqlValue {
         self.as_ref().map_or(SqlValue::Null, FieldType::sql_value)
+    }
+    fn field_ref(&self) -> FieldRef<'_> {
+        self.as_ref().map_or(FieldRef::Null, FieldType::field_ref)
     }
     fn matches(&self, raw: &str) -> bool {
         self.as_ref().is_some_and(|v| v.matches(raw))

@@ -17,7 +17,7 @@ mod scope;
 pub use enums::*;
 pub use error::ValidationError;
 pub use feature::{check_feature_id, format_timestamp, Feature, NewFeature};
-pub use field::{Column, ColumnType, FieldType, Inventory, SqlValue};
+pub use field::{Column, ColumnType, FieldRef, FieldType, Inventory, SqlValue};
 pub use layer::{GeometryKind, LayerId};
 pub use properties::{merge_patch, Properties};
 pub use scope::Scope;

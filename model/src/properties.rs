@@ -120,6 +120,11 @@ impl Properties {
         each!(self, p => p.field_value(name))
     }
 
+    /// [`Self::field_value`] borrowed where possible (no allocation for text and enums).
+    pub fn field_ref(&self, name: &str) -> Option<crate::FieldRef<'_>> {
+        each!(self, p => p.field_ref(name))
+    }
+
     pub fn field_matches(&self, name: &str, raw: &str) -> Option<bool> {
         each!(self, p => p.field_matches(name, raw))
     }

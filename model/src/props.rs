@@ -3,7 +3,7 @@
 use crate::enums::{
     AdminLevel, HazardKind, HazardStatus, RiskLevel, ShelterKind, TeamKind, TeamLevel, TeamStatus, ZoneKind,
 };
-use crate::field::{Column, FieldType, Inventory, SqlValue};
+use crate::field::{Column, FieldRef, FieldType, Inventory, SqlValue};
 use crate::ValidationError;
 use chrono::NaiveDate;
 
@@ -41,6 +41,14 @@ macro_rules! props_struct {
             pub fn field_value(&self, name: &str) -> Option<SqlValue> {
                 match name {
                     $( stringify!($field) => Some(FieldType::sql_value(&self.$field)), )+
+                    _ => None,
+                }
+            }
+
+            /// [`Self::field_value`] borrowed where possible.
+            pub fn field_ref(&self, name: &str) -> Option<FieldRef<'_>> {
+                match name {
+                    $( stringify!($field) => Some(FieldType::field_ref(&self.$field)), )+
                     _ => None,
                 }
             }

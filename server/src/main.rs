@@ -1,9 +1,11 @@
 //! The `onemap` command: serve the one map, run the demo, import and export.
 
+mod import_cli;
+
 use clap::{Parser, Subcommand};
 use onemap_model::LayerId;
 use onemap_server::{app, AppState, ServiceInfo};
-use onemap_store::{GpkgStore, Store, Writer};
+use onemap_store::{GpkgStore, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,17 +69,9 @@ enum Command {
         #[command(flatten)]
         serve: ServeArgs,
     },
-    /// Import a GeoJSON FeatureCollection into a layer, all or nothing.
-    Import {
-        /// Layer: hazards, risk_zones, shelters, evacuation_routes, depots, teams, admin_areas, roads.
-        layer: String,
-        file: PathBuf,
-        #[arg(long, env = "ONEMAP_STORE", default_value = "data/onemap.gpkg")]
-        store: PathBuf,
-        /// Who is importing (recorded in the change log).
-        #[arg(long, default_value = "import")]
-        actor: String,
-    },
+    /// Import a survey file (CSV, Excel, GeoJSON) into a layer, all or nothing, with a report.
+    #[command(long_about = import_cli::LONG_HELP)]
+    Import(import_cli::ImportArgs),
     /// Export every layer to a new .gpkg, or one layer (--layer) to .geojson.
     Export {
         file: PathBuf,
@@ -174,12 +168,10 @@ async fn run(cli: Cli) -> Result<(), Error> {
             }
             serve(s, args).await
         }
-        Command::Import { layer, file, store, actor } => {
-            let layer = parse_layer(&layer)?;
-            let s = open_store(&store)?;
-            let n = onemap_import::geojson_file::import(&s, layer, &file, &Writer::system(actor))?;
-            println!("onemap: imported {n} features into {layer}");
-            Ok(())
+        Command::Import(args) => {
+            let layer = parse_layer(&args.layer)?;
+            let s = open_store(&args.store)?;
+            import_cli::run(&s, layer, &args)
         }
         Command::Export { file, layer, store } => {
             if !store.exists() {

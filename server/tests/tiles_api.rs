@@ -139,10 +139,19 @@ async fn etag_304_204_and_bad_coordinates() {
     let again = app.send(Method::GET, &uri, None, &[("if-none-match", &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert!(again.bytes.is_empty());
+    // Weak, since the same tag goes with the gzip and brotli encodings of the tile.
+    assert!(etag.starts_with("W/\""), "{etag}");
+    let strong = etag.trim_start_matches("W/");
+    let again = app.send(Method::GET, &uri, None, &[("if-none-match", &format!("\"x\", {strong}"))]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED, "weak comparison");
     let gz = app.send(Method::GET, &uri, None, &[("accept-encoding", "gzip")]).await;
     assert_eq!(gz.headers["content-encoding"], "gzip");
+    assert_eq!(gz.headers["etag"], etag.as_str());
+    assert!(!gz.bytes.is_empty() && gz.bytes != r.bytes);
     let br = app.send(Method::GET, &uri, None, &[("accept-encoding", "br")]).await;
     assert_eq!(br.headers["content-encoding"], "br");
+    let changed = app.send(Method::GET, &uri, None, &[("if-none-match", "W/\"0000000000000000-1\"")]).await;
+    assert_eq!(changed.status, StatusCode::OK, "a different tag gets the tile");
     // Far from the demo county: nothing there.
     assert_eq!(app.get("/tiles/12/0/0.mvt").await.status, StatusCode::NO_CONTENT);
     assert_error(&app.get("/tiles/25/0/0.mvt").await, StatusCode::NOT_FOUND, "zoom 25 outside 0..=24");

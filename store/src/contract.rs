@@ -159,6 +159,28 @@ pub fn atomic_batches(open: &Opener) {
     assert!(s.get(h, "y", &Scope::All).is_err());
 }
 
+/// An upsert inserts new ids and replaces existing ones in one transaction; a bad feature
+/// leaves everything as it was.
+pub fn upsert(open: &Opener) {
+    let s = open();
+    let h = LayerId::Hazards;
+    s.insert(h, vec![hazard("a", 1.0, 1.0, "510114001", "low")], &admin()).expect("insert");
+    let batch = vec![hazard("a", 2.0, 2.0, "510114001", "major"), hazard("b", 3.0, 3.0, "510114001", "low")];
+    assert_eq!(s.upsert(h, batch, &admin()).expect("upsert"), crate::Upserted { inserted: 1, updated: 1 });
+    let a = s.get(h, "a", &Scope::All).expect("a");
+    assert_eq!((a.version, a.properties.to_json()["risk_level"].clone()), (2, json!("major")));
+    // Idempotent: the same batch again updates both and adds nothing.
+    let again = vec![hazard("a", 2.0, 2.0, "510114001", "major"), hazard("b", 3.0, 3.0, "510114001", "low")];
+    assert_eq!(s.upsert(h, again, &admin()).expect("again"), crate::Upserted { inserted: 0, updated: 2 });
+    assert_eq!(s.summary(h, &Scope::All).count, 2);
+    // One feature without an id: nothing of the batch is written.
+    let mut no_id = hazard("c", 4.0, 4.0, "510114001", "low");
+    no_id.id = None;
+    assert!(s.upsert(h, vec![hazard("d", 5.0, 5.0, "510114001", "low"), no_id], &admin()).is_err());
+    assert!(s.get(h, "d", &Scope::All).is_err());
+    assert_eq!(s.summary(h, &Scope::All).count, 2);
+}
+
 /// What was written is there after reopening, with the same versions and R-tree answers.
 pub fn reopen(open: &Opener) {
     {
@@ -231,7 +253,7 @@ pub fn listeners(open: &Opener) {
 #[macro_export]
 macro_rules! store_contract_tests {
     ($fresh:expr) => {
-        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches reopen intersecting dataset listeners);
+        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches upsert reopen intersecting dataset listeners);
     };
     (@each $fresh:expr; $($name:ident)+) => {
         $(

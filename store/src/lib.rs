@@ -72,6 +72,13 @@ impl ChangeOp {
 /// not found. Writes are atomic: a call either applies completely and durably, or not at all.
 /// `if_version` (optimistic concurrency) makes a write fail with
 /// [`StoreError::VersionConflict`] unless the feature is at that version.
+/// What an [`Store::upsert`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Upserted {
+    pub inserted: usize,
+    pub updated: usize,
+}
+
 pub trait Store: Send + Sync {
     /// A short name of the implementation (`gpkg`, `postgis`).
     fn kind(&self) -> &'static str;
@@ -90,6 +97,11 @@ pub trait Store: Send + Sync {
 
     /// Adds features, all or none.
     fn insert(&self, layer: LayerId, features: Vec<NewFeature>, w: &Writer) -> Result<Vec<Arc<Feature>>>;
+
+    /// Inserts the features whose id is new and replaces those whose id exists (each must carry
+    /// an id), all or none: how a keyed re-import updates instead of duplicating. Returns how
+    /// many were inserted and how many updated.
+    fn upsert(&self, layer: LayerId, features: Vec<NewFeature>, w: &Writer) -> Result<Upserted>;
 
     /// Replaces a feature's geometry and properties.
     fn replace(

@@ -21,7 +21,8 @@ impl Interval {
     }
 }
 
-/// A page request over one layer; features come in a stable order (insertion order).
+/// A page request over one layer; features come in a stable order (insertion order) unless
+/// [`Query::any_order`] is set.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Query {
     pub bbox: Option<Bbox>,
@@ -30,6 +31,9 @@ pub struct Query {
     pub updated: Option<Interval>,
     pub offset: usize,
     pub limit: usize,
+    /// The caller needs no stable order (a tile render takes everything in a box): the store may
+    /// return the features in whatever order is cheapest. Paging with `offset` needs it unset.
+    pub any_order: bool,
 }
 
 impl Query {

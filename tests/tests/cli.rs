@@ -32,7 +32,8 @@ fn import_then_export_round_trips_through_gdal() {
     let out = onemap(&["import", "shelters", &p("bad.geojson"), "--store", &p("s.gpkg")]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("features[29].properties.occupancy"), "{err}");
+    assert!(err.contains("row 30, column occupancy"), "{err}");
+    assert!(err.contains("nothing imported"), "{err}");
 
     let out = onemap(&["export", &p("out.gpkg"), "--store", &p("s.gpkg")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -45,7 +45,8 @@ pub fn layer_mask(layers: &[LayerId]) -> u16 {
 pub struct CachedTile {
     /// Shared, so answering from the cache copies nothing.
     pub bytes: bytes::Bytes,
-    /// Quoted strong ETag (a hash of the bytes).
+    /// Weak ETag (a hash of the bytes): weak because the HTTP layer may send the tile gzip- or
+    /// brotli-encoded, and a strong tag must differ between encodings.
     pub etag: String,
 }
 
@@ -56,7 +57,7 @@ impl CachedTile {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        CachedTile { etag: format!("\"{h:016x}-{}\"", bytes.len()), bytes: bytes::Bytes::from(bytes) }
+        CachedTile { etag: format!("W/\"{h:016x}-{}\"", bytes.len()), bytes: bytes::Bytes::from(bytes) }
     }
 }
 

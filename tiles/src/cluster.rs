@@ -49,7 +49,7 @@ pub fn group<'a>(features: &'a [Arc<Feature>], frame: &TileFrame, cell: u32) -> 
 }
 
 /// The attributes of a cluster of two or more features.
-pub fn attributes(members: &[&Arc<Feature>]) -> Vec<(&'static str, AttrValue)> {
+pub fn attributes(members: &[&Arc<Feature>]) -> Vec<(&'static str, AttrValue<'static>)> {
     let mut out = vec![("cluster", AttrValue::Bool(true)), ("point_count", AttrValue::Int(members.len() as i64))];
     match members.first().map(|f| &f.properties) {
         Some(Properties::Hazard(_)) => {
@@ -62,7 +62,7 @@ pub fn attributes(members: &[&Arc<Feature>]) -> Vec<(&'static str, AttrValue)> {
                 }
             }
             if let Some(w) = worst {
-                out.push(("risk_level", AttrValue::Str(w.as_str().to_owned())));
+                out.push(("risk_level", AttrValue::Str(w.as_str().into())));
             }
             out.push(("threatened_people", AttrValue::Int(people)));
         }

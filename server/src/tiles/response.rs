@@ -6,14 +6,14 @@ use onemap_tiles::CachedTile;
 
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
-/// Answers with `tile`, honouring `If-None-Match`.
+/// Answers with `tile`, honouring `If-None-Match` by weak comparison (RFC 9110 §13.1.2).
 pub fn tile_response(headers: &HeaderMap, tile: &CachedTile, cache_control: &str) -> Response {
     let etag = HeaderValue::from_str(&tile.etag).unwrap_or(HeaderValue::from_static("\"0\""));
     let cc = HeaderValue::from_str(cache_control).unwrap_or(HeaderValue::from_static("no-cache"));
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tile.etag || t.trim() == "*"));
+        .is_some_and(|v| v.split(',').map(|t| t.trim()).any(|t| t == "*" || opaque(t) == opaque(&tile.etag)));
     if matches {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cc)]).into_response();
     }
@@ -26,4 +26,9 @@ pub fn tile_response(headers: &HeaderMap, tile: &CachedTile, cache_control: &str
         tile.bytes.clone(),
     )
         .into_response()
+}
+
+/// An entity tag without its weakness marker.
+fn opaque(tag: &str) -> &str {
+    tag.strip_prefix("W/").unwrap_or(tag)
 }

@@ -8,7 +8,20 @@ use rstar::{RTree, AABB};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-type Entry = GeomWithData<Rectangle<[f64; 2]>, i64>;
+/// A feature held by the R-tree itself, so a box query needs no second lookup. Equal by row id.
+#[derive(Debug, Clone)]
+struct Held {
+    row: i64,
+    feature: Arc<Feature>,
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Self) -> bool {
+        self.row == other.row
+    }
+}
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, Held>;
 
 /// The envelope of a geometry as an R-tree rectangle (EPSG:4326 degrees).
 pub fn envelope(g: &Geometry) -> Option<Rectangle<[f64; 2]>> {
@@ -33,11 +46,12 @@ impl LayerIndex {
         let mut by_row = BTreeMap::new();
         let mut rows = HashMap::with_capacity(features.len());
         for (row, f) in features {
+            let f = Arc::new(f);
             if let Some(env) = envelope(&f.geometry) {
-                entries.push(Entry::new(env, row));
+                entries.push(Entry::new(env, Held { row, feature: Arc::clone(&f) }));
             }
             rows.insert(f.id.clone(), row);
-            by_row.insert(row, Arc::new(f));
+            by_row.insert(row, f);
         }
         let last_updated = by_row.values().map(|f| f.updated).max();
         LayerIndex { layer, by_row, rows, tree: RTree::bulk_load(entries), last_updated }
@@ -68,7 +82,7 @@ impl LayerIndex {
     pub fn upsert(&mut self, row: i64, f: Arc<Feature>) {
         self.remove_row(row);
         if let Some(env) = envelope(&f.geometry) {
-            self.tree.insert(Entry::new(env, row));
+            self.tree.insert(Entry::new(env, Held { row, feature: Arc::clone(&f) }));
         }
         self.rows.insert(f.id.clone(), row);
         self.last_updated = self.last_updated.max(Some(f.updated));
@@ -79,29 +93,27 @@ impl LayerIndex {
     pub fn remove_row(&mut self, row: i64) {
         if let Some(old) = self.by_row.remove(&row) {
             if let Some(env) = envelope(&old.geometry) {
-                self.tree.remove(&Entry::new(env, row));
+                self.tree.remove(&Entry::new(env, Held { row, feature: Arc::clone(&old) }));
             }
             self.rows.remove(&old.id);
         }
     }
 
-    /// Row ids whose envelope meets `bbox`, in row order (two boxes across the antimeridian).
-    fn rows_in(&self, bbox: &Bbox) -> Vec<i64> {
-        let boxes = if bbox[0] <= bbox[2] {
-            vec![*bbox]
+    /// Features whose envelope meets `bbox`, in no particular order (two boxes across the
+    /// antimeridian; a feature spanning both comes once).
+    fn held_in<'a>(&'a self, bbox: &Bbox) -> impl Iterator<Item = &'a Held> + 'a {
+        let (first, second) = if bbox[0] <= bbox[2] {
+            (*bbox, None)
         } else {
-            vec![[bbox[0], bbox[1], 180.0, bbox[3]], [-180.0, bbox[1], bbox[2], bbox[3]]]
+            ([bbox[0], bbox[1], 180.0, bbox[3]], Some([-180.0, bbox[1], bbox[2], bbox[3]]))
         };
-        let mut rows: Vec<i64> = boxes
-            .iter()
-            .flat_map(|b| {
-                let aabb = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
-                self.tree.locate_in_envelope_intersecting(&aabb).map(|e| e.data)
-            })
-            .collect();
-        rows.sort_unstable();
-        rows.dedup();
-        rows
+        let locate = |b: [f64; 4]| self.tree.locate_in_envelope_intersecting(&AABB::from_corners([b[0], b[1]], [b[2], b[3]]));
+        // An entry the first box also met is not given twice.
+        let in_first = move |e: &&Entry| {
+            let r = e.geom();
+            r.lower()[0] <= first[2] && r.upper()[0] >= first[0]
+        };
+        locate(first).chain(second.into_iter().flat_map(locate).filter(move |e| !in_first(e))).map(|e| &e.data)
     }
 
     /// One page of the features that pass `q` and `scope`.
@@ -115,7 +127,12 @@ impl LayerIndex {
             page.number_matched += 1;
         };
         match &q.bbox {
-            Some(b) => self.rows_in(b).iter().filter_map(|r| self.by_row.get(r)).filter(keep).for_each(&mut take),
+            Some(b) if q.any_order => self.held_in(b).map(|h| &h.feature).filter(keep).for_each(&mut take),
+            Some(b) => {
+                let mut held: Vec<&Held> = self.held_in(b).collect();
+                held.sort_unstable_by_key(|h| h.row);
+                held.into_iter().map(|h| &h.feature).filter(keep).for_each(&mut take)
+            }
             None => self.by_row.values().filter(keep).for_each(&mut take),
         }
         page
@@ -124,12 +141,12 @@ impl LayerIndex {
     /// Features in `scope` whose geometry intersects `area` (EPSG:4326 degrees).
     pub fn intersecting(&self, area: &Geometry, scope: &Scope) -> Vec<Arc<Feature>> {
         let Some(r) = area.bounding_rect() else { return Vec::new() };
-        self.rows_in(&[r.min().x, r.min().y, r.max().x, r.max().y])
-            .iter()
-            .filter_map(|row| self.by_row.get(row))
-            .filter(|f| scope.contains(&f.properties) && f.geometry.intersects(area))
-            .cloned()
-            .collect()
+        let mut held: Vec<&Held> = self
+            .held_in(&[r.min().x, r.min().y, r.max().x, r.max().y])
+            .filter(|h| scope.contains(&h.feature.properties) && h.feature.geometry.intersects(area))
+            .collect();
+        held.sort_unstable_by_key(|h| h.row);
+        held.into_iter().map(|h| Arc::clone(&h.feature)).collect()
     }
 
     /// Count and extent of what `scope` sees.

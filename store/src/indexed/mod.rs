@@ -9,7 +9,7 @@ pub mod plan;
 pub use index::{envelope, LayerIndex};
 pub use plan::Change;
 
-use crate::{Bbox, ChangeListener, ChangeRecord, DatasetInfo, FeaturePatch, LayerSummary, Page, Query, Result, Store, StoreError, Writer};
+use crate::{Bbox, ChangeListener, ChangeRecord, DatasetInfo, FeaturePatch, LayerSummary, Page, Query, Result, Store, StoreError, Upserted, Writer};
 use geo::Geometry;
 use onemap_model::{Feature, LayerId, NewFeature, Scope, ValidationError};
 use parking_lot::{Mutex, RwLock};
@@ -148,6 +148,17 @@ impl<P: Persist> Store for IndexedStore<P> {
 
     fn insert(&self, layer: LayerId, features: Vec<NewFeature>, w: &Writer) -> Result<Vec<Arc<Feature>>> {
         self.write(layer, &w.actor, |idx| plan::insert(idx, layer, features, &w.scope))
+    }
+
+    fn upsert(&self, layer: LayerId, features: Vec<NewFeature>, w: &Writer) -> Result<Upserted> {
+        let mut counts = Upserted::default();
+        self.write(layer, &w.actor, |idx| {
+            let changes = plan::upsert(idx, layer, features, &w.scope)?;
+            counts.updated = changes.iter().filter(|c| matches!(c, Change::Update { .. })).count();
+            counts.inserted = changes.len() - counts.updated;
+            Ok(changes)
+        })?;
+        Ok(counts)
     }
 
     fn replace(&self, layer: LayerId, id: &str, feature: NewFeature, if_version: Option<i64>, w: &Writer) -> Result<Arc<Feature>> {

@@ -84,6 +84,30 @@ pub fn insert(index: &LayerIndex, layer: LayerId, batch: Vec<NewFeature>, scope:
         .collect()
 }
 
+/// Plans an upsert: features with a new id are inserted, those with an existing id replace it
+/// (status transitions and scope checked as for a replace). Every feature needs an id.
+pub fn upsert(index: &LayerIndex, layer: LayerId, batch: Vec<NewFeature>, scope: &Scope) -> Result<Vec<Change>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(batch.len());
+    let mut fresh = Vec::new();
+    for (i, mut nf) in batch.into_iter().enumerate() {
+        let Some(id) = nf.id.clone() else {
+            return Err(ValidationError::new(format!("features[{i}].id"), "an upsert needs an id on every feature").into());
+        };
+        if !seen.insert(id.clone()) {
+            return Err(StoreError::Duplicate { layer, id });
+        }
+        if index.row_of(&id).is_some() {
+            nf.id = None;
+            out.push(replace(index, layer, &id, nf, None, scope)?);
+        } else {
+            fresh.push(nf);
+        }
+    }
+    out.extend(insert(index, layer, fresh, scope)?);
+    Ok(out)
+}
+
 /// Plans replacing feature `id` by `nf`.
 pub fn replace(
     index: &LayerIndex,

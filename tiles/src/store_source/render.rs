@@ -6,7 +6,7 @@ use crate::cluster;
 use crate::encode::{encode, encode_point, feature_id, tile_bytes, AttrValue, LayerBuilder, TileFrame};
 use crate::layers::{feature_minzoom, tiling, LayerTiling};
 use crate::{TileError, TileRequest};
-use onemap_model::{ColumnType, Feature, Properties, SqlValue};
+use onemap_model::{ColumnType, Feature, FieldRef, Properties};
 use onemap_store::{Query, Store};
 use std::sync::Arc;
 
@@ -27,7 +27,7 @@ pub fn render(store: &dyn Store, req: &TileRequest, o: &RenderOptions) -> Result
         }
         let clustered = t.cluster_below.is_some_and(|c| z < c);
         let pad = if clustered { o.buffer.max(o.cluster_cell) } else { o.buffer };
-        let q = Query { bbox: Some(req.coord.lonlat_bounds(pad, o.extent)), filters: req.filter.for_layer(layer), limit: usize::MAX, ..Query::default() };
+        let q = Query { bbox: Some(req.coord.lonlat_bounds(pad, o.extent)), filters: req.filter.for_layer(layer), limit: usize::MAX, any_order: true, ..Query::default() };
         let features: Vec<Arc<Feature>> = store
             .query(layer, &q, &req.scope)?
             .features
@@ -41,7 +41,7 @@ pub fn render(store: &dyn Store, req: &TileRequest, o: &RenderOptions) -> Result
                     add_feature(&mut b, t, single, &frame);
                 } else if let Some(geom) = encode_point(g.centre, &frame) {
                     let id = feature_id(&format!("cluster/{z}/{}/{}", g.cell.0, g.cell.1));
-                    b.add(Some(id), geom, &cluster::attributes(&g.members));
+                    b.add(Some(id), geom, cluster::attributes(&g.members));
                 }
             }
         } else {
@@ -56,15 +56,15 @@ pub fn render(store: &dyn Store, req: &TileRequest, o: &RenderOptions) -> Result
     Ok(tile_bytes(layers))
 }
 
-fn add_feature(b: &mut LayerBuilder, t: &LayerTiling, f: &Feature, frame: &TileFrame) {
+fn add_feature<'a>(b: &mut LayerBuilder<'a>, t: &LayerTiling, f: &'a Feature, frame: &TileFrame) {
     let Some(geom) = encode(&f.geometry, frame) else { return };
-    b.add(Some(feature_id(&f.id)), geom, &attributes(t, f));
+    b.add(Some(feature_id(&f.id)), geom, attributes(t, f));
 }
 
-/// The map attributes of one feature: its `id` and the layer's chosen properties.
-pub fn attributes(t: &LayerTiling, f: &Feature) -> Vec<(&'static str, AttrValue)> {
+/// The map attributes of one feature: its `id` and the layer's chosen properties, borrowing its text.
+pub fn attributes<'a>(t: &LayerTiling, f: &'a Feature) -> Vec<(&'static str, AttrValue<'a>)> {
     let mut out = Vec::with_capacity(t.attributes.len() + 1);
-    out.push(("id", AttrValue::Str(f.id.clone())));
+    out.push(("id", AttrValue::Str(f.id.as_str().into())));
     for &a in t.attributes {
         if a == "free" {
             if let Properties::Shelter(s) = &f.properties {
@@ -73,12 +73,12 @@ pub fn attributes(t: &LayerTiling, f: &Feature) -> Vec<(&'static str, AttrValue)
             continue;
         }
         let boolean = t.layer.column(a).is_some_and(|c| c.ty == ColumnType::Boolean);
-        match f.properties.field_value(a) {
-            Some(SqlValue::Integer(i)) if boolean => out.push((a, AttrValue::Bool(i != 0))),
-            Some(SqlValue::Integer(i)) => out.push((a, AttrValue::Int(i))),
-            Some(SqlValue::Real(r)) => out.push((a, AttrValue::Float(r))),
-            Some(SqlValue::Text(s)) => out.push((a, AttrValue::Str(s))),
-            Some(SqlValue::Null) | None => {}
+        match f.properties.field_ref(a) {
+            Some(FieldRef::Integer(i)) if boolean => out.push((a, AttrValue::Bool(i != 0))),
+            Some(FieldRef::Integer(i)) => out.push((a, AttrValue::Int(i))),
+            Some(FieldRef::Real(r)) => out.push((a, AttrValue::Float(r))),
+            Some(FieldRef::Text(s)) => out.push((a, AttrValue::Str(s))),
+            Some(FieldRef::Null) | None => {}
         }
     }
     out

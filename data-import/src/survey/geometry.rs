@@ -1,0 +1,102 @@
+//! Row geometries: built from coordinate columns or taken from the file, transformed to
+//! WGS84/CGCS2000 lon/lat degrees, checked against the layer's geometry type and the declared
+//! area, and repaired where that is safe (resolving self-intersections; geo closes open rings).
+
+use crate::crs::Crs;
+use geo::{BooleanOps, BoundingRect, Coord, Geometry, MapCoords, MultiPolygon, Validation};
+use onemap_model::geometry::{geometry_from_geojson, geometry_to_geojson};
+use onemap_model::GeometryKind;
+
+/// A geometry ready to store, and the repair made to it, if any.
+pub struct Checked {
+    pub geometry: Geometry<f64>,
+    pub repaired: Option<String>,
+}
+
+/// Transforms `g` from `crs` to lon/lat degrees.
+pub fn to_lonlat(g: &Geometry<f64>, crs: Crs) -> Geometry<f64> {
+    if matches!(crs, Crs::Wgs84 | Crs::Cgcs2000) {
+        return g.clone();
+    }
+    g.map_coords(|c| {
+        let (x, y) = crs.to_lonlat(c.x, c.y);
+        Coord { x, y }
+    })
+}
+
+/// Checks a lon/lat geometry for a layer of `kind` inside `area`; repairs invalid polygons.
+pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Result<Checked, String> {
+    let mut repaired = None;
+    let g = match (g, kind) {
+        (Geometry::Point(p), GeometryKind::Point) => {
+            let (lon, lat) = (p.x(), p.y());
+            if !lon.is_finite() || !lat.is_finite() {
+                return Err("coordinates are not finite numbers".into());
+            }
+            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                return Err(format!("lon/lat {lon:.6}, {lat:.6} outside -180..180, -90..90"));
+            }
+            Geometry::Point(p)
+        }
+        (g, kind) => {
+            let g = geometry_from_geojson(&geometry_to_geojson(&g), kind).map_err(|e| e.message)?;
+            match g {
+                Geometry::MultiPolygon(mp) if !mp.is_valid() => {
+                    let fixed = mp.union(&MultiPolygon::new(Vec::new()));
+                    if fixed.0.is_empty() {
+                        return Err("polygon has no area".into());
+                    }
+                    let reason = mp.check_validation().err().map(|e| e.to_string()).unwrap_or_default();
+                    repaired = Some(format!("invalid polygon repaired by resolving self-intersections ({reason})"));
+                    Geometry::MultiPolygon(fixed)
+                }
+                g => g,
+            }
+        }
+    };
+    if let (Some(a), Some(r)) = (area, g.bounding_rect()) {
+        let inside = r.min().x >= a[0] && r.min().y >= a[1] && r.max().x <= a[2] && r.max().y <= a[3];
+        if !inside {
+            let c = r.center();
+            return Err(format!(
+                "lies outside the declared area {:.4},{:.4},{:.4},{:.4} (at {:.6}, {:.6})",
+                a[0], a[1], a[2], a[3], c.x, c.y
+            ));
+        }
+    }
+    Ok(Checked { geometry: g, repaired })
+}
+
+/// The area a CRS can describe: mainland China and its seas for the Chinese systems, a zone's
+/// strip (±1° of slack) for Gauss–Krüger; `None` for worldwide systems.
+pub fn crs_area(crs: Crs) -> Option<[f64; 4]> {
+    match crs {
+        Crs::Gcj02 | Crs::Bd09 => Some([72.0, 0.8, 137.9, 55.9]),
+        Crs::GaussKruger(z) => {
+            let half = f64::from(z.width) / 2.0 + 1.0;
+            let cm = f64::from(z.central_meridian);
+            Some([cm - half, 0.0, cm + half, 56.0])
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, Point};
+
+    #[test]
+    fn a_bow_tie_is_repaired_and_said_so() {
+        let bow = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)]);
+        let c = check(bow, GeometryKind::MultiPolygon, None).expect("repaired");
+        assert!(c.repaired.as_deref().unwrap_or("").contains("self-intersections"));
+        assert!(c.geometry.is_valid());
+        let e = check(Geometry::Point(Point::new(200.0, 1.0)), GeometryKind::Point, None).err().unwrap_or_default();
+        assert!(e.contains("outside -180..180"), "{e}");
+        let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::Point, Some([73.0, 3.0, 136.0, 54.0])).err().unwrap_or_default();
+        assert!(e.contains("outside the declared area"), "{e}");
+        let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::MultiPolygon, None).err().unwrap_or_default();
+        assert!(e.contains("takes"), "{e}");
+    }
+}

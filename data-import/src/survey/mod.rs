@@ -1,0 +1,121 @@
+//! The survey-data importer: read → map columns → transform coordinates → validate → write, all
+//! or nothing. Every rejected row is reported with its row number, column and reason.
+//!
+//! Coordinates are stored as WGS84/CGCS2000 lon/lat degrees (EPSG:4326/4490); inputs may be in
+//! any [`Crs`].
+
+pub mod geometry;
+pub mod mapping;
+pub mod read;
+pub mod report;
+pub mod source;
+pub mod values;
+
+mod axes;
+mod rows;
+
+pub use mapping::MappingFile;
+pub use read::Format;
+pub use report::{Issue, Report, Severity};
+
+use crate::crs::Crs;
+use crate::{ImportError, Result};
+use onemap_model::LayerId;
+use onemap_store::{Store, Writer};
+use std::path::Path;
+
+/// How to import one file.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub layer: LayerId,
+    /// The file's format; from its name when `None`.
+    pub format: Option<Format>,
+    /// The coordinates' CRS; from the mapping file, the file itself, or the values when `None`.
+    pub crs: Option<Crs>,
+    pub mapping: MappingFile,
+    /// Input column (header or property name) whose value identifies a feature: a re-import
+    /// updates the features it imported before instead of adding copies.
+    pub key: Option<String>,
+    /// Import the valid rows and report the others (default: one bad row stops the import).
+    pub skip_invalid: bool,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// The spreadsheet's sheet; the first with data when `None`.
+    pub sheet: Option<String>,
+    /// WGS84 box every row must lie in `[min_lon, min_lat, max_lon, max_lat]`.
+    pub area: Option<[f64; 4]>,
+}
+
+impl Options {
+    pub fn new(layer: LayerId) -> Self {
+        Options {
+            layer,
+            format: None,
+            crs: None,
+            mapping: MappingFile::default(),
+            key: None,
+            skip_invalid: false,
+            dry_run: false,
+            sheet: None,
+            area: None,
+        }
+    }
+}
+
+/// Progress callbacks: rows checked so far out of all rows.
+pub trait Progress {
+    fn rows(&mut self, done: usize, total: usize);
+}
+
+impl<F: FnMut(usize, usize)> Progress for F {
+    fn rows(&mut self, done: usize, total: usize) {
+        self(done, total)
+    }
+}
+
+/// Imports `path` into `store`. `Err` is for a file that cannot be imported at all (unreadable,
+/// no coordinate columns, a store failure); rows that fail validation are in the report, and with
+/// any such row nothing is written unless `skip_invalid`.
+pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress: &mut dyn Progress) -> Result<Report> {
+    let p = path.display().to_string();
+    let fail = |message: String| ImportError::Format { path: p.clone(), message };
+    let format = match o.format {
+        Some(f) => f,
+        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx or .geojson, or pass --format".into()))?,
+    };
+    let source = read::read(path, format, o.sheet.as_deref()).map_err(fail)?;
+    let mut report = Report {
+        file: p.clone(),
+        layer: o.layer.to_string(),
+        rows_read: source.records.len(),
+        dry_run: o.dry_run,
+        notes: source.notes.clone(),
+        ..Report::default()
+    };
+    let plan = mapping::plan(o.layer, &source, &o.mapping).map_err(fail)?;
+    if !plan.ignored.is_empty() {
+        report.notes.push(format!("columns not imported: {}", plan.ignored.join(", ")));
+    }
+    let mapping_crs = o.mapping.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| fail(format!("mapping file: {e}")))?;
+    let coords = axes::decide(&source, &plan, o.crs.or(mapping_crs), &mut report).map_err(fail)?;
+    // Ids come from the key column, or else from an id column the file has (GeoJSON feature ids).
+    let key = match &o.key {
+        None => plan.index_of(mapping::Target::Id),
+        Some(k) => Some(rows::key_column(&source, &plan, k).map_err(fail)?),
+    };
+    let features = rows::convert(&source, &plan, &coords, key, o, &mut report, progress);
+    report.rows_valid = features.len();
+    report.rows_rejected = source.records.len() - features.len();
+    if o.dry_run || (report.rows_rejected > 0 && !o.skip_invalid) || features.is_empty() {
+        return Ok(report);
+    }
+    let outcome = if o.key.is_some() {
+        store.upsert(o.layer, features, w)?
+    } else {
+        onemap_store::Upserted { inserted: store.insert(o.layer, features, w)?.len(), updated: 0 }
+    };
+    report.inserted = outcome.inserted;
+    report.updated = outcome.updated;
+    report.committed = true;
+    Ok(report)
+}

@@ -1,0 +1,56 @@
+//! Readers: one file in, one [`Source`] table out. The format comes from the file name unless given.
+
+pub mod csv;
+pub mod geojson;
+pub mod text;
+pub mod xlsx;
+
+use crate::survey::source::Source;
+use std::path::Path;
+
+/// The input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    GeoJson,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" | "txt" | "tsv" => Ok(Format::Csv),
+            "xlsx" | "xls" | "xlsm" | "xlsb" | "ods" | "excel" => Ok(Format::Xlsx),
+            "geojson" | "json" => Ok(Format::GeoJson),
+            other => Err(format!("unknown format `{other}`: use csv, xlsx or geojson")),
+        }
+    }
+}
+
+impl Format {
+    /// The format a file name implies (`.csv.gz` is CSV).
+    pub fn of(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let ext = name.rsplit('.').next()?;
+        ext.parse().ok()
+    }
+}
+
+/// Reads `path` as `format`; `Err` is a message about the whole file (the caller adds the path).
+pub fn read(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source, String> {
+    match format {
+        Format::Xlsx => xlsx::read(path, sheet),
+        Format::Csv | Format::GeoJson => {
+            let bytes = text::read_bytes(path).map_err(|e| format!("cannot be read: {e}"))?;
+            if format == Format::Csv {
+                csv::read(&bytes)
+            } else {
+                let (text, _) = text::decode(&bytes)?;
+                geojson::read(&text)
+            }
+        }
+    }
+}

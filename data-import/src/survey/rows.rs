@@ -1,0 +1,166 @@
+//! Rows to features: properties from the mapped columns (with the mapping file's defaults), the
+//! position in lon/lat, the id from the key column; each failure is a report line naming the row,
+//! the input column and the reason.
+
+use super::axes::Coords;
+use super::geometry::{check, crs_area, to_lonlat};
+use super::mapping::{Plan, Target};
+use super::report::{Report, Severity};
+use super::source::{RawRecord, Source};
+use super::values::{coordinate, property};
+use super::{Options, Progress};
+use geo::{Geometry, Point};
+use onemap_model::{check_feature_id, NewFeature, Properties};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// The column index of `--key`, given as an input header or a property name.
+pub fn key_column(source: &Source, plan: &Plan, key: &str) -> Result<usize, String> {
+    if let Some(i) = source.column(key) {
+        return Ok(i);
+    }
+    plan.columns
+        .iter()
+        .find(|(_, t)| matches!(t, Target::Property(c) if c.name == key) || (key == "id" && *t == Target::Id))
+        .map(|(i, _)| *i)
+        .ok_or_else(|| format!("--key {key}: no such column (headers: {})", source.headers.join(", ")))
+}
+
+/// A feature id from a key value: the value itself when it is a valid id, else a stable hash.
+fn id_of(value: &str) -> String {
+    if check_feature_id(value).is_ok() {
+        return value.to_owned();
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in value.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("key-{h:016x}")
+}
+
+/// The input column a validation path such as `properties.capacity` came from.
+fn column_of<'a>(source: &'a Source, plan: &Plan, field: &str) -> Option<&'a str> {
+    let name = field.strip_prefix("properties.")?;
+    let name = name.split(['.', '[']).next()?;
+    plan.columns
+        .iter()
+        .find(|(_, t)| matches!(t, Target::Property(c) if c.name == name))
+        .map(|(i, _)| source.headers[*i].as_str())
+}
+
+struct Ctx<'a> {
+    source: &'a Source,
+    plan: &'a Plan,
+    coords: &'a Coords,
+    o: &'a Options,
+    area: Option<[f64; 4]>,
+}
+
+/// One row; `Err((column, value, reason))`.
+fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<(Option<String>, NewFeature), (Option<String>, Option<String>, String)> {
+    if let Some(e) = &r.error {
+        return Err((None, None, e.clone()));
+    }
+    let layer = cx.o.layer;
+    let mut props = Map::new();
+    let mut id = None;
+    for (i, t) in &cx.plan.columns {
+        let v = &r.values[*i];
+        match t {
+            Target::Property(c) => match property(c, v, cx.o.mapping.values.get(c.name)) {
+                Ok(Some(value)) => {
+                    props.insert(c.name.to_owned(), value);
+                }
+                Ok(None) => {}
+                Err(reason) => return Err((Some(cx.source.headers[*i].clone()), v.text(), reason)),
+            },
+            Target::Id => id = v.text(),
+            _ => {}
+        }
+    }
+    for (k, v) in &cx.o.mapping.defaults {
+        props.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    let geometry = match cx.coords {
+        Coords::FromFile { crs } => match &r.geometry {
+            Some(g) => to_lonlat(g, *crs),
+            None => return Err((None, None, "has no geometry".into())),
+        },
+        Coords::Columns { x, y, crs } => {
+            let read = |i: usize| coordinate(&r.values[i]).map_err(|e| (Some(cx.source.headers[i].clone()), r.values[i].text(), e));
+            let (a, b) = (read(*x)?, read(*y)?);
+            let (lon, lat) = crs.to_lonlat(a, b);
+            Geometry::Point(Point::new(lon, lat))
+        }
+    };
+    let checked = check(geometry, layer.geometry_kind(), cx.area).map_err(|e| (None, None, e))?;
+    if let Some(repair) = checked.repaired {
+        report.push(r.row, None, None, Severity::Repaired, repair);
+    }
+    let properties = Properties::from_json(layer, Value::Object(props)).map_err(|e| {
+        // A missing required property names no field path, only the message: take it from there.
+        let missing = e.message.split_once("missing field `").and_then(|(_, rest)| rest.split_once('`')).map(|(name, _)| format!("properties.{name}"));
+        let col = column_of(cx.source, cx.plan, missing.as_deref().unwrap_or(&e.field)).map(str::to_owned);
+        let reason = match (&col, &missing) {
+            (Some(_), Some(_)) => "is required".to_owned(),
+            (Some(_), None) => e.message.clone(),
+            (None, Some(m)) => {
+                let name = m.trim_start_matches("properties.");
+                let title = layer.column(name).map_or("", |c| c.title_zh);
+                format!("required property `{name}` ({title}) has no column: add one, or a default in a mapping file")
+            }
+            (None, None) => format!("{}: {}", e.field.trim_start_matches("properties."), e.message),
+        };
+        (col, None, reason)
+    })?;
+    Ok((id, NewFeature { id: None, geometry: checked.geometry, properties }))
+}
+
+/// Converts every row; returns the valid features (ids from `key`) and reports the rest.
+pub fn convert(
+    source: &Source,
+    plan: &Plan,
+    coords: &Coords,
+    key: Option<usize>,
+    o: &Options,
+    report: &mut Report,
+    progress: &mut dyn Progress,
+) -> Vec<NewFeature> {
+    let area = match (o.area.or(o.mapping.area), crs_area(coords.crs())) {
+        (Some(a), _) => Some(a),
+        (None, a) => a,
+    };
+    let cx = Ctx { source, plan, coords, o, area };
+    let mut out = Vec::with_capacity(source.records.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let total = source.records.len();
+    for (n, r) in source.records.iter().enumerate() {
+        if n % 1000 == 0 {
+            progress.rows(n, total);
+        }
+        match row(&cx, r, report) {
+            Ok((_, mut f)) if key.is_some() => {
+                let k = key.and_then(|k| r.values[k].text());
+                let Some(k) = k else {
+                    if o.key.is_none() {
+                        out.push(f); // an id column left empty: a fresh id
+                    } else {
+                        report.reject(r.row, key.map(|k| source.headers[k].as_str()), None, "the key column is empty");
+                    }
+                    continue;
+                };
+                if let Some(first) = seen.insert(k.clone(), r.row) {
+                    report.reject(r.row, key.map(|k| source.headers[k].as_str()), Some(k), format!("duplicate key: row {first} has it too"));
+                    continue;
+                }
+                f.id = Some(id_of(&k));
+                out.push(f);
+            }
+            Ok((_, f)) => out.push(f),
+            Err((column, value, reason)) => report.reject(r.row, column.as_deref(), value, reason),
+        }
+    }
+    progress.rows(total, total);
+    out
+}

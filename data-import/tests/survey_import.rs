@@ -1,0 +1,247 @@
+//! The survey importer end to end on fixtures the tests generate: an Excel sheet, a GBK CSV as
+//! Excel saves it, GCJ-02 and Gauss–Krüger coordinates, a keyed re-import, and bad files that
+//! must leave the store unchanged with a report naming the rows.
+
+use onemap_import::crs::Crs;
+use onemap_import::survey::{self, Options, Severity};
+use onemap_model::{LayerId, Scope};
+use onemap_store::{GpkgStore, Query, Store, Writer};
+use std::path::{Path, PathBuf};
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    store: GpkgStore,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = GpkgStore::open(&dir.path().join("s.gpkg")).expect("store");
+        Fixture { dir, store }
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write fixture");
+        p
+    }
+
+    fn import(&self, path: &Path, o: &Options) -> survey::Report {
+        survey::import(&self.store, path, o, &Writer::system("test"), &mut |_: usize, _: usize| {}).expect("import runs")
+    }
+
+    fn count(&self, layer: LayerId) -> usize {
+        self.store.summary(layer, &Scope::All).count
+    }
+
+    fn all(&self, layer: LayerId) -> Vec<std::sync::Arc<onemap_model::Feature>> {
+        self.store.query(layer, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("query").features
+    }
+}
+
+fn lonlat(f: &onemap_model::Feature) -> (f64, f64) {
+    match &f.geometry {
+        geo::Geometry::Point(p) => (p.x(), p.y()),
+        g => panic!("not a point: {g:?}"),
+    }
+}
+
+const HAZARD_ROWS: &[(&str, f64, f64, &str, i64)] = &[
+    ("HZ-001", 104.0612, 30.6598, "重大", 120),
+    ("HZ-002", 104.0725, 30.6631, "较大", 45),
+    ("HZ-003", 104.0833, 30.6702, "一般", 8),
+    ("HZ-004", 104.0951, 30.6811, "低", 0),
+];
+
+fn csv_text(rows: &[(&str, f64, f64, &str, i64)]) -> String {
+    let mut s = String::from("编号,隐患点名称,灾害类型,经度,纬度,风险等级,受威胁人数（人）,乡镇代码,负责人,联系电话\n");
+    for (id, lon, lat, risk, people) in rows {
+        s.push_str(&format!("{id},{id}号滑坡,滑坡,{lon},{lat},{risk},{people},510104001,张三,13800000000\n"));
+    }
+    s
+}
+
+#[test]
+fn a_gbk_csv_as_excel_saves_it_imports_with_chinese_headers_and_values() {
+    let fx = Fixture::new();
+    let text = csv_text(HAZARD_ROWS);
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    let path = fx.file("隐患点.csv", &gbk);
+    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    assert!(r.committed, "{}", r.summary(10));
+    assert_eq!((r.rows_read, r.inserted), (4, 4));
+    assert!(r.notes.iter().any(|n| n.contains("GBK")), "{:?}", r.notes);
+    let fs = fx.all(LayerId::Hazards);
+    let f = fs.iter().find(|f| f.properties.to_json()["name"] == "HZ-001号滑坡").expect("HZ-001");
+    let p = f.properties.to_json();
+    assert_eq!((p["risk_level"].as_str(), p["threatened_people"].as_i64(), p["kind"].as_str()), (Some("major"), Some(120), Some("landslide")));
+    assert_eq!(p["responsible"], "张三");
+    assert_eq!(lonlat(f), (104.0612, 30.6598));
+}
+
+#[test]
+fn an_excel_sheet_imports_with_numbers_dates_and_booleans() {
+    let fx = Fixture::new();
+    let path = fx.dir.path().join("shelters.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("避难场所").expect("name");
+    for (c, h) in ["名称", "类型", "容纳人数", "已开放", "经度", "纬度", "乡镇"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    let rows = [("人民公园", "park", 3000.0, "是", 104.0551, 30.6627), ("七中操场", "school", 1200.0, "否", 104.0410, 30.6512)];
+    for (i, (name, kind, cap, open, lon, lat)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, *name).expect("cell");
+        sheet.write_string(r, 1, *kind).expect("cell");
+        sheet.write_number(r, 2, *cap).expect("cell");
+        sheet.write_string(r, 3, *open).expect("cell");
+        sheet.write_number(r, 4, *lon).expect("cell");
+        sheet.write_number(r, 5, *lat).expect("cell");
+        sheet.write_string(r, 6, "510104001").expect("cell");
+    }
+    book.save(&path).expect("save xlsx");
+    let r = fx.import(&path, &Options::new(LayerId::Shelters));
+    assert!(r.committed, "{}", r.summary(10));
+    let fs = fx.all(LayerId::Shelters);
+    let park = fs.iter().find(|f| f.properties.to_json()["name"] == "人民公园").expect("park").properties.to_json();
+    assert_eq!((park["capacity"].as_i64(), park["open"].as_bool()), (Some(3000), Some(true)));
+    assert!(r.notes.iter().any(|n| n.contains("避难场所")), "{:?}", r.notes);
+}
+
+#[test]
+fn gcj02_and_gauss_kruger_inputs_land_on_the_wgs84_position() {
+    let fx = Fixture::new();
+    // The same four points written in GCJ-02 (as copied from AMap).
+    let gcj: Vec<_> = HAZARD_ROWS
+        .iter()
+        .map(|(id, lon, lat, risk, n)| {
+            let (x, y) = Crs::Gcj02.from_lonlat(*lon, *lat);
+            (*id, x, y, *risk, *n)
+        })
+        .collect();
+    let path = fx.file("gcj.csv", csv_text(&gcj).as_bytes());
+    let mut o = Options::new(LayerId::Hazards);
+    o.crs = Some(Crs::Gcj02);
+    let r = fx.import(&path, &o);
+    assert!(r.committed, "{}", r.summary(10));
+    // Gauss–Krüger 3° zone 35 (CM 105°E) with the zone prefix, X = northing as surveyors write it.
+    let gk: Crs = "EPSG:4523".parse().expect("crs");
+    let mut s = String::from("编号,名称,类型,X,Y,风险等级,乡镇代码\n");
+    for (id, lon, lat, risk, _) in HAZARD_ROWS {
+        let (e, n) = gk.from_lonlat(*lon, *lat);
+        s.push_str(&format!("GK-{id},{id},崩塌,{n:.4},{e:.4},{risk},510104001\n"));
+    }
+    let path = fx.file("gk.csv", s.as_bytes());
+    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    assert!(r.committed, "{}", r.summary(10));
+    assert!(r.crs.contains("4523"), "{}", r.crs);
+    assert!(r.notes.iter().any(|n| n.contains("northing")), "{:?}", r.notes);
+    let fs = fx.all(LayerId::Hazards);
+    assert_eq!(fs.len(), 8);
+    for (id, lon, lat, _, _) in HAZARD_ROWS {
+        for name in [format!("{id}号滑坡"), (*id).to_owned()] {
+            let f = fs.iter().find(|f| f.properties.to_json()["name"] == name.as_str()).expect("imported");
+            let (x, y) = lonlat(f);
+            // 1e-8° ≈ 1 mm.
+            assert!((x - lon).abs() < 1e-8 && (y - lat).abs() < 1e-8, "{name}: {x} {y} vs {lon} {lat}");
+        }
+    }
+}
+
+#[test]
+fn bad_rows_are_reported_by_row_and_column_and_nothing_is_written() {
+    let fx = Fixture::new();
+    let text = "编号,名称,类型,经度,纬度,风险等级,受威胁人数,乡镇代码\n\
+                A1,好的,滑坡,104.06,30.66,重大,10,510104001\n\
+                A2,坏的人数,滑坡,104.06,30.66,重大,很多,510104001\n\
+                A3,坏的等级,滑坡,104.06,30.66,红色,10,510104001\n\
+                A4,坏的坐标,滑坡,NaN,30.66,重大,10,510104001\n\
+                A5,没有乡镇,滑坡,104.06,30.66,重大,10,\n\
+                A1,重复编号,滑坡,104.06,30.66,重大,10,510104001\n";
+    let path = fx.file("bad.csv", text.as_bytes());
+    let mut o = Options::new(LayerId::Hazards);
+    o.key = Some("编号".into());
+    let r = fx.import(&path, &o);
+    assert!(!r.committed);
+    assert_eq!(fx.count(LayerId::Hazards), 0, "an all-or-nothing import with bad rows writes nothing");
+    let rejected: Vec<(usize, Option<&str>)> = r.rejected().map(|i| (i.row, i.column.as_deref())).collect();
+    assert_eq!(
+        rejected,
+        [(3, Some("受威胁人数")), (4, Some("风险等级")), (5, Some("经度")), (6, Some("乡镇代码")), (7, Some("编号"))],
+        "{}",
+        r.summary(10)
+    );
+    let csv = r.to_csv();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("duplicate key: row 2 has it too"), "{csv}");
+    // Skipping the invalid rows imports the one good row.
+    o.skip_invalid = true;
+    let r = fx.import(&path, &o);
+    assert!(r.committed);
+    assert_eq!((r.inserted, fx.count(LayerId::Hazards)), (1, 1));
+}
+
+#[test]
+fn a_keyed_reimport_updates_instead_of_duplicating() {
+    let fx = Fixture::new();
+    let path = fx.file("v1.csv", csv_text(HAZARD_ROWS).as_bytes());
+    let mut o = Options::new(LayerId::Hazards);
+    o.key = Some("编号".into());
+    assert_eq!(fx.import(&path, &o).inserted, 4);
+    let mut rows = HAZARD_ROWS.to_vec();
+    rows[0].3 = "低";
+    rows.push(("HZ-005", 104.1, 30.7, "一般", 3));
+    let path = fx.file("v2.csv", csv_text(&rows).as_bytes());
+    let r = fx.import(&path, &o);
+    assert_eq!((r.inserted, r.updated), (1, 4), "{}", r.summary(10));
+    assert_eq!(fx.count(LayerId::Hazards), 5);
+    let hz1 = fx.store.get(LayerId::Hazards, "HZ-001", &Scope::All).expect("HZ-001");
+    assert_eq!((hz1.version, hz1.properties.to_json()["risk_level"].as_str()), (2, Some("low")));
+    // The same file again changes nothing but versions.
+    assert_eq!(fx.import(&path, &o).inserted, 0);
+    assert_eq!(fx.count(LayerId::Hazards), 5);
+}
+
+#[test]
+fn swapped_columns_dry_runs_and_unreadable_files() {
+    let fx = Fixture::new();
+    let text = "名称,类型,经度,纬度,风险等级,乡镇代码\n甲,滑坡,30.66,104.06,重大,510104001\n乙,滑坡,30.67,104.07,一般,510104001\n";
+    let path = fx.file("swapped.csv", text.as_bytes());
+    let mut o = Options::new(LayerId::Hazards);
+    o.dry_run = true;
+    let r = fx.import(&path, &o);
+    assert!(r.notes.iter().any(|n| n.contains("swapped")), "{:?}", r.notes);
+    assert_eq!((r.rows_valid, r.committed, fx.count(LayerId::Hazards)), (2, false, 0));
+    o.dry_run = false;
+    let r = fx.import(&path, &o);
+    assert!(r.committed);
+    let (x, y) = lonlat(&fx.all(LayerId::Hazards)[0]);
+    assert!(x > 100.0 && y < 40.0);
+    // Not a CSV at all (random bytes), a truncated spreadsheet, no coordinate columns.
+    let e = survey::import(&fx.store, &fx.file("junk.csv", &[0x81, 0x20, 0xFF, 0xFF, 0x00]), &o, &Writer::system("t"), &mut |_: usize, _: usize| {})
+        .expect_err("junk");
+    assert!(e.to_string().contains("neither UTF-8 nor GBK"), "{e}");
+    let e = survey::import(&fx.store, &fx.file("cut.xlsx", b"PK\x03\x04 truncated"), &o, &Writer::system("t"), &mut |_: usize, _: usize| {})
+        .expect_err("truncated xlsx");
+    assert!(e.to_string().contains("cut.xlsx"), "{e}");
+    let e = survey::import(&fx.store, &fx.file("nocoords.csv", "名称,地址\n甲,某街\n".as_bytes()), &o, &Writer::system("t"), &mut |_: usize, _: usize| {})
+        .expect_err("no coordinates");
+    assert!(e.to_string().contains("no coordinate columns"), "{e}");
+    assert_eq!(fx.count(LayerId::Hazards), 2);
+}
+
+#[test]
+fn geojson_with_an_invalid_polygon_is_repaired_and_said_so() {
+    let fx = Fixture::new();
+    let fc = serde_json::json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "z1", "properties": {"名称": "蝴蝶区", "类型": "landslide", "风险等级": "重大", "乡镇代码": "510104001"},
+         "geometry": {"type": "Polygon", "coordinates": [[[104.0, 30.0], [104.1, 30.1], [104.1, 30.0], [104.0, 30.1], [104.0, 30.0]]]}}
+    ]});
+    let path = fx.file("zones.geojson", fc.to_string().as_bytes());
+    let r = fx.import(&path, &Options::new(LayerId::RiskZones));
+    assert!(r.committed, "{}", r.summary(10));
+    assert!(r.issues.iter().any(|i| i.severity == Severity::Repaired && i.row == 1), "{}", r.summary(10));
+    let z = fx.store.get(LayerId::RiskZones, "z1", &Scope::All).expect("z1");
+    assert!(geo::Validation::is_valid(&z.geometry));
+}
