@@ -245,3 +245,25 @@ fn geojson_with_an_invalid_polygon_is_repaired_and_said_so() {
     let z = fx.store.get(LayerId::RiskZones, "z1", &Scope::All).expect("z1");
     assert!(geo::Validation::is_valid(&z.geometry));
 }
+
+#[test]
+fn kml_placemarks_import_with_their_extended_data() {
+    let fx = Fixture::new();
+    let kml = r#"<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+      <Placemark><name>北坡滑坡</name><ExtendedData><Data name="风险等级"><value>较大</value></Data>
+        <Data name="类型"><value>滑坡</value></Data><Data name="乡镇代码"><value>510104001</value></Data></ExtendedData>
+        <Point><coordinates>104.061,30.659,512</coordinates></Point></Placemark>
+      <Placemark><name>断面</name><LineString><coordinates>104.0,30.0 104.1,30.1</coordinates></LineString></Placemark>
+    </Document></kml>"#;
+    let path = fx.file("points.kml", kml.as_bytes());
+    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    assert!(!r.committed);
+    assert_eq!(r.rejected().map(|i| i.row).collect::<Vec<_>>(), [2], "{}", r.summary(10));
+    let mut o = Options::new(LayerId::Hazards);
+    o.skip_invalid = true;
+    let r = fx.import(&path, &o);
+    assert_eq!(r.inserted, 1);
+    let f = &fx.all(LayerId::Hazards)[0];
+    assert_eq!(f.properties.to_json()["risk_level"], "large");
+    assert_eq!(lonlat(f), (104.061, 30.659));
+}

@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod error;
+pub mod imports;
 pub mod ogc;
 pub mod openapi;
 pub mod tiles;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub info: Arc<ServiceInfo>,
     /// Vector tiles from the store, cached; subscribed to the store's writes.
     pub tiles: Arc<TileService>,
+    /// Survey uploads (`POST /imports`) and their reports.
+    pub imports: Arc<imports::ImportJobs>,
 }
 
 impl AppState {
@@ -72,7 +75,7 @@ impl AppState {
         let source = Arc::new(StoreTileSource::new(Arc::clone(&store), RenderOptions::default()));
         let tiles = Arc::new(TileService::new(source, info.tile_cache_bytes));
         store.subscribe(tiles.clone());
-        AppState { store, info: Arc::new(info), tiles }
+        AppState { store, info: Arc::new(info), tiles, imports: Arc::default() }
     }
 }
 
@@ -92,6 +95,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(ogc::router())
         .merge(within::router())
         .merge(tiles::router())
+        .merge(imports::router())
         .merge(openapi::router())
         .merge(web::router(&state.info.frontend_dir))
         .merge(extra)

@@ -126,3 +126,31 @@ fn import_help_reads_like_instructions() {
         assert!(help.contains(needle), "`{needle}` missing from import --help:\n{help}");
     }
 }
+
+#[test]
+fn a_gpx_track_becomes_an_evacuation_route_with_its_geodesic_length() {
+    let Some(gpx) = shared_data("tracks/andorra_track.gpx") else { return };
+    let python = root().join(".venv/bin/python");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    std::fs::write(
+        p("route.json"),
+        json!({"defaults": {"from_ref": "村委会", "to_ref": "避难场所", "minutes": 25, "created_by": "巡查队"}}).to_string(),
+    )
+    .expect("mapping");
+    let out = onemap(&["import", "evacuation_routes", gpx.to_str().expect("path"), "--store", &p("r.gpkg"), "--mapping", &p("route.json")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fc = onemap(&["export", &p("r.geojson"), "--layer", "evacuation_routes", "--store", &p("r.gpkg")]);
+    assert!(fc.status.success());
+    let fc: Value = serde_json::from_str(&std::fs::read_to_string(p("r.geojson")).expect("geojson")).expect("json");
+    let f = &fc["features"][0];
+    let coords = f["geometry"]["coordinates"].as_array().expect("line");
+    assert_eq!(coords.len(), 21, "every track point kept");
+    // PROJ's geodesic (pyproj.Geod, Karney) as the oracle for the length we measured.
+    let script = "import json,sys\nfrom pyproj import Geod\nc=json.load(sys.stdin)\nprint(Geod(ellps='WGS84').line_length([p[0] for p in c],[p[1] for p in c]))";
+    let mut child = Command::new(&python).args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("python");
+    child.stdin.take().expect("stdin").write_all(Value::Array(coords.clone()).to_string().as_bytes()).expect("write");
+    let theirs: f64 = String::from_utf8_lossy(&child.wait_with_output().expect("python").stdout).trim().parse().expect("length");
+    let ours = f["properties"]["length_m"].as_f64().expect("length_m");
+    assert!((ours - theirs).abs() <= 0.1, "length_m {ours} vs PROJ {theirs}");
+}

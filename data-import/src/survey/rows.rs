@@ -9,7 +9,7 @@ use super::report::{Report, Severity};
 use super::source::{RawRecord, Source};
 use super::values::{coordinate, property};
 use super::{Options, Progress};
-use geo::{Geometry, Point};
+use geo::{Geodesic, Geometry, Length, Point};
 use onemap_model::{check_feature_id, NewFeature, Properties};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -97,6 +97,12 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<(Option<Strin
     let checked = check(geometry, layer.geometry_kind(), cx.area).map_err(|e| (None, None, e))?;
     if let Some(repair) = checked.repaired {
         report.push(r.row, None, None, Severity::Repaired, repair);
+    }
+    // A line's length the file does not give is measured (geodesic, WGS84 ellipsoid, metres).
+    if let (Some(_), Geometry::LineString(ls)) = (layer.column("length_m"), &checked.geometry) {
+        if !props.contains_key("length_m") {
+            props.insert("length_m".into(), serde_json::json!((Geodesic.length(ls) * 10.0).round() / 10.0));
+        }
     }
     let properties = Properties::from_json(layer, Value::Object(props)).map_err(|e| {
         // A missing required property names no field path, only the message: take it from there.

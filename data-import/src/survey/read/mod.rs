@@ -2,8 +2,11 @@
 
 pub mod csv;
 pub mod geojson;
+pub mod gpx;
+pub mod kml;
 pub mod text;
 pub mod xlsx;
+pub mod xml;
 
 use crate::survey::source::Source;
 use std::path::Path;
@@ -14,6 +17,8 @@ pub enum Format {
     Csv,
     Xlsx,
     GeoJson,
+    Gpx,
+    Kml,
 }
 
 impl std::str::FromStr for Format {
@@ -24,7 +29,9 @@ impl std::str::FromStr for Format {
             "csv" | "txt" | "tsv" => Ok(Format::Csv),
             "xlsx" | "xls" | "xlsm" | "xlsb" | "ods" | "excel" => Ok(Format::Xlsx),
             "geojson" | "json" => Ok(Format::GeoJson),
-            other => Err(format!("unknown format `{other}`: use csv, xlsx or geojson")),
+            "gpx" => Ok(Format::Gpx),
+            "kml" => Ok(Format::Kml),
+            other => Err(format!("unknown format `{other}`: use csv, xlsx, geojson, gpx or kml")),
         }
     }
 }
@@ -43,13 +50,16 @@ impl Format {
 pub fn read(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source, String> {
     match format {
         Format::Xlsx => xlsx::read(path, sheet),
-        Format::Csv | Format::GeoJson => {
+        Format::Csv | Format::GeoJson | Format::Gpx | Format::Kml => {
             let bytes = text::read_bytes(path).map_err(|e| format!("cannot be read: {e}"))?;
             if format == Format::Csv {
-                csv::read(&bytes)
-            } else {
-                let (text, _) = text::decode(&bytes)?;
-                geojson::read(&text)
+                return csv::read(&bytes);
+            }
+            let (text, _) = text::decode(&bytes)?;
+            match format {
+                Format::Gpx => gpx::read(&text),
+                Format::Kml => kml::read(&text),
+                _ => geojson::read(&text),
             }
         }
     }
