@@ -1,8 +1,10 @@
 //! onemap's benchmarks. Figures go to BENCHMARKS.md with the command that produced them.
 //!
 //! - `onemap-bench store [POINTS]`: store load, open + index build, bbox queries in-process and over HTTP;
-//! - `onemap-bench tiles [POINTS]`: vector tiles, onemap against martin on the same PostGIS data.
+//! - `onemap-bench tiles [POINTS]`: vector tiles, onemap against martin on the same PostGIS data;
+//! - `onemap-bench import`: survey import rows/s against `ogr2ogr -f GPKG` of the same files.
 
+mod import;
 mod store;
 mod tiles;
 mod util;
@@ -12,8 +14,10 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("store") => store::run(&args[1..]),
         Some("tiles") => tiles::run(&args[1..]),
+        Some("import") => import::run(&args[1..]),
+        Some("render") => tiles::render_only(&args[1..]),
         _ => {
-            eprintln!("usage: onemap-bench store [POINTS] | tiles [POINTS]");
+            eprintln!("usage: onemap-bench store [POINTS] | tiles [POINTS] | import");
             std::process::exit(2);
         }
     }

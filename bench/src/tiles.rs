@@ -283,3 +283,42 @@ pub fn run(args: &[String]) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `onemap-bench render [SECS]`: renders the z13–z16 tile list of the `tiles` run in-process,
+/// without HTTP or cache, for profiling (`perf record -g`) the render path alone.
+pub fn render_only(args: &[String]) {
+    let secs: u64 = args.first().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let dir = PathBuf::from(std::env::var("ONEMAP_BENCH_DIR").unwrap_or_else(|_| "bench-out".into()));
+    let path = dir.join("tiles-1000000.gpkg");
+    assert!(path.exists(), "{} is missing: run `onemap-bench tiles` first", path.display());
+    let store: Arc<dyn Store> = Arc::new(GpkgStore::open(&path).expect("open"));
+    let mut rng = Rng(0x7113_5eed);
+    // The same draws as `run`, so the list is the same.
+    let _ = tile_paths(store.as_ref(), LayerId::Hazards, 1000, (10, 16), &mut rng);
+    let _ = tile_paths(store.as_ref(), LayerId::Roads, 1000, (10, 16), &mut rng);
+    let mut high = tile_paths(store.as_ref(), LayerId::Hazards, 1000, (13, 16), &mut rng);
+    high.extend(tile_paths(store.as_ref(), LayerId::Roads, 1000, (13, 16), &mut rng));
+    let reqs: Vec<onemap_tiles::TileRequest> = high
+        .iter()
+        .map(|p| {
+            let v: Vec<u32> = p.split('/').map(|x| x.parse().unwrap_or(0)).collect();
+            onemap_tiles::TileRequest {
+                coord: onemap_tiles::TileCoord::new(v[0], v[1].into(), v[2].into()).expect("coord"),
+                layers: vec![LayerId::Hazards, LayerId::Roads],
+                filter: onemap_tiles::TileFilter::default(),
+                scope: Scope::All,
+            }
+        })
+        .collect();
+    let opts = onemap_tiles::store_source::RenderOptions::default();
+    let t = Instant::now();
+    let (mut n, mut bytes) = (0usize, 0usize);
+    while t.elapsed() < Duration::from_secs(secs) {
+        for r in &reqs {
+            bytes += onemap_tiles::store_source::render(store.as_ref(), r, &opts).expect("render").len();
+            n += 1;
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!("render only, one thread: {n} tiles in {s:.1} s = {:.0} tiles/s, mean {} B", n as f64 / s, bytes / n.max(1));
+}

@@ -154,3 +154,96 @@ fn a_gpx_track_becomes_an_evacuation_route_with_its_geodesic_length() {
     let ours = f["properties"]["length_m"].as_f64().expect("length_m");
     assert!((ours - theirs).abs() <= 0.1, "length_m {ours} vs PROJ {theirs}");
 }
+
+/// Bounding boxes per feature name of a GeoJSON FeatureCollection (lon/lat degrees).
+fn boxes(fc: &Value, name_key: &str) -> std::collections::BTreeMap<String, [f64; 4]> {
+    let mut out = std::collections::BTreeMap::new();
+    for f in fc["features"].as_array().expect("features") {
+        let name = f["properties"][name_key].as_str().expect("name").to_owned();
+        let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        let mut visit = |c: &Value| {
+            let (x, y) = (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0));
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        };
+        for poly in f["geometry"]["coordinates"].as_array().expect("multipolygon") {
+            for ring in poly.as_array().expect("rings") {
+                ring.as_array().expect("ring").iter().for_each(&mut visit);
+            }
+        }
+        out.insert(name, b);
+    }
+    out
+}
+
+#[test]
+fn a_zipped_shapefile_in_us_feet_lands_where_gdal_puts_it() {
+    require_tool("ogr2ogr");
+    let Some(zip) = shared_data("boundaries/nybb_16a_epsg2263.zip") else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    std::fs::write(p("nybb.json"), json!({"columns": {"BoroName": "name"}, "defaults": {"kind": "other", "risk_level": "low"}}).to_string()).expect("mapping");
+    let out = onemap(&["import", "risk_zones", zip.to_str().expect("path"), "--store", &p("z.gpkg"), "--mapping", &p("nybb.json")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("imported 5 features") && stdout.contains("NAD_1983_StatePlane_New_York_Long_Island"), "{stdout}");
+    assert!(onemap(&["export", &p("ours.geojson"), "--layer", "risk_zones", "--store", &p("z.gpkg")]).status.success());
+    // GDAL (PROJ) reprojects the same zip: the oracle.
+    run(Command::new("ogr2ogr").args(["-f", "GeoJSON", "-t_srs", "EPSG:4326", &p("gdal.geojson"), &format!("/vsizip/{}", zip.display())]), Duration::from_secs(120));
+    let read = |f: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(p(f)).expect("geojson")).expect("json") };
+    let (ours, theirs) = (boxes(&read("ours.geojson"), "name"), boxes(&read("gdal.geojson"), "BoroName"));
+    assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
+    let mut worst: f64 = 0.0;
+    for (name, a) in &ours {
+        let b = theirs[name];
+        worst = a.iter().zip(b).fold(worst, |w, (x, y)| w.max((x - y).abs()));
+    }
+    eprintln!("NYC boroughs EPSG:2263 → WGS84: worst bbox difference from GDAL {worst:.2e}°");
+    assert!(worst < 1e-7, "{worst}° (1e-7° ≈ 1 cm)");
+}
+
+#[test]
+fn a_gbk_shapefile_keeps_its_chinese_names_with_or_without_its_cpg() {
+    require_tool("ogr2ogr");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    let fc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"名称": "人民公园", "类型": "park", "容纳人数": 3000, "乡镇代码": "510104001"}, "geometry": {"type": "Point", "coordinates": [104.0551, 30.6627]}},
+        {"type": "Feature", "properties": {"名称": "七中操场", "类型": "school", "容纳人数": 1200, "乡镇代码": "510104001"}, "geometry": {"type": "Point", "coordinates": [104.041, 30.6512]}}]});
+    std::fs::write(p("in.geojson"), fc.to_string()).expect("write");
+    run(Command::new("ogr2ogr").args(["-f", "ESRI Shapefile", "-lco", "ENCODING=CP936", &p("shelters.shp"), &p("in.geojson")]), Duration::from_secs(60));
+    let dbf = std::fs::read(p("shelters.dbf")).expect("dbf");
+    assert!(std::str::from_utf8(&dbf).is_err(), "the fixture's .dbf should be GBK, not UTF-8");
+    for round in ["with .cpg", "without .cpg"] {
+        if round == "without .cpg" {
+            let _ = std::fs::remove_file(p("shelters.cpg"));
+        }
+        let store = p(&format!("{}.gpkg", round.replace(' ', "_")));
+        let out = onemap(&["import", "shelters", &p("shelters.shp"), "--store", &store]);
+        assert!(out.status.success(), "{round}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(onemap(&["export", &p("out.geojson"), "--layer", "shelters", "--store", &store]).status.success());
+        let out: Value = serde_json::from_str(&std::fs::read_to_string(p("out.geojson")).expect("out")).expect("json");
+        let mut names: Vec<&str> = out["features"].as_array().expect("features").iter().filter_map(|f| f["properties"]["name"].as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["七中操场", "人民公园"], "{round}");
+    }
+}
+
+#[test]
+fn china_provinces_with_invalid_polygons_are_repaired_and_reported() {
+    let Some(cn) = shared_data("boundaries/china/echarts4_china.geojson") else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    std::fs::write(p("cn.json"), json!({"columns": {"id": "-", "cp": "-", "childNum": "-"}, "defaults": {"kind": "other", "risk_level": "low"}}).to_string()).expect("mapping");
+    let out = onemap(&["import", "risk_zones", cn.to_str().expect("path"), "--store", &p("cn.gpkg"), "--mapping", &p("cn.json"), "--report", &p("r.json")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(p("r.json")).expect("report")).expect("json");
+    assert_eq!((report["rows_read"].as_u64(), report["inserted"].as_u64()), (Some(34), Some(34)));
+    let repaired: Vec<u64> = report["issues"].as_array().expect("issues").iter().filter(|i| i["severity"] == "repaired").filter_map(|i| i["row"].as_u64()).collect();
+    assert!(repaired.len() >= 12, "{report}");
+    assert!(onemap(&["export", &p("out.geojson"), "--layer", "risk_zones", "--store", &p("cn.gpkg")]).status.success());
+    let fc: Value = serde_json::from_str(&std::fs::read_to_string(p("out.geojson")).expect("out")).expect("json");
+    for f in fc["features"].as_array().expect("features") {
+        let g: geo::Geometry<f64> = geojson::Geometry::from_json_value(f["geometry"].clone()).ok().and_then(|g| g.try_into().ok()).expect("geometry");
+        assert!(geo::Validation::is_valid(&g), "{} stored invalid", f["properties"]["name"]);
+    }
+}

@@ -3,13 +3,14 @@
 //! accuracy, and are treated as one).
 
 pub mod chinese;
+pub mod proj;
 pub mod tmerc;
 
 use std::fmt;
 use tmerc::{TransverseMercator, CGCS2000};
 
 /// A source coordinate system.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Crs {
     /// WGS84 lon/lat degrees (EPSG:4326).
     Wgs84,
@@ -23,6 +24,8 @@ pub enum Crs {
     WebMercator,
     /// CGCS2000 Gauss–Krüger metres.
     GaussKruger(GkZone),
+    /// Anything else proj4rs can run: a `.prj`'s WKT, or another EPSG code it knows.
+    Proj(proj::ProjCrs),
 }
 
 /// One CGCS2000 Gauss–Krüger zone as the EPSG registry defines it.
@@ -83,7 +86,7 @@ impl GkZone {
 
 /// Why a CRS name was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown coordinate system `{0}`: use EPSG:4326, EPSG:4490, GCJ02, BD09, EPSG:3857 or a CGCS2000 Gauss-Kruger code EPSG:4491-4554")]
+#[error("unknown coordinate system `{0}`: use EPSG:4326, EPSG:4490, GCJ02, BD09, EPSG:3857, a CGCS2000 Gauss-Kruger code EPSG:4491-4554, or another EPSG code")]
 pub struct UnknownCrs(pub String);
 
 impl std::str::FromStr for Crs {
@@ -99,7 +102,10 @@ impl std::str::FromStr for Crs {
                 4326 => Ok(Crs::Wgs84),
                 4490 => Ok(Crs::Cgcs2000),
                 3857 | 900_913 => Ok(Crs::WebMercator),
-                _ => u16::try_from(n).ok().and_then(GkZone::from_epsg).map(Crs::GaussKruger).ok_or_else(|| UnknownCrs(s.to_owned())),
+                _ => u16::try_from(n)
+                    .ok()
+                    .and_then(|n| GkZone::from_epsg(n).map(Crs::GaussKruger).or_else(|| proj::ProjCrs::from_epsg(n).ok().map(Crs::Proj)))
+                    .ok_or_else(|| UnknownCrs(s.to_owned())),
             };
         }
         match norm.as_str() {
@@ -121,6 +127,7 @@ impl fmt::Display for Crs {
             Crs::Gcj02 => write!(f, "GCJ-02"),
             Crs::Bd09 => write!(f, "BD-09"),
             Crs::WebMercator => write!(f, "EPSG:3857 (Web Mercator)"),
+            Crs::Proj(p) => write!(f, "{} ({})", p.name, p.definition),
             Crs::GaussKruger(z) => write!(
                 f,
                 "EPSG:{} (CGCS2000 {}° Gauss-Kruger, CM {}°E{})",
@@ -136,7 +143,34 @@ impl fmt::Display for Crs {
 impl Crs {
     /// Whether coordinates are lon/lat degrees (as opposed to projected metres).
     pub fn is_geographic(&self) -> bool {
-        matches!(self, Crs::Wgs84 | Crs::Cgcs2000 | Crs::Gcj02 | Crs::Bd09)
+        match self {
+            Crs::Proj(p) => p.is_geographic(),
+            c => matches!(c, Crs::Wgs84 | Crs::Cgcs2000 | Crs::Gcj02 | Crs::Bd09),
+        }
+    }
+
+    /// The CRS a WKT names (a Shapefile's `.prj`): the CGCS2000 and WGS84 systems onemap knows by
+    /// their EPSG authority or name, anything else through proj4rs.
+    pub fn from_wkt(wkt: &str) -> Result<Crs, String> {
+        let upper = wkt.to_ascii_uppercase();
+        // The outermost AUTHORITY/ID is the CRS's own: the last one in WKT1, the last ID in WKT2.
+        let code = upper
+            .rmatch_indices("\"EPSG\",")
+            .next()
+            .and_then(|(i, m)| upper[i + m.len()..].trim_start_matches(['"', ' ']).split(|c: char| !c.is_ascii_digit()).next().map(str::to_owned))
+            .and_then(|c| c.parse::<u32>().ok());
+        if let Some(c) = code {
+            if let Ok(crs) = format!("EPSG:{c}").parse::<Crs>() {
+                return Ok(crs);
+            }
+        }
+        if upper.starts_with("GEOGCS") && (upper.contains("CGCS2000") || upper.contains("CHINA_2000")) {
+            return Ok(Crs::Cgcs2000);
+        }
+        if upper.starts_with("GEOGCS") && (upper.contains("WGS_1984") || upper.contains("WGS 84")) {
+            return Ok(Crs::Wgs84);
+        }
+        proj::ProjCrs::from_wkt(wkt).map(Crs::Proj)
     }
 
     /// Transforms one coordinate (x = lon or easting, y = lat or northing, in this CRS's units)
@@ -151,6 +185,7 @@ impl Crs {
                 ((x / R).to_degrees(), (2.0 * (y / R).exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees())
             }
             Crs::GaussKruger(z) => z.projection().inverse(x, y),
+            Crs::Proj(p) => p.to_lonlat(x, y),
         }
     }
 
@@ -165,6 +200,7 @@ impl Crs {
                 (R * lon.to_radians(), R * (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0).tan().ln())
             }
             Crs::GaussKruger(z) => z.projection().forward(lon, lat),
+            Crs::Proj(p) => p.from_lonlat(lon, lat),
         }
     }
 }
@@ -184,7 +220,8 @@ mod tests {
         assert_eq!((z.central_meridian, z.width, z.prefixed), (120, 3, false));
         let Ok(Crs::GaussKruger(z)) = "EPSG:4499".parse::<Crs>() else { panic!("4499") };
         assert_eq!((z.central_meridian, z.width, z.zone), (123, 6, 21));
-        assert!("EPSG:2263".parse::<Crs>().unwrap_err().to_string().contains("2263"));
+        assert!("EPSG:99999".parse::<Crs>().unwrap_err().to_string().contains("99999"));
+        assert!(matches!("EPSG:2263".parse::<Crs>(), Ok(Crs::Proj(_))));
         assert_eq!(GkZone::from_prefixed_easting(39_512_345.0).map(|z| z.epsg), Some(4527));
         assert_eq!(GkZone::from_prefixed_easting(512_345.0), None);
     }

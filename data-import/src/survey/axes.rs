@@ -10,7 +10,7 @@ use super::values::coordinate;
 use crate::crs::{Crs, GkZone};
 
 /// The decided position source.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Coords {
     /// The file's geometries, in `crs`.
     FromFile { crs: Crs },
@@ -19,9 +19,9 @@ pub enum Coords {
 }
 
 impl Coords {
-    pub fn crs(&self) -> Crs {
+    pub fn crs(&self) -> &Crs {
         match self {
-            Coords::FromFile { crs } | Coords::Columns { crs, .. } => *crs,
+            Coords::FromFile { crs } | Coords::Columns { crs, .. } => crs,
         }
     }
 }
@@ -36,8 +36,8 @@ const HINT: &str = "pass --crs: EPSG:4326/4490 for degrees, gcj02 (AMap/Tencent)
 /// Decides the coordinates of `source`; notes what was assumed in `report`.
 pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Report) -> Result<Coords, String> {
     if source.records.iter().any(|r| r.geometry.is_some()) {
-        let crs = forced.or(source.crs).unwrap_or(Crs::Wgs84);
         let how = if forced.is_some() { "as given" } else if source.crs.is_some() { "as the file declares" } else { "the GeoJSON default" };
+        let crs = forced.or_else(|| source.crs.clone()).unwrap_or(Crs::Wgs84);
         report.crs = format!("{crs} ({how})");
         return Ok(Coords::FromFile { crs });
     }

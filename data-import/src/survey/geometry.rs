@@ -3,7 +3,8 @@
 //! area, and repaired where that is safe (resolving self-intersections; geo closes open rings).
 
 use crate::crs::Crs;
-use geo::{BooleanOps, BoundingRect, Coord, Geometry, MapCoords, MultiPolygon, Validation};
+use geo::algorithm::sweep::Intersections;
+use geo::{Area, BooleanOps, BoundingRect, Coord, Geometry, Line, LineIntersection, LineString, MapCoords, MultiPolygon, Polygon};
 use onemap_model::geometry::{geometry_from_geojson, geometry_to_geojson};
 use onemap_model::GeometryKind;
 
@@ -14,7 +15,7 @@ pub struct Checked {
 }
 
 /// Transforms `g` from `crs` to lon/lat degrees.
-pub fn to_lonlat(g: &Geometry<f64>, crs: Crs) -> Geometry<f64> {
+pub fn to_lonlat(g: &Geometry<f64>, crs: &Crs) -> Geometry<f64> {
     if matches!(crs, Crs::Wgs84 | Crs::Cgcs2000) {
         return g.clone();
     }
@@ -24,9 +25,63 @@ pub fn to_lonlat(g: &Geometry<f64>, crs: Crs) -> Geometry<f64> {
     })
 }
 
+/// Where two ring segments of `mp` cross or overlap (a bow-tie, a spike, rings through each
+/// other), if anywhere: what needs repair. Segments meeting at a shared vertex are fine. A sweep,
+/// O((n + k) log n): geo's `is_valid` is quadratic per ring, minutes on a 100,000-vertex boundary.
+pub fn rings_cross(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    let segs: Vec<Line<f64>> = mp
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|ls| ls.lines().filter(|l| l.start != l.end))
+        .collect();
+    Intersections::from_iter(segs).find_map(|(_, _, x)| match x {
+        LineIntersection::SinglePoint { is_proper: true, intersection } => Some(intersection),
+        LineIntersection::SinglePoint { .. } => None,
+        LineIntersection::Collinear { intersection } => Some(intersection.start),
+    })
+}
+
 /// Checks a lon/lat geometry for a layer of `kind` inside `area`; repairs invalid polygons.
 pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Result<Checked, String> {
     let mut repaired = None;
+    // One-part multi geometries (Shapefile polylines, KML MultiGeometry) of a single-geometry layer.
+    let g = match (g, kind) {
+        (Geometry::MultiLineString(mut m), GeometryKind::LineString) if m.0.len() == 1 => Geometry::LineString(m.0.remove(0)),
+        (Geometry::MultiPoint(m), GeometryKind::Point) if m.0.len() == 1 => Geometry::Point(m.0[0]),
+        (g, _) => g,
+    };
+    // Rings without area (fewer than 4 positions, or all on a line) are dropped, and said so.
+    let g = match g {
+        Geometry::Polygon(p) => Geometry::MultiPolygon(MultiPolygon(vec![p])),
+        g => g,
+    };
+    let g = match g {
+        Geometry::MultiPolygon(mp) if kind == GeometryKind::MultiPolygon => {
+            let flat = |r: &LineString<f64>| r.0.len() < 4 || Polygon::new(r.clone(), vec![]).unsigned_area() == 0.0;
+            let mut dropped = 0;
+            let mut kept = Vec::with_capacity(mp.0.len());
+            for p in mp.0 {
+                let (ext, holes) = p.into_inner();
+                if flat(&ext) {
+                    dropped += 1 + holes.len();
+                    continue;
+                }
+                let before = holes.len();
+                let holes: Vec<_> = holes.into_iter().filter(|h| !flat(h)).collect();
+                dropped += before - holes.len();
+                kept.push(Polygon::new(ext, holes));
+            }
+            if kept.is_empty() {
+                return Err("polygon has no area (every ring is degenerate)".into());
+            }
+            if dropped > 0 {
+                repaired = Some(format!("dropped {dropped} degenerate ring(s) without area"));
+            }
+            Geometry::MultiPolygon(MultiPolygon(kept))
+        }
+        g => g,
+    };
     let g = match (g, kind) {
         (Geometry::Point(p), GeometryKind::Point) => {
             let (lon, lat) = (p.x(), p.y());
@@ -41,13 +96,17 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
         (g, kind) => {
             let g = geometry_from_geojson(&geometry_to_geojson(&g), kind).map_err(|e| e.message)?;
             match g {
-                Geometry::MultiPolygon(mp) if !mp.is_valid() => {
+                Geometry::MultiPolygon(mp) if rings_cross(&mp).is_some() => {
+                    let at = rings_cross(&mp).unwrap_or_default();
                     let fixed = mp.union(&MultiPolygon::new(Vec::new()));
                     if fixed.0.is_empty() {
                         return Err("polygon has no area".into());
                     }
-                    let reason = mp.check_validation().err().map(|e| e.to_string()).unwrap_or_default();
-                    repaired = Some(format!("invalid polygon repaired by resolving self-intersections ({reason})"));
+                    let note = format!("invalid polygon repaired by resolving self-intersections (rings cross at {:.6}, {:.6})", at.x, at.y);
+                    repaired = Some(match repaired {
+                        Some(r) => format!("{r}; {note}"),
+                        None => note,
+                    });
                     Geometry::MultiPolygon(fixed)
                 }
                 g => g,
@@ -69,7 +128,7 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
 
 /// The area a CRS can describe: mainland China and its seas for the Chinese systems, a zone's
 /// strip (±1° of slack) for Gauss–Krüger; `None` for worldwide systems.
-pub fn crs_area(crs: Crs) -> Option<[f64; 4]> {
+pub fn crs_area(crs: &Crs) -> Option<[f64; 4]> {
     match crs {
         Crs::Gcj02 | Crs::Bd09 => Some([72.0, 0.8, 137.9, 55.9]),
         Crs::GaussKruger(z) => {
@@ -91,7 +150,7 @@ mod tests {
         let bow = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)]);
         let c = check(bow, GeometryKind::MultiPolygon, None).expect("repaired");
         assert!(c.repaired.as_deref().unwrap_or("").contains("self-intersections"));
-        assert!(c.geometry.is_valid());
+        assert!(geo::Validation::is_valid(&c.geometry));
         let e = check(Geometry::Point(Point::new(200.0, 1.0)), GeometryKind::Point, None).err().unwrap_or_default();
         assert!(e.contains("outside -180..180"), "{e}");
         let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::Point, Some([73.0, 3.0, 136.0, 54.0])).err().unwrap_or_default();

@@ -81,7 +81,7 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
     let fail = |message: String| ImportError::Format { path: p.clone(), message };
     let format = match o.format {
         Some(f) => f,
-        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx or .kml, or pass --format".into()))?,
+        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp or .zip, or pass --format".into()))?,
     };
     let source = read::read(path, format, o.sheet.as_deref()).map_err(fail)?;
     let mut report = Report {
@@ -97,7 +97,7 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
         report.notes.push(format!("columns not imported: {}", plan.ignored.join(", ")));
     }
     let mapping_crs = o.mapping.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| fail(format!("mapping file: {e}")))?;
-    let coords = axes::decide(&source, &plan, o.crs.or(mapping_crs), &mut report).map_err(fail)?;
+    let coords = axes::decide(&source, &plan, o.crs.clone().or(mapping_crs), &mut report).map_err(fail)?;
     // Ids come from the key column, or else from an id column the file has (GeoJSON feature ids).
     let key = match &o.key {
         None => plan.index_of(mapping::Target::Id),

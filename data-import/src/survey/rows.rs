@@ -84,7 +84,7 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<(Option<Strin
     }
     let geometry = match cx.coords {
         Coords::FromFile { crs } => match &r.geometry {
-            Some(g) => to_lonlat(g, *crs),
+            Some(g) => to_lonlat(g, crs),
             None => return Err((None, None, "has no geometry".into())),
         },
         Coords::Columns { x, y, crs } => {

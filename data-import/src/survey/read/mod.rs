@@ -1,9 +1,11 @@
 //! Readers: one file in, one [`Source`] table out. The format comes from the file name unless given.
 
 pub mod csv;
+pub mod dbf;
 pub mod geojson;
 pub mod gpx;
 pub mod kml;
+pub mod shp;
 pub mod text;
 pub mod xlsx;
 pub mod xml;
@@ -19,6 +21,8 @@ pub enum Format {
     GeoJson,
     Gpx,
     Kml,
+    /// A `.shp` with its sidecar files, or a `.zip` of them.
+    Shapefile,
 }
 
 impl std::str::FromStr for Format {
@@ -31,7 +35,8 @@ impl std::str::FromStr for Format {
             "geojson" | "json" => Ok(Format::GeoJson),
             "gpx" => Ok(Format::Gpx),
             "kml" => Ok(Format::Kml),
-            other => Err(format!("unknown format `{other}`: use csv, xlsx, geojson, gpx or kml")),
+            "shp" | "zip" | "shapefile" => Ok(Format::Shapefile),
+            other => Err(format!("unknown format `{other}`: use csv, xlsx, geojson, gpx, kml or shp")),
         }
     }
 }
@@ -50,6 +55,7 @@ impl Format {
 pub fn read(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source, String> {
     match format {
         Format::Xlsx => xlsx::read(path, sheet),
+        Format::Shapefile => shp::read(path, sheet),
         Format::Csv | Format::GeoJson | Format::Gpx | Format::Kml => {
             let bytes = text::read_bytes(path).map_err(|e| format!("cannot be read: {e}"))?;
             if format == Format::Csv {
