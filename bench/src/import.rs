@@ -29,6 +29,9 @@ fn ours(file: &Path, mapping: &MappingFile, dir: &Path, skip_invalid: bool) -> (
         assert!(r.committed, "{}", r.summary(5));
         drop(store);
         times.push(t.elapsed());
+        if i == 0 {
+            eprintln!("{}: read {} ms, check {} ms, write {} ms", file.display(), r.read_ms, r.check_ms, r.write_ms);
+        }
         rows = r.inserted;
     }
     (median(times), rows)

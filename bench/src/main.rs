@@ -4,6 +4,10 @@
 //! - `onemap-bench tiles [POINTS]`: vector tiles, onemap against martin on the same PostGIS data;
 //! - `onemap-bench import`: survey import rows/s against `ogr2ogr -f GPKG` of the same files.
 
+/// The allocator the `onemap` binary ships with, so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod import;
 mod store;
 mod tiles;

@@ -2,6 +2,10 @@
 
 mod import_cli;
 
+/// mimalloc: glibc's allocator spent 30% of a bulk import consolidating freed chunks.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use onemap_model::LayerId;
 use onemap_server::{app, AppState, ServiceInfo};

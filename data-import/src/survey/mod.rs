@@ -83,11 +83,14 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
         Some(f) => f,
         None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp or .zip, or pass --format".into()))?,
     };
+    let t = std::time::Instant::now();
     let source = read::read(path, format, o.sheet.as_deref()).map_err(fail)?;
+    let read_ms = t.elapsed().as_millis() as u64;
     let mut report = Report {
         file: p.clone(),
         layer: o.layer.to_string(),
         rows_read: source.records.len(),
+        read_ms,
         dry_run: o.dry_run,
         notes: source.notes.clone(),
         ..Report::default()
@@ -103,17 +106,21 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
         None => plan.index_of(mapping::Target::Id),
         Some(k) => Some(rows::key_column(&source, &plan, k).map_err(fail)?),
     };
+    let t = std::time::Instant::now();
     let features = rows::convert(&source, &plan, &coords, key, o, &mut report, progress);
+    report.check_ms = t.elapsed().as_millis() as u64;
     report.rows_valid = features.len();
     report.rows_rejected = source.records.len() - features.len();
     if o.dry_run || (report.rows_rejected > 0 && !o.skip_invalid) || features.is_empty() {
         return Ok(report);
     }
+    let t = std::time::Instant::now();
     let outcome = if o.key.is_some() {
         store.upsert(o.layer, features, w)?
     } else {
         onemap_store::Upserted { inserted: store.insert(o.layer, features, w)?.len(), updated: 0 }
     };
+    report.write_ms = t.elapsed().as_millis() as u64;
     report.inserted = outcome.inserted;
     report.updated = outcome.updated;
     report.committed = true;

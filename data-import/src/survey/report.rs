@@ -40,6 +40,10 @@ pub struct Report {
     pub dry_run: bool,
     /// Whether anything was written (false when one bad row stopped an all-or-nothing import).
     pub committed: bool,
+    /// Milliseconds spent reading the file, checking the rows, and writing the store.
+    pub read_ms: u64,
+    pub check_ms: u64,
+    pub write_ms: u64,
     /// What the reader and mapper noticed about the file as a whole.
     pub notes: Vec<String>,
     pub issues: Vec<Issue>,

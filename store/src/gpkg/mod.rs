@@ -33,6 +33,9 @@ pub struct GpkgFile {
 
 type Query<'a> = BoxedSqlQuery<'a, Sqlite, diesel::query_builder::SqlQuery>;
 
+/// Rows per multi-row `INSERT`: well under SQLite's 32,766 bound variables for the widest layer.
+const INSERT_CHUNK: usize = 500;
+
 fn bind(q: Query<'_>, v: SqlValue) -> Query<'_> {
     match v {
         SqlValue::Null => q.bind::<Nullable<BigInt>, _>(None::<i64>),
@@ -107,7 +110,7 @@ impl GpkgFile {
         let url = path.to_string_lossy().into_owned();
         let mut conn =
             SqliteConnection::establish(&url).map_err(|source| StoreError::Open { path: url.clone(), source })?;
-        conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+        conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;")
             .map_err(StoreError::db("setting pragmas"))?;
         if existed {
             let app: Vec<Pragma> = diesel::sql_query("SELECT application_id AS value FROM pragma_application_id")
@@ -189,6 +192,44 @@ impl GpkgFile {
             }
         }
         Ok(())
+    }
+
+    /// Inserts a run of new features with one statement per [`INSERT_CHUNK`] rows.
+    fn insert_many(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], rows: &[i64], geoms: Vec<Vec<u8>>) -> diesel::QueryResult<()> {
+        let mut q = diesel::sql_query(schema::insert_rows(layer, changes.len())).into_boxed();
+        for ((change, row), geom) in changes.iter().zip(rows).zip(geoms) {
+            let f = change.feature();
+            q = q
+                .bind::<BigInt, _>(*row)
+                .bind::<Binary, _>(geom)
+                .bind::<Text, _>(f.id.clone())
+                .bind::<BigInt, _>(f.version)
+                .bind::<Text, _>(format_timestamp(f.created))
+                .bind::<Text, _>(format_timestamp(f.updated));
+            for v in f.properties.sql_values() {
+                q = bind(q, v);
+            }
+        }
+        q.execute(c).map(|_| ())
+    }
+
+    /// The change-log lines of a run of inserts, in one statement.
+    fn log_many(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], actor: &str) -> diesel::QueryResult<()> {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; changes.len()].join(", ");
+        let mut q = diesel::sql_query(format!("INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties) VALUES {values}")).into_boxed();
+        for change in changes {
+            let f = change.feature();
+            let props = serde_json::Value::Object(f.properties.to_json()).to_string();
+            q = q
+                .bind::<Text, _>(layer.as_str())
+                .bind::<Text, _>(f.id.clone())
+                .bind::<BigInt, _>(f.version)
+                .bind::<Text, _>(ChangeOp::Insert.as_str())
+                .bind::<Text, _>(actor.to_owned())
+                .bind::<Text, _>(format_timestamp(f.updated))
+                .bind::<Nullable<Text>, _>(Some(props));
+        }
+        q.execute(c).map(|_| ())
     }
 
     fn log_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, actor: &str) -> diesel::QueryResult<()> {
@@ -283,18 +324,32 @@ impl Persist for GpkgFile {
         self.conn
             .immediate_transaction(|c| {
                 let mut next = Self::next_fid(c, layer)?;
-                let mut rows = Vec::with_capacity(changes.len());
-                for (change, geom) in changes.iter().zip(blobs) {
-                    let row = match change {
+                let rows: Vec<i64> = changes
+                    .iter()
+                    .map(|change| match change {
                         Change::Insert(_) => {
                             next += 1;
                             next - 1
                         }
                         Change::Update { row, .. } | Change::Delete { row, .. } => *row,
-                    };
-                    Self::write_change(c, layer, change, row, geom)?;
-                    Self::log_change(c, layer, change, actor)?;
-                    rows.push(row);
+                    })
+                    .collect();
+                // Runs of inserts go in as multi-row statements; updates and deletes one by one.
+                let mut i = 0;
+                let mut blobs = blobs.into_iter();
+                while i < changes.len() {
+                    let run = changes[i..].iter().take_while(|c| matches!(c, Change::Insert(_))).count().min(INSERT_CHUNK);
+                    if run > 1 {
+                        let geoms: Vec<Vec<u8>> = blobs.by_ref().take(run).collect();
+                        Self::insert_many(c, layer, &changes[i..i + run], &rows[i..i + run], geoms)?;
+                        Self::log_many(c, layer, &changes[i..i + run], actor)?;
+                        i += run;
+                    } else {
+                        let geom = blobs.next().unwrap_or_default();
+                        Self::write_change(c, layer, &changes[i], rows[i], geom)?;
+                        Self::log_change(c, layer, &changes[i], actor)?;
+                        i += 1;
+                    }
                 }
                 Self::touch_contents(c, layer, changes)?;
                 Ok(rows)

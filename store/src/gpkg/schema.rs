@@ -118,11 +118,21 @@ pub fn select_layer(layer: LayerId) -> String {
 
 /// `INSERT` of one row with explicit fid, `?` placeholders for fid, geom, meta and property columns.
 pub fn insert_row(layer: LayerId) -> String {
+    insert_rows(layer, 1)
+}
+
+/// `INSERT` of `n` rows in one statement (one parse for many rows), columns as [`insert_row`].
+pub fn insert_rows(layer: LayerId, n: usize) -> String {
     let mut names = vec!["fid".to_owned(), "geom".into()];
     names.extend(META_COLUMNS.iter().map(|s| (*s).to_owned()));
     names.extend(layer.columns().iter().map(|c| ident(c.name)));
-    let marks = vec!["?"; names.len()].join(", ");
-    format!("INSERT INTO {} ({}) VALUES ({marks})", ident(layer.as_str()), names.join(", "))
+    let one = format!("({})", vec!["?"; names.len()].join(", "));
+    format!("INSERT INTO {} ({}) VALUES {}", ident(layer.as_str()), names.join(", "), vec![one; n].join(", "))
+}
+
+/// Bound values per inserted row of `layer`.
+pub fn insert_width(layer: LayerId) -> usize {
+    2 + META_COLUMNS.len() + layer.columns().len()
 }
 
 /// `UPDATE` of one row by fid: geom, version, updated_at, then the property columns, then fid.
