@@ -43,3 +43,67 @@ fn a_2xx_write_survives_kill_9_and_restart() {
     let page: Value = serde_json::from_str(&body).expect("json");
     assert_eq!(page["numberMatched"], 20);
 }
+
+/// Features GDAL counts in the hazards layer of a store.
+fn hazard_count(store: &std::path::Path) -> usize {
+    let out = std::process::Command::new("ogrinfo").args(["-ro", "-so"]).arg(store).arg("hazards").output().expect("ogrinfo");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().find_map(|l| l.strip_prefix("Feature Count: ")).and_then(|n| n.trim().parse().ok()).unwrap_or_else(|| panic!("no count: {text}"))
+}
+
+/// `kill -9` while a large import is being written: afterwards the store holds all of that
+/// import or none of it, never a part.
+#[test]
+fn kill_9_during_a_large_import_leaves_all_or_nothing() {
+    onemap_e2e::require_tool("ogrinfo");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("big.gpkg");
+    let csv = dir.path().join("big.csv");
+    let n: usize = 100_000;
+    let mut text = String::from("编号,名称,类型,经度,纬度,风险等级,受威胁人数,乡镇代码\n");
+    for i in 0..u32::try_from(n).expect("n") {
+        text.push_str(&format!("B{i},批量{i},滑坡,{:.6},{:.6},一般,{},519901001\n", 103.0 + f64::from(i % 1000) * 0.001, 30.0 + f64::from(i / 1000) * 0.001, i % 50));
+    }
+    std::fs::write(&csv, text).expect("csv");
+    let bin = onemap_e2e::onemap_bin();
+    let import = |store: &std::path::Path| {
+        std::process::Command::new(bin)
+            .args(["import", "hazards"])
+            .arg(&csv)
+            .arg("--store")
+            .arg(store)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn import")
+    };
+    // The import holds everything in one transaction; it reaches the file's write-ahead log
+    // only when it commits. Kill it once the log is growing, i.e. in the middle of the commit.
+    let mut child = import(&store);
+    let wal = dir.path().join("big.gpkg-wal");
+    let started = std::time::Instant::now();
+    let killed_mid_write = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "import failed on its own");
+            break false;
+        }
+        if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 256 * 1024 {
+            child.kill().expect("kill -9");
+            let _ = child.wait();
+            break true;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(600), "import never wrote");
+        std::thread::yield_now();
+    };
+    assert!(killed_mid_write, "the import finished before it could be killed: make it larger");
+    let after = hazard_count(&store);
+    assert!(after == 0 || after == n, "a killed import left {after} of {n} rows");
+    eprintln!("killed mid-write: {killed_mid_write}; rows after restart: {after}");
+    // Run again to completion: the whole import, once (a re-run without --key adds new rows only
+    // when the first attempt left nothing).
+    if after == 0 {
+        let status = import(&store).wait().expect("import");
+        assert!(status.success());
+        assert_eq!(hazard_count(&store), n);
+    }
+}
