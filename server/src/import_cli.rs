@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub struct ImportArgs {
     /// Layer: hazards, risk_zones, shelters, evacuation_routes, depots, teams, admin_areas, roads.
     pub layer: String,
-    /// The file: .csv, .txt, .csv.gz, .xlsx, .xls, .ods, .geojson, .json
+    /// The file: .csv, .txt, .csv.gz, .xlsx, .xls, .ods, .geojson, .json, .shp, .zip, .gpkg, .kml, .gpx
     pub file: PathBuf,
     #[arg(long, env = "ONEMAP_STORE", default_value = "data/onemap.gpkg")]
     pub store: PathBuf,
@@ -33,10 +33,10 @@ pub struct ImportArgs {
     /// A JSON mapping file: {"columns": {"my header": "name"}, "values": {...}, "defaults": {...}}.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
-    /// The spreadsheet sheet to read (default: the first with data).
+    /// The spreadsheet sheet, or the table of a GeoPackage or shapefile in a zip (default: the first/only one).
     #[arg(long)]
     pub sheet: Option<String>,
-    /// Treat the file as csv, xlsx or geojson whatever its name.
+    /// Treat the file as csv, xlsx, geojson, shp, gpkg, kml or gpx whatever its name.
     #[arg(long)]
     pub format: Option<String>,
     /// Reject rows outside this WGS84 box: min_lon,min_lat,max_lon,max_lat.
@@ -50,7 +50,8 @@ pub struct ImportArgs {
 /// The long help of `onemap import --help`, written for a township officer.
 pub const LONG_HELP: &str = "Import a survey file into one layer — all rows or none.
 
-Reads CSV (UTF-8 or GBK, as Excel saves it), Excel (.xlsx/.xls) and GeoJSON. Columns are
+Reads CSV (UTF-8 or GBK, as Excel saves it), Excel (.xlsx/.xls), GeoJSON, Shapefile (.shp or
+.zip), GeoPackage, KML and GPX. Columns are
 recognised by their Chinese or English headers: 经度/纬度 (lon/lat), X/Y, 名称 (name),
 风险等级 (重大/较大/一般/低), 容纳人数 (capacity), 负责人, 联系电话 and the like.
 

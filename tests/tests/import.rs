@@ -247,3 +247,36 @@ fn china_provinces_with_invalid_polygons_are_repaired_and_reported() {
         assert!(geo::Validation::is_valid(&g), "{} stored invalid", f["properties"]["name"]);
     }
 }
+
+#[test]
+fn geopackages_import_like_their_csv_and_in_their_own_crs() {
+    require_tool("ogr2ogr");
+    // The GeoPackage holds the POIs as points, like the CSV (the GeoJSON keeps building outlines).
+    let (Some(gpkg), Some(csv)) = (shared_data("pois/malta_emergency_pois.gpkg"), shared_data("pois/malta_emergency_pois.csv")) else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    std::fs::write(p("m.json"), json!({"columns": {"amenity": "note"}, "defaults": {"kind": "other", "risk_level": "low", "township": "990000001"}}).to_string()).expect("mapping");
+    // The same POIs as GeoPackage and as CSV: the same rows imported, the same rejected.
+    let mut counts = Vec::new();
+    for (file, store) in [(&gpkg, "a.gpkg"), (&csv, "b.gpkg")] {
+        let out = onemap(&["import", "hazards", file.to_str().expect("path"), "--store", &p(store), "--mapping", &p("m.json"), "--skip-invalid", "--report", &p("r.json")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(p("r.json")).expect("report")).expect("json");
+        counts.push((r["rows_read"].as_u64(), r["inserted"].as_u64(), r["rows_rejected"].as_u64()));
+    }
+    assert_eq!(counts[0], counts[1], "GeoPackage vs CSV of the same POIs");
+    assert!(counts[0].1 > Some(100), "{counts:?}");
+    // A GeoPackage in CGCS2000 Gauss-Kruger (written by GDAL): positions come back in degrees.
+    let fc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"名称": "甲", "类型": "滑坡", "风险等级": "重大", "乡镇代码": "510104001"}, "geometry": {"type": "Point", "coordinates": [117.31, 31.86]}}]});
+    std::fs::write(p("in.geojson"), fc.to_string()).expect("write");
+    run(Command::new("ogr2ogr").args(["-f", "GPKG", "-s_srs", "EPSG:4490", "-t_srs", "EPSG:4527", &p("gk.gpkg"), &p("in.geojson"), "-nln", "测量点"]), Duration::from_secs(60));
+    let out = onemap(&["import", "hazards", &p("gk.gpkg"), "--store", &p("c.gpkg")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4527"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(onemap(&["export", &p("c.geojson"), "--layer", "hazards", "--store", &p("c.gpkg")]).status.success());
+    let back: Value = serde_json::from_str(&std::fs::read_to_string(p("c.geojson")).expect("out")).expect("json");
+    let c = &back["features"][0]["geometry"]["coordinates"];
+    let (x, y) = (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0));
+    assert!((x - 117.31).abs() < 1e-8 && (y - 31.86).abs() < 1e-8, "{x} {y}");
+}

@@ -4,7 +4,7 @@
 
 use crate::crs::Crs;
 use geo::algorithm::sweep::Intersections;
-use geo::{Area, BooleanOps, BoundingRect, Coord, Geometry, Line, LineIntersection, LineString, MapCoords, MultiPolygon, Polygon};
+use geo::{BooleanOps, BoundingRect, Coord, Geometry, Line, LineIntersection, LineString, MapCoords, MultiPolygon, Polygon};
 use onemap_model::geometry::{geometry_from_geojson, geometry_to_geojson};
 use onemap_model::GeometryKind;
 
@@ -23,6 +23,14 @@ pub fn to_lonlat(g: &Geometry<f64>, crs: &Crs) -> Geometry<f64> {
         let (x, y) = crs.to_lonlat(c.x, c.y);
         Coord { x, y }
     })
+}
+
+/// Whether every point lies on one line (or there are fewer than 3 distinct points): a ring
+/// without area. (A signed area of 0 is not enough: a bow-tie's two halves cancel.)
+fn collinear(pts: &[Coord<f64>]) -> bool {
+    let Some(&a) = pts.first() else { return true };
+    let Some(&b) = pts.iter().find(|p| **p != a) else { return true };
+    pts.iter().all(|p| (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) == 0.0)
 }
 
 /// Where two ring segments of `mp` cross or overlap (a bow-tie, a spike, rings through each
@@ -58,7 +66,7 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
     };
     let g = match g {
         Geometry::MultiPolygon(mp) if kind == GeometryKind::MultiPolygon => {
-            let flat = |r: &LineString<f64>| r.0.len() < 4 || Polygon::new(r.clone(), vec![]).unsigned_area() == 0.0;
+            let flat = |r: &LineString<f64>| r.0.len() < 4 || collinear(&r.0);
             let mut dropped = 0;
             let mut kept = Vec::with_capacity(mp.0.len());
             for p in mp.0 {

@@ -81,7 +81,7 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
     let fail = |message: String| ImportError::Format { path: p.clone(), message };
     let format = match o.format {
         Some(f) => f,
-        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp or .zip, or pass --format".into()))?,
+        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp, .zip or .gpkg, or pass --format".into()))?,
     };
     let t = std::time::Instant::now();
     let source = read::read(path, format, o.sheet.as_deref()).map_err(fail)?;

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod dbf;
 pub mod geojson;
+pub mod gpkg;
 pub mod gpx;
 pub mod kml;
 pub mod shp;
@@ -23,6 +24,7 @@ pub enum Format {
     Kml,
     /// A `.shp` with its sidecar files, or a `.zip` of them.
     Shapefile,
+    GeoPackage,
 }
 
 impl std::str::FromStr for Format {
@@ -36,7 +38,8 @@ impl std::str::FromStr for Format {
             "gpx" => Ok(Format::Gpx),
             "kml" => Ok(Format::Kml),
             "shp" | "zip" | "shapefile" => Ok(Format::Shapefile),
-            other => Err(format!("unknown format `{other}`: use csv, xlsx, geojson, gpx, kml or shp")),
+            "gpkg" | "geopackage" => Ok(Format::GeoPackage),
+            other => Err(format!("unknown format `{other}`: use csv, xlsx, geojson, gpx, kml, shp or gpkg")),
         }
     }
 }
@@ -56,6 +59,7 @@ pub fn read(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source, 
     match format {
         Format::Xlsx => xlsx::read(path, sheet),
         Format::Shapefile => shp::read(path, sheet),
+        Format::GeoPackage => gpkg::read(path, sheet),
         Format::Csv | Format::GeoJson | Format::Gpx | Format::Kml => {
             let bytes = text::read_bytes(path).map_err(|e| format!("cannot be read: {e}"))?;
             if format == Format::Csv {
