@@ -39,6 +39,9 @@ pub struct ImportArgs {
     /// Treat the file as csv, xlsx, geojson, shp, gpkg, kml or gpx whatever its name.
     #[arg(long)]
     pub format: Option<String>,
+    /// Which OpenStreetMap features to take from an .osm.pbf/.osm file: amenity=hospital,emergency=*
+    #[arg(long)]
+    pub osm_tags: Option<String>,
     /// Reject rows outside this WGS84 box: min_lon,min_lat,max_lon,max_lat.
     #[arg(long, value_delimiter = ',', num_args = 4)]
     pub area: Option<Vec<f64>>,
@@ -51,7 +54,7 @@ pub struct ImportArgs {
 pub const LONG_HELP: &str = "Import a survey file into one layer — all rows or none.
 
 Reads CSV (UTF-8 or GBK, as Excel saves it), Excel (.xlsx/.xls), GeoJSON, Shapefile (.shp or
-.zip), GeoPackage, KML and GPX. Columns are
+.zip), GeoPackage, KML, GPX and OpenStreetMap extracts (--osm-tags). Columns are
 recognised by their Chinese or English headers: 经度/纬度 (lon/lat), X/Y, 名称 (name),
 风险等级 (重大/较大/一般/低), 容纳人数 (capacity), 负责人, 联系电话 and the like.
 
@@ -83,6 +86,7 @@ pub fn options(layer: LayerId, a: &ImportArgs) -> Result<Options, Error> {
     o.dry_run = a.dry_run;
     o.skip_invalid = a.skip_invalid;
     o.sheet = a.sheet.clone();
+    o.osm_tags = a.osm_tags.clone();
     o.area = a.area.as_ref().map(|v| [v[0], v[1], v[2], v[3]]);
     Ok(o)
 }

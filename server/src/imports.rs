@@ -162,6 +162,7 @@ async fn create(State(state): State<AppState>, Query(p): Query<CreateParams>, he
             "format" if !v.is_empty() => o.format = Some(v.parse::<Format>().map_err(|e| ApiError::bad_param("format", e))?),
             "key" if !v.is_empty() => o.key = Some(v.clone()),
             "sheet" if !v.is_empty() => o.sheet = Some(v.clone()),
+            "osm_tags" if !v.is_empty() => o.osm_tags = Some(v.clone()),
             "mapping" if !v.is_empty() => {
                 o.mapping = serde_json::from_str::<MappingFile>(v).map_err(|e| ApiError::bad_param("mapping", e))?;
             }
@@ -172,7 +173,7 @@ async fn create(State(state): State<AppState>, Query(p): Query<CreateParams>, he
             }
             "skip_invalid" => o.skip_invalid = flag(k, v)?,
             "dry_run" => o.dry_run = flag(k, v)?,
-            "crs" | "format" | "key" | "sheet" | "mapping" | "area" => {}
+            "crs" | "format" | "key" | "sheet" | "mapping" | "area" | "osm_tags" => {}
             other => return Err(ApiError::bad_param(other, "unknown form field")),
         }
     }

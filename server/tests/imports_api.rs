@@ -87,7 +87,7 @@ async fn bad_uploads_are_4xx_and_change_nothing() {
     assert!(body["description"].as_str().unwrap_or("").contains("file"), "{body}");
     let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"volcanoes"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
     assert_eq!((s, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("layer")));
-    let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"hazards"), ("crs", None, b"EPSG:2263"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
+    let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"hazards"), ("crs", None, b"EPSG:99999"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
     assert_eq!((s, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("crs")));
     let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"hazards"), ("colour", None, b"red"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
     assert_eq!((s, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("colour")));

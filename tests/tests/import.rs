@@ -280,3 +280,35 @@ fn geopackages_import_like_their_csv_and_in_their_own_crs() {
     let (x, y) = (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0));
     assert!((x - 117.31).abs() < 1e-8 && (y - 31.86).abs() < 1e-8, "{x} {y}");
 }
+
+/// Nodes GDAL's OSM driver finds with `key=value` in an extract.
+fn gdal_osm_nodes(file: &str, key: &str, value: &str) -> usize {
+    let sql = format!("SELECT COUNT(*) AS n FROM points WHERE other_tags LIKE '%\"{key}\"=>\"{value}\"%' OR {key} = '{value}'");
+    let sql = if ["man_made", "barrier", "highway", "place"].contains(&key) { sql } else { sql.replace(&format!(" OR {key} = '{value}'"), "") };
+    let out = run(Command::new("ogrinfo").args(["-ro", "-q", "-dialect", "SQLite", "-sql", &sql, file]), Duration::from_secs(120));
+    out.lines().find_map(|l| l.trim().strip_prefix("n (Integer) = ")).and_then(|n| n.trim().parse().ok()).unwrap_or_else(|| panic!("no count in {out}"))
+}
+
+#[test]
+fn openstreetmap_pois_by_tag_match_what_gdal_finds() {
+    require_tool("ogrinfo");
+    let (Some(pbf), Some(xml)) = (shared_data("osm/malta-2018.osm.pbf"), shared_data("osm/monaco-small.osm.gz")) else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    std::fs::write(p("m.json"), json!({"defaults": {"name": "未命名", "kind": "other", "risk_level": "low", "township": "990000001"}}).to_string()).expect("mapping");
+    for (file, gdal_file, key, value) in [
+        (pbf.to_str().expect("path").to_owned(), pbf.to_str().expect("path").to_owned(), "amenity", "hospital"),
+        (xml.to_str().expect("path").to_owned(), format!("/vsigzip/{}", xml.display()), "highway", "crossing"),
+    ] {
+        let out = onemap(&["import", "hazards", &file, "--store", &p("o.gpkg"), "--mapping", &p("m.json"), "--osm-tags", &format!("{key}={value}"), "--dry-run", "--report", &p("r.json")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(p("r.json")).expect("report")).expect("json");
+        let note = r["notes"].as_array().expect("notes").iter().filter_map(Value::as_str).find(|n| n.starts_with("OpenStreetMap")).expect("osm note").to_owned();
+        let ours: usize = note.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("node count");
+        assert!(ours > 0, "{note}");
+        assert_eq!(ours, gdal_osm_nodes(&gdal_file, key, value), "{key}={value} nodes in {file}");
+        assert!(note.contains("© OpenStreetMap contributors"));
+    }
+    let out = onemap(&["import", "hazards", pbf.to_str().expect("path"), "--store", &p("o.gpkg")]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--osm-tags"));
+}

@@ -44,6 +44,8 @@ pub struct Options {
     pub sheet: Option<String>,
     /// WGS84 box every row must lie in `[min_lon, min_lat, max_lon, max_lat]`.
     pub area: Option<[f64; 4]>,
+    /// Which features of an OpenStreetMap extract to take: `amenity=hospital,emergency=*`.
+    pub osm_tags: Option<String>,
 }
 
 impl Options {
@@ -58,6 +60,7 @@ impl Options {
             dry_run: false,
             sheet: None,
             area: None,
+            osm_tags: None,
         }
     }
 }
@@ -81,10 +84,10 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
     let fail = |message: String| ImportError::Format { path: p.clone(), message };
     let format = match o.format {
         Some(f) => f,
-        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp, .zip or .gpkg, or pass --format".into()))?,
+        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp, .zip, .gpkg, .osm.pbf or .osm, or pass --format".into()))?,
     };
     let t = std::time::Instant::now();
-    let source = read::read(path, format, o.sheet.as_deref()).map_err(fail)?;
+    let source = read::read(path, format, o.sheet.as_deref(), o.osm_tags.as_deref()).map_err(fail)?;
     let read_ms = t.elapsed().as_millis() as u64;
     let mut report = Report {
         file: p.clone(),

@@ -94,6 +94,13 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<(Option<Strin
             Geometry::Point(Point::new(lon, lat))
         }
     };
+    // A POI mapped as an outline stands for its interior point, where the reader allows it.
+    let geometry = match (&geometry, layer.geometry_kind()) {
+        (Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::LineString(_), onemap_model::GeometryKind::Point) if cx.source.area_as_point => {
+            geo::InteriorPoint::interior_point(&geometry).map_or(geometry, Geometry::Point)
+        }
+        _ => geometry,
+    };
     let checked = check(geometry, layer.geometry_kind(), cx.area).map_err(|e| (None, None, e))?;
     if let Some(repair) = checked.repaired {
         report.push(r.row, None, None, Severity::Repaired, repair);

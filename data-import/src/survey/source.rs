@@ -52,6 +52,9 @@ pub struct Source {
     pub crs: Option<Crs>,
     /// What the reader noticed (the encoding it detected, the sheet it read).
     pub notes: Vec<String>,
+    /// Whether a line or area may stand for a point (a POI mapped as a building outline):
+    /// a point layer then takes its interior point.
+    pub area_as_point: bool,
 }
 
 impl Source {

@@ -57,7 +57,7 @@ pub fn read(bytes: &[u8]) -> Result<Source, String> {
         b'|' => "pipe",
         _ => "comma",
     };
-    Ok(Source { headers, records, crs: None, notes: vec![format!("text encoding {encoding}, {name}-separated")] })
+    Ok(Source { headers, records, crs: None, notes: vec![format!("text encoding {encoding}, {name}-separated")], area_as_point: false })
 }
 
 #[cfg(test)]

@@ -81,5 +81,5 @@ pub fn read(text: &str) -> Result<Source, String> {
             RawRecord { row, values, geometry, error }
         })
         .collect();
-    Ok(Source { headers, records, crs: declared_crs(&doc)?, notes: vec![format!("GeoJSON, {} features", features.len())] })
+    Ok(Source { headers, records, crs: declared_crs(&doc)?, notes: vec![format!("GeoJSON, {} features", features.len())], area_as_point: false })
 }

@@ -38,5 +38,5 @@ pub fn read(path: &Path, table: Option<&str>) -> Result<Source, String> {
             RawRecord { row: i + 1, values: t.columns.iter().map(|c| value(r.values.get(c))).collect(), geometry, error }
         })
         .collect();
-    Ok(Source { headers: t.columns.clone(), records, crs, notes: vec![format!("GeoPackage table `{}`, {} features", t.name, t.rows.len())] })
+    Ok(Source { headers: t.columns.clone(), records, crs, notes: vec![format!("GeoPackage table `{}`, {} features", t.name, t.rows.len())], area_as_point: false })
 }

@@ -64,6 +64,7 @@ pub fn read(text: &str) -> Result<Source, String> {
         records,
         crs: Some(Crs::Wgs84),
         notes: vec![format!("GPX: {waypoints} waypoints, {} routes, {segments} track segments", root.children_named("rte").count())],
+        area_as_point: false,
     })
 }
 

@@ -106,7 +106,7 @@ pub fn read(text: &str) -> Result<Source, String> {
             RawRecord { row, values, geometry, error }
         })
         .collect();
-    Ok(Source { headers, records, crs: Some(Crs::Wgs84), notes: vec![format!("KML: {} placemarks", placemarks.len())] })
+    Ok(Source { headers, records, crs: Some(Crs::Wgs84), notes: vec![format!("KML: {} placemarks", placemarks.len())], area_as_point: false })
 }
 
 #[cfg(test)]

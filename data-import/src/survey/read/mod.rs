@@ -6,6 +6,7 @@ pub mod geojson;
 pub mod gpkg;
 pub mod gpx;
 pub mod kml;
+pub mod osm;
 pub mod shp;
 pub mod text;
 pub mod xlsx;
@@ -25,6 +26,8 @@ pub enum Format {
     /// A `.shp` with its sidecar files, or a `.zip` of them.
     Shapefile,
     GeoPackage,
+    /// An OpenStreetMap extract: `.osm.pbf`, `.osm`, `.osm.gz`.
+    Osm,
 }
 
 impl std::str::FromStr for Format {
@@ -39,7 +42,8 @@ impl std::str::FromStr for Format {
             "kml" => Ok(Format::Kml),
             "shp" | "zip" | "shapefile" => Ok(Format::Shapefile),
             "gpkg" | "geopackage" => Ok(Format::GeoPackage),
-            other => Err(format!("unknown format `{other}`: use csv, xlsx, geojson, gpx, kml, shp or gpkg")),
+            "pbf" | "osm" => Ok(Format::Osm),
+            other => Err(format!("unknown format `{other}`: use csv, xlsx, geojson, gpx, kml, shp, gpkg or osm")),
         }
     }
 }
@@ -55,8 +59,17 @@ impl Format {
 }
 
 /// Reads `path` as `format`; `Err` is a message about the whole file (the caller adds the path).
-pub fn read(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source, String> {
+/// `sheet` picks a sheet or table; `osm_tags` says which OpenStreetMap features to take.
+pub fn read(path: &Path, format: Format, sheet: Option<&str>, osm_tags: Option<&str>) -> Result<Source, String> {
     match format {
+        Format::Osm => {
+            let tags = osm_tags.ok_or(
+                "an OpenStreetMap extract holds everything: say which features with --osm-tags (e.g. amenity=hospital,emergency=*)",
+            )?;
+            let mut s = osm::read(path, &osm::TagFilter::parse(tags)?)?;
+            s.area_as_point = true;
+            Ok(s)
+        }
         Format::Xlsx => xlsx::read(path, sheet),
         Format::Shapefile => shp::read(path, sheet),
         Format::GeoPackage => gpkg::read(path, sheet),

@@ -100,5 +100,5 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<Source, String> {
     if !table.fields.is_empty() && table.rows.len() != records.len() + table.rows.iter().filter(|r| r.is_none()).count() {
         notes.push(format!("the .dbf has {} rows for {} shapes", table.rows.len(), records.len()));
     }
-    Ok(Source { headers: table.fields.iter().map(|f| f.name.clone()).collect(), records, crs, notes })
+    Ok(Source { headers: table.fields.iter().map(|f| f.name.clone()).collect(), records, crs, notes, area_as_point: false })
 }

@@ -47,7 +47,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Source, String> {
                 RawRecord { row: first_row + i + 1, values, geometry: None, error: None }
             })
             .collect();
-        return Ok(Source { headers, records, crs: None, notes: vec![format!("sheet `{name}` of {}", names.len())] });
+        return Ok(Source { headers, records, crs: None, notes: vec![format!("sheet `{name}` of {}", names.len())], area_as_point: false });
     }
     Err("has no sheet with data".into())
 }
