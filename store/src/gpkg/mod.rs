@@ -3,6 +3,7 @@
 
 pub mod foreign;
 pub mod schema;
+mod stmt;
 pub mod wkb;
 
 use crate::indexed::{Change, IndexedStore, Persist};
@@ -195,42 +196,47 @@ impl GpkgFile {
         Ok(())
     }
 
-    /// Inserts a run of new features with one statement per [`INSERT_CHUNK`] rows.
+    /// Inserts a run of new features in one statement (cached: full chunks share their SQL).
     fn insert_many(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], rows: &[i64], geoms: Vec<Vec<u8>>) -> diesel::QueryResult<()> {
-        let mut q = diesel::sql_query(schema::insert_rows(layer, changes.len())).into_boxed();
+        let mut binds = Vec::with_capacity(changes.len() * schema::insert_width(layer));
         for ((change, row), geom) in changes.iter().zip(rows).zip(geoms) {
             let f = change.feature();
-            q = q
-                .bind::<BigInt, _>(*row)
-                .bind::<Binary, _>(geom)
-                .bind::<Text, _>(f.id.clone())
-                .bind::<BigInt, _>(f.version)
-                .bind::<Text, _>(format_timestamp(f.created))
-                .bind::<Text, _>(format_timestamp(f.updated));
-            for v in f.properties.sql_values() {
-                q = bind(q, v);
-            }
+            binds.extend([
+                stmt::Bind::Int(*row),
+                stmt::Bind::Blob(geom),
+                stmt::Bind::Text(f.id.clone()),
+                stmt::Bind::Int(f.version),
+                stmt::Bind::Text(format_timestamp(f.created)),
+                stmt::Bind::Text(format_timestamp(f.updated)),
+            ]);
+            binds.extend(f.properties.sql_values().into_iter().map(|v| match v {
+                SqlValue::Null => stmt::Bind::Null,
+                SqlValue::Integer(i) => stmt::Bind::Int(i),
+                SqlValue::Real(r) => stmt::Bind::Real(r),
+                SqlValue::Text(t) => stmt::Bind::Text(t),
+            }));
         }
-        q.execute(c).map(|_| ())
+        stmt::execute(c, &schema::insert_rows(layer, changes.len()), &binds).map(|_| ())
     }
 
-    /// The change-log lines of a run of inserts, in one statement.
+    /// The change-log lines of a run of inserts, in one (cached) statement.
     fn log_many(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], actor: &str) -> diesel::QueryResult<()> {
         let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; changes.len()].join(", ");
-        let mut q = diesel::sql_query(format!("INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties) VALUES {values}")).into_boxed();
+        let sql = format!("INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties) VALUES {values}");
+        let mut binds = Vec::with_capacity(changes.len() * 7);
         for change in changes {
             let f = change.feature();
-            let props = serde_json::Value::Object(f.properties.to_json()).to_string();
-            q = q
-                .bind::<Text, _>(layer.as_str())
-                .bind::<Text, _>(f.id.clone())
-                .bind::<BigInt, _>(f.version)
-                .bind::<Text, _>(ChangeOp::Insert.as_str())
-                .bind::<Text, _>(actor.to_owned())
-                .bind::<Text, _>(format_timestamp(f.updated))
-                .bind::<Nullable<Text>, _>(Some(props));
+            binds.extend([
+                stmt::Bind::Text(layer.as_str().to_owned()),
+                stmt::Bind::Text(f.id.clone()),
+                stmt::Bind::Int(f.version),
+                stmt::Bind::Text(ChangeOp::Insert.as_str().to_owned()),
+                stmt::Bind::Text(actor.to_owned()),
+                stmt::Bind::Text(format_timestamp(f.updated)),
+                stmt::Bind::Text(serde_json::Value::Object(f.properties.to_json()).to_string()),
+            ]);
         }
-        q.execute(c).map(|_| ())
+        stmt::execute(c, &sql, &binds).map(|_| ())
     }
 
     fn log_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, actor: &str) -> diesel::QueryResult<()> {

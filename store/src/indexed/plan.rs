@@ -67,7 +67,9 @@ pub fn insert(index: &LayerIndex, layer: LayerId, batch: Vec<NewFeature>, scope:
             if nf.properties.layer() != layer {
                 return Err(ValidationError::new(format!("features[{i}]"), format!("is not a {layer} feature")).into());
             }
-            let id = nf.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            // UUIDv7: time-ordered, so a bulk insert appends to the id index instead of
+            // scattering over it (and ids sort by creation).
+            let id = nf.id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
             if index.row_of(&id).is_some() || !seen.insert(id.clone()) {
                 return Err(StoreError::Duplicate { layer, id });
             }
