@@ -191,7 +191,12 @@ async fn create(State(state): State<AppState>, Query(p): Query<CreateParams>, he
             .map_err(|e| format!("cannot store the upload: {e}"))
             .and_then(|(_dir, path)| {
                 let mut quiet = |_: usize, _: usize| {};
-                survey::import(store.as_ref(), &path, &o, &writer, &mut quiet).map_err(|e| e.to_string().replace(&path.display().to_string(), &name))
+                survey::import(store.as_ref(), &path, &o, &writer, &mut quiet)
+                    .map(|mut r| {
+                        r.file = name.clone(); // the upload's name, not the server's temporary path
+                        r
+                    })
+                    .map_err(|e| e.to_string().replace(&path.display().to_string(), &name))
             });
         jobs.finish(n, outcome)
     });

@@ -53,6 +53,7 @@ async fn an_uploaded_csv_becomes_a_job_and_its_features_appear() {
     assert_eq!(status, StatusCode::CREATED, "{job}");
     assert_eq!(job["status"], "succeeded");
     assert_eq!(job["report"]["inserted"], 2);
+    assert_eq!(job["report"]["file"], "新隐患.csv", "no server paths in reports");
     assert!(app.store.get(LayerId::Hazards, "U1", &Scope::All).is_ok());
     assert_eq!(app.store.summary(LayerId::Hazards, &Scope::All).count, before + 2);
     // The job is there to read back, and in the list.
