@@ -9,7 +9,6 @@ pub mod crs;
 pub mod demo;
 mod error;
 pub mod export;
-pub mod geojson_file;
 pub mod osm;
 mod rng;
 pub mod survey;

@@ -11,8 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use onemap_import::crs::Crs;
 use onemap_import::survey::{self, Format, MappingFile, Options, Report};
-use onemap_model::{LayerId, Scope};
-use onemap_store::Writer;
+use onemap_model::LayerId;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -177,8 +176,7 @@ async fn create(State(state): State<AppState>, Query(p): Query<CreateParams>, he
             other => return Err(ApiError::bad_param(other, "unknown form field")),
         }
     }
-    let actor = headers.get("x-onemap-user").and_then(|v| v.to_str().ok()).filter(|s| !s.is_empty() && s.len() <= 64).unwrap_or("upload");
-    let writer = Writer { scope: Scope::All, actor: actor.to_owned() };
+    let writer = crate::ogc::write::writer_or(&headers, "upload");
     let (n, job) = state.imports.start(layer, &file_name);
     let (store, jobs) = (Arc::clone(&state.store), Arc::clone(&state.imports));
     let name = safe_name(&file_name);

@@ -103,9 +103,12 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
         }
         (g, kind) => {
             let g = geometry_from_geojson(&geometry_to_geojson(&g), kind).map_err(|e| e.message)?;
-            match g {
-                Geometry::MultiPolygon(mp) if rings_cross(&mp).is_some() => {
-                    let at = rings_cross(&mp).unwrap_or_default();
+            let crossing = match &g {
+                Geometry::MultiPolygon(mp) => rings_cross(mp),
+                _ => None,
+            };
+            match (g, crossing) {
+                (Geometry::MultiPolygon(mp), Some(at)) => {
                     let fixed = mp.union(&MultiPolygon::new(Vec::new()));
                     if fixed.0.is_empty() {
                         return Err("polygon has no area".into());
@@ -117,7 +120,7 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
                     });
                     Geometry::MultiPolygon(fixed)
                 }
-                g => g,
+                (g, _) => g,
             }
         }
     };

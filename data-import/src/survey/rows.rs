@@ -58,25 +58,22 @@ struct Ctx<'a> {
 }
 
 /// One row; `Err((column, value, reason))`.
-fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<(Option<String>, NewFeature), (Option<String>, Option<String>, String)> {
+fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<NewFeature, (Option<String>, Option<String>, String)> {
     if let Some(e) = &r.error {
         return Err((None, None, e.clone()));
     }
     let layer = cx.o.layer;
     let mut props = Map::new();
-    let mut id = None;
     for (i, t) in &cx.plan.columns {
         let v = &r.values[*i];
-        match t {
-            Target::Property(c) => match property(c, v, cx.o.mapping.values.get(c.name)) {
+        if let Target::Property(c) = t {
+            match property(c, v, cx.o.mapping.values.get(c.name)) {
                 Ok(Some(value)) => {
                     props.insert(c.name.to_owned(), value);
                 }
                 Ok(None) => {}
                 Err(reason) => return Err((Some(cx.source.headers[*i].clone()), v.text(), reason)),
-            },
-            Target::Id => id = v.text(),
-            _ => {}
+            }
         }
     }
     for (k, v) in &cx.o.mapping.defaults {
@@ -127,7 +124,7 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<(Option<Strin
         };
         (col, None, reason)
     })?;
-    Ok((id, NewFeature { id: None, geometry: checked.geometry, properties }))
+    Ok(NewFeature { id: None, geometry: checked.geometry, properties })
 }
 
 /// Converts every row; returns the valid features (ids from `key`) and reports the rest.
@@ -153,7 +150,7 @@ pub fn convert(
             progress.rows(n, total);
         }
         match row(&cx, r, report) {
-            Ok((_, mut f)) if key.is_some() => {
+            Ok(mut f) if key.is_some() => {
                 let k = key.and_then(|k| r.values[k].text());
                 let Some(k) = k else {
                     if o.key.is_none() {
@@ -170,7 +167,7 @@ pub fn convert(
                 f.id = Some(id_of(&k));
                 out.push(f);
             }
-            Ok((_, f)) => out.push(f),
+            Ok(f) => out.push(f),
             Err((column, value, reason)) => report.reject(r.row, column.as_deref(), value, reason),
         }
     }

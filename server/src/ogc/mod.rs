@@ -5,7 +5,7 @@ mod items;
 mod landing;
 pub mod links;
 pub mod params;
-mod write;
+pub(crate) mod write;
 
 pub use collections::{layer, queryables_schema, CRS84};
 pub use landing::{wants_html, CONFORMANCE};

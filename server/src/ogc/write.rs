@@ -27,14 +27,19 @@ fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
 }
 
 /// Who is writing. Until authentication arrives, the actor is a label the client gives in
-/// `X-Onemap-User` (UTF-8, recorded in the change log), and the scope is everything.
-fn writer(headers: &HeaderMap) -> Writer {
+/// `X-Onemap-User` (UTF-8, recorded in the change log; `default` without one), and the scope is
+/// everything.
+pub(crate) fn writer_or(headers: &HeaderMap, default: &str) -> Writer {
     let actor = headers
         .get("x-onemap-user")
         .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
         .filter(|s| !s.is_empty() && s.len() <= 64)
-        .unwrap_or("api");
+        .unwrap_or(default);
     Writer { scope: Scope::All, actor: actor.to_owned() }
+}
+
+fn writer(headers: &HeaderMap) -> Writer {
+    writer_or(headers, "api")
 }
 
 /// `POST /collections/{id}/items`: one Feature or a FeatureCollection, all or nothing.

@@ -160,20 +160,7 @@ impl GpkgFile {
 
     fn write_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, row: i64, geom: Vec<u8>) -> diesel::QueryResult<()> {
         match change {
-            Change::Insert(f) => {
-                let mut q = diesel::sql_query(schema::insert_row(layer))
-                    .into_boxed()
-                    .bind::<BigInt, _>(row)
-                    .bind::<Binary, _>(geom)
-                    .bind::<Text, _>(f.id.clone())
-                    .bind::<BigInt, _>(f.version)
-                    .bind::<Text, _>(format_timestamp(f.created))
-                    .bind::<Text, _>(format_timestamp(f.updated));
-                for v in f.properties.sql_values() {
-                    q = bind(q, v);
-                }
-                q.execute(c)?;
-            }
+            Change::Insert(_) => Self::insert_many(c, layer, std::slice::from_ref(change), &[row], vec![geom])?,
             Change::Update { feature: f, .. } => {
                 let mut q = diesel::sql_query(schema::update_row(layer))
                     .into_boxed()
@@ -341,12 +328,13 @@ impl Persist for GpkgFile {
                         Change::Update { row, .. } | Change::Delete { row, .. } => *row,
                     })
                     .collect();
-                // Runs of inserts go in as multi-row statements; updates and deletes one by one.
+                // Runs of inserts go in as multi-row statements (one row is a run too); updates
+                // and deletes one by one.
                 let mut i = 0;
                 let mut blobs = blobs.into_iter();
                 while i < changes.len() {
                     let run = changes[i..].iter().take_while(|c| matches!(c, Change::Insert(_))).count().min(INSERT_CHUNK);
-                    if run > 1 {
+                    if run > 0 {
                         let geoms: Vec<Vec<u8>> = blobs.by_ref().take(run).collect();
                         Self::insert_many(c, layer, &changes[i..i + run], &rows[i..i + run], geoms)?;
                         Self::log_many(c, layer, &changes[i..i + run], actor)?;

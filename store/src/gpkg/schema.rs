@@ -116,12 +116,8 @@ pub fn select_layer(layer: LayerId) -> String {
     )
 }
 
-/// `INSERT` of one row with explicit fid, `?` placeholders for fid, geom, meta and property columns.
-pub fn insert_row(layer: LayerId) -> String {
-    insert_rows(layer, 1)
-}
-
-/// `INSERT` of `n` rows in one statement (one parse for many rows), columns as [`insert_row`].
+/// `INSERT` of `n` rows in one statement (one parse for many rows), each with explicit fid:
+/// `?` placeholders for fid, geom, meta and property columns.
 pub fn insert_rows(layer: LayerId, n: usize) -> String {
     let mut names = vec!["fid".to_owned(), "geom".into()];
     names.extend(META_COLUMNS.iter().map(|s| (*s).to_owned()));
