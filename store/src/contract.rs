@@ -57,14 +57,15 @@ pub fn crud(open: &Opener) {
     assert_eq!(ops, [("insert", 1), ("update", 2), ("update", 3), ("delete", 3)]);
 }
 
-/// A bbox query returns exactly the features inside it, also across the antimeridian.
+/// A bbox query returns exactly the features inside it, also across the antimeridian (300
+/// features in one batch: big enough for the in-memory index's bulk-load path).
 pub fn bbox(open: &Opener) {
     let s = open();
     let mut batch = Vec::new();
     for i in 0..20 {
-        for j in 0..10 {
+        for j in 0..15 {
             let lon = -179.5 + f64::from(i) * 18.0;
-            let lat = -45.0 + f64::from(j) * 10.0;
+            let lat = -45.0 + f64::from(j) * 6.5;
             batch.push(hazard(&format!("p{i}_{j}"), lon, lat, "510114001", "general"));
         }
     }
@@ -181,6 +182,37 @@ pub fn upsert(open: &Opener) {
     assert_eq!(s.summary(h, &Scope::All).count, 2);
 }
 
+/// The change log of features written in one batch: each one's history starts with its own
+/// insert and the properties it was inserted with, after updates, deletes and a reopen.
+pub fn batch_history(open: &Opener) {
+    let h = LayerId::Hazards;
+    let risks = ["low", "general", "major"];
+    {
+        let s = open();
+        let batch = risks.iter().enumerate().map(|(i, r)| hazard(&format!("h{i}"), 1.0 + i as f64, 1.0, "510114001", r)).collect();
+        s.insert(h, batch, &admin()).expect("insert");
+        let raise = FeaturePatch { geometry: None, properties: Some(json!({"risk_level": "large"})) };
+        s.patch(h, "h1", raise, None, &Writer::system("township")).expect("patch");
+        s.delete(h, "h2", None, &admin()).expect("delete");
+    }
+    let s = open();
+    let record = |id: &str| -> Vec<(String, i64, String, serde_json::Value)> {
+        s.history(h, id)
+            .expect("history")
+            .into_iter()
+            .map(|c| (c.op.as_str().to_owned(), c.version, c.actor, c.properties.map_or(json!(null), |p| p["risk_level"].clone())))
+            .collect()
+    };
+    let row = |op: &str, v: i64, actor: &str, risk: serde_json::Value| (op.to_owned(), v, actor.to_owned(), risk);
+    assert_eq!(record("h0"), [row("insert", 1, "contract-test", json!("low"))]);
+    assert_eq!(
+        record("h1"),
+        [row("insert", 1, "contract-test", json!("general")), row("update", 2, "township", json!("large"))]
+    );
+    assert_eq!(record("h2"), [row("insert", 1, "contract-test", json!("major")), row("delete", 1, "contract-test", json!(null))]);
+    assert!(record("nobody").is_empty());
+}
+
 /// What was written is there after reopening, with the same versions and R-tree answers.
 pub fn reopen(open: &Opener) {
     {
@@ -253,7 +285,7 @@ pub fn listeners(open: &Opener) {
 #[macro_export]
 macro_rules! store_contract_tests {
     ($fresh:expr) => {
-        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches upsert reopen intersecting dataset listeners);
+        $crate::store_contract_tests!(@each $fresh; crud bbox filters_and_paging scope version_conflicts atomic_batches upsert batch_history reopen intersecting dataset listeners);
     };
     (@each $fresh:expr; $($name:ident)+) => {
         $(

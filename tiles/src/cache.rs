@@ -178,6 +178,8 @@ impl TileCache {
         if boxes.is_empty() {
             return;
         }
+        let coalesced = coalesce(boxes);
+        let boxes = coalesced.as_slice();
         let mask = layer_mask(&[layer]);
         let mut log = self.log.write();
         log.seq += 1;
@@ -209,12 +211,61 @@ impl TileCache {
     }
 }
 
+/// At most `GRID`² boxes covering `boxes` (lon/lat degrees, min ≤ max): a bulk write's
+/// thousands of boxes are merged per cell of a grid over their extent, so checking a cached
+/// tile costs ≤ 64 comparisons; each merged box covers its members, so nothing stale survives.
+fn coalesce(boxes: &[[f64; 4]]) -> Vec<[f64; 4]> {
+    const GRID: usize = 8;
+    if boxes.len() <= GRID * GRID {
+        return boxes.to_vec();
+    }
+    let ext = boxes.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |e, b| {
+        [e[0].min(b[0]), e[1].min(b[1]), e[2].max(b[2]), e[3].max(b[3])]
+    });
+    let cell = |v: f64, lo: f64, hi: f64| {
+        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+        ((t * GRID as f64) as usize).min(GRID - 1)
+    };
+    let mut cells: Vec<Option<[f64; 4]>> = vec![None; GRID * GRID];
+    for b in boxes {
+        let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+        let i = cell(cy, ext[1], ext[3]) * GRID + cell(cx, ext[0], ext[2]);
+        cells[i] = Some(match cells[i] {
+            None => *b,
+            Some(e) => [e[0].min(b[0]), e[1].min(b[1]), e[2].max(b[2]), e[3].max(b[3])],
+        });
+    }
+    cells.into_iter().flatten().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn key(layers: &[LayerId], z: u8, x: u32, y: u32) -> TileKey {
         TileKey::new(layers, "", TileCoord { z, x, y })
+    }
+
+    /// Coalesced boxes are at most 64 and each input box lies inside one of them.
+    #[test]
+    fn coalesced_boxes_cover_every_input() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let boxes: Vec<[f64; 4]> = (0..5000)
+            .map(|_| {
+                let (x, y) = (-170.0 + 340.0 * next(), -80.0 + 160.0 * next());
+                [x, y, x + next(), y + next()]
+            })
+            .collect();
+        let merged = coalesce(&boxes);
+        assert!(merged.len() <= 64 && merged.len() > 1, "{} boxes", merged.len());
+        for b in &boxes {
+            assert!(merged.iter().any(|m| m[0] <= b[0] && m[1] <= b[1] && m[2] >= b[2] && m[3] >= b[3]), "{b:?} not covered");
+        }
+        assert_eq!(coalesce(&boxes[..3]), boxes[..3].to_vec());
     }
 
     #[test]

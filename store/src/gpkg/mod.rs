@@ -97,6 +97,16 @@ struct LogRow {
     at: String,
     #[diesel(sql_type = Nullable<Text>)]
     properties: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    fid: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    before: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ColumnName {
+    #[diesel(sql_type = Text)]
+    name: String,
 }
 
 fn parse_time(what: &str, s: &str) -> Result<DateTime<Utc>> {
@@ -142,6 +152,12 @@ impl GpkgFile {
             .transaction(|c| {
                 for s in &stmts {
                     c.batch_execute(s)?;
+                }
+                let have: Vec<ColumnName> = diesel::sql_query("SELECT name FROM pragma_table_info('onemap_changes')").load(c)?;
+                for (name, ty) in schema::CHANGE_LOG_ADDED {
+                    if !have.iter().any(|h| h.name == name) {
+                        c.batch_execute(&format!("ALTER TABLE onemap_changes ADD COLUMN {name} {ty}"))?;
+                    }
                 }
                 Ok(())
             })
@@ -206,36 +222,38 @@ impl GpkgFile {
         stmt::execute(c, &schema::insert_rows(layer, changes.len()), &binds).map(|_| ())
     }
 
-    /// The change-log lines of a run of inserts, in one (cached) statement.
-    fn log_many(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], actor: &str) -> diesel::QueryResult<()> {
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; changes.len()].join(", ");
-        let sql = format!("INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties) VALUES {values}");
-        let mut binds = Vec::with_capacity(changes.len() * 7);
-        for change in changes {
-            let f = change.feature();
-            binds.extend([
-                stmt::Bind::Text(layer.as_str().to_owned()),
-                stmt::Bind::Text(f.id.clone()),
-                stmt::Bind::Int(f.version),
-                stmt::Bind::Text(ChangeOp::Insert.as_str().to_owned()),
-                stmt::Bind::Text(actor.to_owned()),
-                stmt::Bind::Text(format_timestamp(f.updated)),
-                stmt::Bind::Text(serde_json::Value::Object(f.properties.to_json()).to_string()),
-            ]);
+    /// The change log of a run of inserts: one line for the whole run (rows `first..=last`,
+    /// no properties: they are the rows themselves until an update or delete logs them as
+    /// `before`); a single insert gets its own line with its properties.
+    fn log_inserts(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], rows: &[i64], actor: &str) -> diesel::QueryResult<()> {
+        let (Some(first), Some(&start), Some(&end)) = (changes.first(), rows.first(), rows.last()) else { return Ok(()) };
+        if changes.len() == 1 {
+            return Self::log_change(c, layer, first, start, actor);
         }
-        stmt::execute(c, &sql, &binds).map(|_| ())
+        diesel::sql_query(
+            "INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, fid, last_fid) VALUES (?, ?, 1, ?, ?, ?, ?, ?)",
+        )
+        .bind::<Text, _>(layer.as_str())
+        .bind::<Text, _>(schema::BATCH)
+        .bind::<Text, _>(ChangeOp::Insert.as_str())
+        .bind::<Text, _>(actor)
+        .bind::<Text, _>(format_timestamp(first.feature().updated))
+        .bind::<BigInt, _>(start)
+        .bind::<BigInt, _>(end)
+        .execute(c)?;
+        Ok(())
     }
 
-    fn log_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, actor: &str) -> diesel::QueryResult<()> {
-        let (op, props) = match change {
-            Change::Insert(f) => (ChangeOp::Insert, Some(f)),
-            Change::Update { feature, .. } => (ChangeOp::Update, Some(feature)),
-            Change::Delete { .. } => (ChangeOp::Delete, None),
+    fn log_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, row: i64, actor: &str) -> diesel::QueryResult<()> {
+        let json = |p: &Properties| serde_json::Value::Object(p.to_json()).to_string();
+        let (op, after, before) = match change {
+            Change::Insert(f) => (ChangeOp::Insert, Some(json(&f.properties)), None),
+            Change::Update { feature, before, .. } => (ChangeOp::Update, Some(json(&feature.properties)), Some(json(before))),
+            Change::Delete { old, .. } => (ChangeOp::Delete, None, Some(json(&old.properties))),
         };
         let f = change.feature();
-        let props = props.map(|f| serde_json::Value::Object(f.properties.to_json()).to_string());
         diesel::sql_query(
-            "INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties, fid, before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind::<Text, _>(layer.as_str())
         .bind::<Text, _>(&f.id)
@@ -243,7 +261,9 @@ impl GpkgFile {
         .bind::<Text, _>(op.as_str())
         .bind::<Text, _>(actor)
         .bind::<Text, _>(format_timestamp(f.updated))
-        .bind::<Nullable<Text>, _>(props)
+        .bind::<Nullable<Text>, _>(after)
+        .bind::<BigInt, _>(row)
+        .bind::<Nullable<Text>, _>(before)
         .execute(c)?;
         Ok(())
     }
@@ -337,12 +357,12 @@ impl Persist for GpkgFile {
                     if run > 0 {
                         let geoms: Vec<Vec<u8>> = blobs.by_ref().take(run).collect();
                         Self::insert_many(c, layer, &changes[i..i + run], &rows[i..i + run], geoms)?;
-                        Self::log_many(c, layer, &changes[i..i + run], actor)?;
+                        Self::log_inserts(c, layer, &changes[i..i + run], &rows[i..i + run], actor)?;
                         i += run;
                     } else {
                         let geom = blobs.next().unwrap_or_default();
                         Self::write_change(c, layer, &changes[i], rows[i], geom)?;
-                        Self::log_change(c, layer, &changes[i], actor)?;
+                        Self::log_change(c, layer, &changes[i], rows[i], actor)?;
                         i += 1;
                     }
                 }
@@ -352,14 +372,43 @@ impl Persist for GpkgFile {
             .map_err(StoreError::db(format!("writing {} change(s) to {layer}", changes.len())))
     }
 
-    fn history(&mut self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>> {
-        let rows: Vec<LogRow> = diesel::sql_query(
-            "SELECT feature_id, version, op, actor, at, properties FROM onemap_changes WHERE layer = ? AND feature_id = ? ORDER BY seq",
+    fn history(&mut self, layer: LayerId, id: &str, current: Option<(i64, &Feature)>) -> Result<Vec<ChangeRecord>> {
+        let what = || format!("reading the history of {layer}/{id}");
+        let mut rows: Vec<LogRow> = diesel::sql_query(
+            "SELECT feature_id, version, op, actor, at, properties, fid, before FROM onemap_changes \
+             WHERE layer = ? AND feature_id = ? ORDER BY seq",
         )
         .bind::<Text, _>(layer.as_str())
         .bind::<Text, _>(id)
         .load(&mut self.conn)
-        .map_err(StoreError::db(format!("reading the history of {layer}/{id}")))?;
+        .map_err(StoreError::db(what()))?;
+        // An insert logged with its run: its properties are the `before` of the feature's next
+        // logged change, or, when there is none, the feature as it is now.
+        let fid = match rows.first() {
+            Some(first) if first.op == "insert" => None,
+            Some(first) => first.fid,
+            None => current.map(|(row, _)| row),
+        };
+        if let Some(fid) = fid {
+            let batch: Vec<LogRow> = diesel::sql_query(
+                "SELECT feature_id, version, op, actor, at, properties, fid, before FROM onemap_changes \
+                 WHERE layer = ? AND feature_id = ? AND fid <= ? AND last_fid >= ? ORDER BY seq DESC LIMIT 1",
+            )
+            .bind::<Text, _>(layer.as_str())
+            .bind::<Text, _>(schema::BATCH)
+            .bind::<BigInt, _>(fid)
+            .bind::<BigInt, _>(fid)
+            .load(&mut self.conn)
+            .map_err(StoreError::db(what()))?;
+            if let Some(mut insert) = batch.into_iter().next() {
+                insert.feature_id = id.to_owned();
+                insert.properties = match rows.first() {
+                    Some(next) => next.before.clone(),
+                    None => current.map(|(_, f)| serde_json::Value::Object(f.properties.to_json()).to_string()),
+                };
+                rows.insert(0, insert);
+            }
+        }
         rows.into_iter()
             .map(|r| {
                 let op = match r.op.as_str() {
@@ -398,5 +447,38 @@ impl Persist for GpkgFile {
             .execute(&mut self.conn)
             .map_err(StoreError::db("writing the data set description"))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file written before the change log had `fid`, `last_fid` and `before` gains them on
+    /// open and keeps its old lines readable.
+    #[test]
+    fn old_change_log_is_migrated() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.gpkg");
+        let mut c = SqliteConnection::establish(&path.to_string_lossy()).expect("sqlite");
+        c.batch_execute(
+            "CREATE TABLE onemap_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, layer TEXT NOT NULL, \
+             feature_id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL, \
+             at DATETIME NOT NULL, properties TEXT); \
+             INSERT INTO onemap_changes (layer, feature_id, version, op, actor, at, properties) \
+             VALUES ('hazards', 'x', 1, 'insert', 'old', '2026-01-01T00:00:00.000Z', '{\"name\":\"旧\"}')",
+        )
+        .expect("old schema");
+        drop(c);
+        let mut file = GpkgFile::open(&path).expect("open old file");
+        let cols: Vec<ColumnName> =
+            diesel::sql_query("SELECT name FROM pragma_table_info('onemap_changes')").load(&mut file.conn).expect("columns");
+        for (name, _) in schema::CHANGE_LOG_ADDED {
+            assert!(cols.iter().any(|c| c.name == name), "{name} missing");
+        }
+        let h = file.history(LayerId::Hazards, "x", None).expect("history");
+        assert_eq!(h.len(), 1);
+        assert_eq!((h[0].op, h[0].actor.as_str()), (ChangeOp::Insert, "old"));
+        assert_eq!(h[0].properties, Some(serde_json::json!({"name": "旧"})));
     }
 }

@@ -43,7 +43,7 @@ pub fn core_tables() -> Vec<String> {
         ),
         "CREATE TABLE IF NOT EXISTS onemap_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, layer TEXT NOT NULL, \
          feature_id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL, \
-         at DATETIME NOT NULL, properties TEXT)"
+         at DATETIME NOT NULL, properties TEXT, fid INTEGER, last_fid INTEGER, before TEXT)"
             .into(),
         "CREATE TABLE IF NOT EXISTS onemap_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)".into(),
         "CREATE INDEX IF NOT EXISTS onemap_changes_feature ON onemap_changes (layer, feature_id)".into(),
@@ -53,6 +53,15 @@ pub fn core_tables() -> Vec<String> {
             .into(),
     ]
 }
+
+/// Columns the change log gained after its first release, added to older files on open:
+/// `fid` (the feature's row; the first row of a batch), `last_fid` (the last row of a batch of
+/// inserts logged as one line, `feature_id` = [`BATCH`]), `before` (the properties an update or
+/// delete replaced).
+pub const CHANGE_LOG_ADDED: [(&str, &str); 3] = [("fid", "INTEGER"), ("last_fid", "INTEGER"), ("before", "TEXT")];
+
+/// `feature_id` of a change-log line that records a run of inserts, rows `fid..=last_fid`.
+pub const BATCH: &str = "*";
 
 /// Quotes an SQL identifier.
 pub fn ident(name: &str) -> String {

@@ -6,6 +6,9 @@ use onemap_model::{Feature, LayerId, Scope};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use std::collections::{BTreeMap, HashMap};
+
+/// Feature ids to row ids: foldhash, seeded per process (SipHash was 4 % of a bulk import).
+type IdMap = HashMap<String, i64, foldhash::fast::RandomState>;
 use std::sync::Arc;
 
 /// A feature held by the R-tree itself, so a box query needs no second lookup. Equal by row id.
@@ -33,7 +36,7 @@ pub fn envelope(g: &Geometry) -> Option<Rectangle<[f64; 2]>> {
 pub struct LayerIndex {
     layer: LayerId,
     by_row: BTreeMap<i64, Arc<Feature>>,
-    rows: HashMap<String, i64>,
+    rows: IdMap,
     tree: RTree<Entry>,
     /// The newest `updated` of any feature ever held (a delete leaves it: it was a change too).
     last_updated: Option<chrono::DateTime<chrono::Utc>>,
@@ -44,7 +47,7 @@ impl LayerIndex {
     pub fn build(layer: LayerId, features: Vec<(i64, Feature)>) -> Self {
         let mut entries = Vec::with_capacity(features.len());
         let mut by_row = BTreeMap::new();
-        let mut rows = HashMap::with_capacity(features.len());
+        let mut rows = IdMap::with_capacity_and_hasher(features.len(), foldhash::fast::RandomState::default());
         for (row, f) in features {
             let f = Arc::new(f);
             if let Some(env) = envelope(&f.geometry) {
@@ -87,6 +90,29 @@ impl LayerIndex {
         self.rows.insert(f.id.clone(), row);
         self.last_updated = self.last_updated.max(Some(f.updated));
         self.by_row.insert(row, f);
+    }
+
+    /// Adds new features (rows not held yet). A batch at least a quarter the size of the tree
+    /// rebuilds it with one bulk load (O(n log n) packing, better nodes than one-by-one inserts).
+    pub fn insert_many(&mut self, new: Vec<(i64, Arc<Feature>)>) {
+        if new.len() < 256 || new.len() < self.tree.size() / 4 {
+            for (row, f) in new {
+                self.upsert(row, f);
+            }
+            return;
+        }
+        let old = std::mem::take(&mut self.tree);
+        let mut entries: Vec<Entry> = old.into_iter().collect();
+        entries.reserve(new.len());
+        for (row, f) in new {
+            if let Some(env) = envelope(&f.geometry) {
+                entries.push(Entry::new(env, Held { row, feature: Arc::clone(&f) }));
+            }
+            self.rows.insert(f.id.clone(), row);
+            self.last_updated = self.last_updated.max(Some(f.updated));
+            self.by_row.insert(row, f);
+        }
+        self.tree = RTree::bulk_load(entries);
     }
 
     /// Removes the feature at `row`, if any.

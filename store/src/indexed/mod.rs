@@ -22,8 +22,8 @@ pub trait Persist: Send {
     fn load(&mut self, layer: LayerId) -> Result<Vec<(i64, Feature)>>;
     /// Applies `changes` in one transaction and returns each change's row id (new ones for inserts).
     fn apply(&mut self, layer: LayerId, changes: &[Change], actor: &str) -> Result<Vec<i64>>;
-    /// The change log of one feature, oldest first.
-    fn history(&mut self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>>;
+    /// The change log of feature `id`, oldest first; `current` is its row and state when it exists now.
+    fn history(&mut self, layer: LayerId, id: &str, current: Option<(i64, &Feature)>) -> Result<Vec<ChangeRecord>>;
     /// Reads the data set description.
     fn dataset(&mut self) -> Result<DatasetInfo>;
     /// Writes the data set description.
@@ -87,13 +87,19 @@ impl<P: Persist> IndexedStore<P> {
         let mut index = self.layer(layer).write();
         let mut out = Vec::with_capacity(changes.len());
         let mut boxes = Vec::with_capacity(changes.len() * 2);
+        let mut inserted = Vec::new();
         for (change, row) in changes.into_iter().zip(rows) {
             if let Change::Update { row, .. } = &change {
                 boxes.extend(index.get_row(*row).and_then(|old| bbox_of(old)));
             }
             boxes.extend(bbox_of(change.feature()));
             match change {
-                Change::Insert(f) | Change::Update { feature: f, .. } => {
+                Change::Insert(f) => {
+                    let f = Arc::new(f);
+                    inserted.push((row, Arc::clone(&f)));
+                    out.push(f);
+                }
+                Change::Update { feature: f, .. } => {
                     let f = Arc::new(f);
                     index.upsert(row, Arc::clone(&f));
                     out.push(f);
@@ -104,6 +110,7 @@ impl<P: Persist> IndexedStore<P> {
                 }
             }
         }
+        index.insert_many(inserted);
         drop(index);
         // Still under the writer lock: listeners see writes in commit order.
         for l in self.listeners.read().iter() {
@@ -174,7 +181,10 @@ impl<P: Persist> Store for IndexedStore<P> {
     }
 
     fn history(&self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>> {
-        self.persist.lock().history(layer, id)
+        let mut persist = self.persist.lock();
+        let index = self.layer(layer).read();
+        let current = index.row_of(id).zip(index.get(id)).map(|(row, f)| (row, &**f));
+        persist.history(layer, id, current)
     }
 
     fn dataset(&self) -> Result<DatasetInfo> {

@@ -10,7 +10,8 @@ use std::collections::HashSet;
 #[derive(Debug, Clone)]
 pub enum Change {
     Insert(Feature),
-    Update { row: i64, feature: Feature },
+    /// `before`: the properties it replaces (the change log keeps them).
+    Update { row: i64, feature: Feature, before: Properties },
     Delete { row: i64, old: Feature },
 }
 
@@ -139,7 +140,7 @@ pub fn replace(
         created: old.created,
         updated: now().max(old.updated),
     };
-    Ok(Change::Update { row, feature })
+    Ok(Change::Update { row, feature, before: old.properties.clone() })
 }
 
 /// Plans a partial update: the merge-patched properties are decoded and validated like new ones.
