@@ -39,14 +39,28 @@ impl TagFilter {
     }
 }
 
-/// What an extract holds, as far as the import needs it.
-#[derive(Default)]
-struct Extract {
-    coords: HashMap<i64, (f64, f64)>,
+/// What an extract holds that matches a filter (positions are WGS84 lon/lat degrees).
+#[derive(Debug, Default)]
+pub struct Extract {
+    /// The position of every node of the file, matching or not (ways refer to them).
+    pub coords: HashMap<i64, (f64, f64)>,
     /// Matching nodes: id, position, tags.
-    nodes: Vec<(i64, (f64, f64), Vec<(String, String)>)>,
+    pub nodes: Vec<(i64, (f64, f64), Vec<(String, String)>)>,
     /// Matching ways: id, node refs, tags.
-    ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)>,
+    pub ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)>,
+}
+
+/// Reads the nodes and ways of an extract (`.osm.pbf`, `.osm`, `.osm.gz`) that match `filter`;
+/// the error says what is wrong with the file.
+pub fn extract(path: &Path, filter: &TagFilter) -> Result<Extract, String> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if name.ends_with(".pbf") {
+        read_pbf(path, filter)
+    } else {
+        let bytes = super::text::read_bytes(path).map_err(|e| format!("cannot be read: {e}"))?;
+        let (text, _) = super::text::decode(&bytes)?;
+        read_xml(&text, filter)
+    }
 }
 
 fn read_pbf(path: &Path, filter: &TagFilter) -> Result<Extract, String> {
@@ -150,14 +164,7 @@ fn read_xml(text: &str, filter: &TagFilter) -> Result<Extract, String> {
 
 /// Reads the features of an extract that match `filter`.
 pub fn read(path: &Path, filter: &TagFilter) -> Result<Source, String> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let x = if name.ends_with(".pbf") {
-        read_pbf(path, filter)?
-    } else {
-        let bytes = super::text::read_bytes(path).map_err(|e| format!("cannot be read: {e}"))?;
-        let (text, _) = super::text::decode(&bytes)?;
-        read_xml(&text, filter)?
-    };
+    let x = extract(path, filter)?;
     let mut headers = vec!["osm_type".to_owned(), "osm_id".to_owned()];
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut column = |k: &str, headers: &mut Vec<String>| -> usize {

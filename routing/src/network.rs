@@ -1,0 +1,181 @@
+//! One profile's routable network: the largest strongly connected part of the road graph, its
+//! adjacency both ways, its contraction hierarchy and an R-tree of road segments for snapping.
+
+use crate::graph::RoadGraph;
+use crate::profile::Profile;
+use crate::scc;
+use crate::snap::SnapIndex;
+use crate::{Result, RoutingError};
+use fast_paths::{FastGraph, InputGraph, PathCalculator};
+use parking_lot::Mutex;
+use std::sync::Arc;
+
+/// "No node": a graph node outside the profile's network.
+pub const OUTSIDE: u32 = u32::MAX;
+
+/// A directed link between two network nodes along one edge of the road graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    /// The node at the other end (the head for out-links, the tail for in-links).
+    pub node: u32,
+    /// Travel time in milliseconds.
+    pub ms: u32,
+    /// The road-graph edge.
+    pub edge: u32,
+    /// Whether the link runs along the edge's shape (`from` → `to`).
+    pub forward: bool,
+}
+
+/// Compressed adjacency: the links of node `u` are `links[first[u]..first[u + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub struct Adjacency {
+    first: Vec<u32>,
+    links: Vec<Link>,
+}
+
+impl Adjacency {
+    fn build(n: usize, mut pairs: Vec<(u32, Link)>) -> Adjacency {
+        pairs.sort_by_key(|(u, l)| (*u, l.node, l.ms));
+        let mut first = vec![0u32; n + 1];
+        for (u, _) in &pairs {
+            first[*u as usize + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        Adjacency { first, links: pairs.into_iter().map(|(_, l)| l).collect() }
+    }
+
+    /// The links of node `u`.
+    pub fn of(&self, u: u32) -> &[Link] {
+        &self.links[self.first[u as usize] as usize..self.first[u as usize + 1] as usize]
+    }
+}
+
+/// One profile's network over a shared [`RoadGraph`].
+pub struct Network {
+    pub profile: Profile,
+    pub graph: Arc<RoadGraph>,
+    /// Road-graph node → network node ([`OUTSIDE`] when not in the largest component).
+    net_of: Vec<u32>,
+    /// Network node → road-graph node.
+    node_of: Vec<u32>,
+    pub out: Adjacency,
+    pub inn: Adjacency,
+    fast: FastGraph,
+    calculators: Mutex<Vec<PathCalculator>>,
+    pub(crate) snap: SnapIndex,
+}
+
+impl Network {
+    /// Builds the profile's network and prepares its contraction hierarchy (seconds on a city).
+    pub fn build(graph: Arc<RoadGraph>, profile: Profile) -> Result<Network> {
+        let (net_of, node_of, out, inn) = Self::restrict(&graph, profile)?;
+        let fast = fast_paths::prepare(&Self::input(node_of.len(), &out));
+        Ok(Self::assemble(graph, profile, net_of, node_of, out, inn, fast))
+    }
+
+    fn restrict(graph: &RoadGraph, profile: Profile) -> Result<(Vec<u32>, Vec<u32>, Adjacency, Adjacency)> {
+        let n = graph.nodes.len();
+        let mut arcs: Vec<(u32, Link)> = Vec::new();
+        for (i, e) in graph.edges.iter().enumerate() {
+            if e.from == e.to {
+                continue;
+            }
+            if let Some(ms) = e.cost(profile, true) {
+                arcs.push((e.from, Link { node: e.to, ms, edge: i as u32, forward: true }));
+            }
+            if let Some(ms) = e.cost(profile, false) {
+                arcs.push((e.to, Link { node: e.from, ms, edge: i as u32, forward: false }));
+            }
+        }
+        let all = Adjacency::build(n, arcs.clone());
+        let member = scc::largest(n, |u| all.of(u as u32).iter().map(|l| l.node as usize).collect());
+        let mut net_of = vec![OUTSIDE; n];
+        let mut node_of = Vec::new();
+        for (u, m) in member.iter().enumerate() {
+            if *m && !all.of(u as u32).is_empty() {
+                net_of[u] = node_of.len() as u32;
+                node_of.push(u as u32);
+            }
+        }
+        if node_of.len() < 2 {
+            return Err(RoutingError::NoRoads { profile });
+        }
+        let inside: Vec<(u32, Link)> = arcs
+            .into_iter()
+            .filter(|(u, l)| net_of[*u as usize] != OUTSIDE && net_of[l.node as usize] != OUTSIDE)
+            .map(|(u, l)| (net_of[u as usize], Link { node: net_of[l.node as usize], ..l }))
+            .collect();
+        let reversed: Vec<(u32, Link)> = inside.iter().map(|(u, l)| (l.node, Link { node: *u, ..*l })).collect();
+        let m = node_of.len();
+        Ok((net_of, node_of, Adjacency::build(m, inside), Adjacency::build(m, reversed)))
+    }
+
+    fn input(n: usize, out: &Adjacency) -> InputGraph {
+        let mut input = InputGraph::new();
+        for u in 0..n as u32 {
+            for l in out.of(u) {
+                input.add_edge(u as usize, l.node as usize, l.ms as usize);
+            }
+        }
+        input.freeze();
+        input
+    }
+
+    fn assemble(
+        graph: Arc<RoadGraph>,
+        profile: Profile,
+        net_of: Vec<u32>,
+        node_of: Vec<u32>,
+        out: Adjacency,
+        inn: Adjacency,
+        fast: FastGraph,
+    ) -> Network {
+        let snap = SnapIndex::build(&graph, |e| {
+            let edge = &graph.edges[e];
+            edge.from != edge.to
+                && net_of[edge.from as usize] != OUTSIDE
+                && net_of[edge.to as usize] != OUTSIDE
+                && (edge.cost(profile, true).is_some() || edge.cost(profile, false).is_some())
+        });
+        Network { profile, graph, net_of, node_of, out, inn, fast, calculators: Mutex::new(Vec::new()), snap }
+    }
+
+    /// Number of network nodes.
+    pub fn len(&self) -> usize {
+        self.node_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.node_of.is_empty()
+    }
+
+    /// The network node of a road-graph node.
+    pub fn net_node(&self, graph_node: u32) -> Option<u32> {
+        self.net_of.get(graph_node as usize).copied().filter(|&n| n != OUTSIDE)
+    }
+
+    /// WGS84 lon/lat of network node `n`.
+    pub fn position(&self, n: u32) -> [f64; 2] {
+        self.graph.nodes[self.node_of[n as usize] as usize]
+    }
+
+    /// The cheapest link from `u` to `v`.
+    pub fn link(&self, u: u32, v: u32) -> Option<Link> {
+        self.out.of(u).iter().filter(|l| l.node == v).min_by_key(|l| l.ms).copied()
+    }
+
+    /// Runs the contraction-hierarchy query from weighted sources to weighted targets (network
+    /// nodes, milliseconds): the total weight and the node path, or `None` when unreachable.
+    pub fn ch_query(&self, sources: &[(u32, u64)], targets: &[(u32, u64)]) -> Option<(u64, Vec<u32>)> {
+        if sources.is_empty() || targets.is_empty() {
+            return None;
+        }
+        let mut calc = self.calculators.lock().pop().unwrap_or_else(|| fast_paths::create_calculator(&self.fast));
+        let conv = |v: &[(u32, u64)]| v.iter().map(|&(n, w)| (n as usize, w as usize)).collect::<Vec<_>>();
+        let path = calc.calc_path_multiple_sources_and_targets(&self.fast, conv(sources), conv(targets));
+        self.calculators.lock().push(calc);
+        path.map(|p| (p.get_weight() as u64, p.get_nodes().iter().map(|&n| n as u32).collect()))
+    }
+}
