@@ -65,6 +65,8 @@ pub struct Network {
     fast: FastGraph,
     calculators: Mutex<Vec<PathCalculator>>,
     pub(crate) snap: SnapIndex,
+    /// The fastest speed on any link, metres per second (a lower bound on travel times).
+    top_speed: f64,
 }
 
 impl Network {
@@ -139,7 +141,18 @@ impl Network {
                 && net_of[edge.to as usize] != OUTSIDE
                 && (edge.cost(profile, true).is_some() || edge.cost(profile, false).is_some())
         });
-        Network { profile, graph, net_of, node_of, out, inn, fast, calculators: Mutex::new(Vec::new()), snap }
+        let top_speed = (0..node_of.len() as u32)
+            .flat_map(|u| out.of(u))
+            .map(|l| graph.edges[l.edge as usize].length_m / (f64::from(l.ms) / 1000.0))
+            .fold(0.1, f64::max)
+            * 1.01; // margin for the rounding of partial edge times
+        Network { profile, graph, net_of, node_of, out, inn, fast, calculators: Mutex::new(Vec::new()), snap, top_speed }
+    }
+
+    /// The fastest speed on any link in metres per second: no route is faster than the straight
+    /// line at this speed.
+    pub fn top_speed_mps(&self) -> f64 {
+        self.top_speed
     }
 
     /// Number of network nodes.

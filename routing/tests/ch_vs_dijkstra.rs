@@ -69,7 +69,14 @@ fn oracle(net: &Network, a: &Snap, b: &Snap) -> Option<u64> {
     let direct = (a.edge == b.edge).then(|| {
         let e = &g.edges[a.edge as usize];
         let m = b.offset_m - a.offset_m;
-        let dir = if m >= 0.0 { e.cost(net.profile, true) } else { e.cost(net.profile, false) };
+        // Standing still is allowed on a one-way street too.
+        let dir = if m > 0.0 {
+            e.cost(net.profile, true)
+        } else if m < 0.0 {
+            e.cost(net.profile, false)
+        } else {
+            e.cost(net.profile, true).or(e.cost(net.profile, false))
+        };
         dir.map(|ms| share(ms, m.abs(), e.length_m))
     });
     [via, direct.flatten()].into_iter().flatten().min()
@@ -120,4 +127,42 @@ fn far_points_and_bad_coordinates_are_errors() {
     assert!(err.to_string().contains("from the nearest road usable on foot; the limit is 500 m"), "{err}");
     assert!(net.route([f64::NAN, 30.65], [104.06, 30.65], 500.0).is_err());
     assert!(net.route([104.06, 95.0], [104.06, 30.65], 500.0).is_err());
+}
+
+/// The k fastest places with room, against routing to every place and sorting.
+#[test]
+fn nearest_places_equal_brute_force() {
+    use onemap_routing::{Place, PlaceIndex};
+    let mut compared = 0;
+    for seed in 100..120 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let n = 12;
+        let graph = Arc::new(RoadGraph::build(&town(&mut rng, n)));
+        for profile in Profile::ALL {
+            let Ok(net) = Network::build(Arc::clone(&graph), profile) else { continue };
+            let p = |rng: &mut StdRng| [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)];
+            let places: Vec<Place> = (0..30)
+                .map(|i| Place { id: format!("s{i}"), name: format!("避难场所{i}"), position: p(&mut rng), free: rng.random_range(0..200) })
+                .collect();
+            let idx = PlaceIndex::build(&net, places, 5_000.0);
+            for _ in 0..10 {
+                let at = p(&mut rng);
+                let from = net.snap("at", at[0], at[1], 5_000.0).expect("snap");
+                let need = rng.random_range(0..150);
+                let k = rng.random_range(1..6);
+                let got: Vec<(usize, u64)> =
+                    net.nearest_places(&idx, &from, k, need).iter().map(|r| (r.place, (r.route.duration_s * 1000.0).round() as u64)).collect();
+                let mut all: Vec<(usize, u64)> = (0..idx.places.len())
+                    .filter(|&i| idx.places[i].free >= need)
+                    .filter_map(|i| idx.snaps[i].and_then(|s| oracle(&net, &from, &s)).map(|ms| (i, ms)))
+                    .collect();
+                all.sort_by_key(|&(i, ms)| (ms, i));
+                let want: Vec<u64> = all.iter().take(k).map(|x| x.1).collect();
+                assert_eq!(got.iter().map(|x| x.1).collect::<Vec<_>>(), want, "seed {seed} {profile}");
+                assert!(got.iter().all(|(i, _)| idx.places[*i].free >= need));
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 400, "{compared}");
 }

@@ -1,0 +1,86 @@
+//! Destinations on the network (shelters, depots, teams): snapped once, searched by travel time.
+
+use crate::graph::haversine_m;
+use crate::network::Network;
+use crate::route::Route;
+use crate::snap::Snap;
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+
+/// A destination: an id, a WGS84 lon/lat position (degrees) and how many people it can still take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    pub position: [f64; 2],
+    /// Free places (persons); teams and depots use `i64::MAX`.
+    pub free: i64,
+}
+
+/// Places snapped to one network, with an R-tree of their snapped points for crow-fly order.
+pub struct PlaceIndex {
+    pub places: Vec<Place>,
+    /// The snap of each place (`None`: farther than the snap limit from any usable road).
+    pub snaps: Vec<Option<Snap>>,
+    tree: RTree<GeomWithData<[f64; 2], usize>>,
+    /// `cos` of the latitude the tree's longitudes are scaled by.
+    k: f64,
+}
+
+/// One answer of [`Network::nearest_places`].
+#[derive(Debug, Clone)]
+pub struct Reached {
+    /// Index into [`PlaceIndex::places`].
+    pub place: usize,
+    pub route: Route,
+}
+
+impl PlaceIndex {
+    /// Snaps every place to `net` within `snap_m` metres.
+    pub fn build(net: &Network, places: Vec<Place>, snap_m: f64) -> PlaceIndex {
+        let snaps: Vec<Option<Snap>> = places.iter().map(|p| net.snap("a place", p.position[0], p.position[1], snap_m).ok()).collect();
+        let mean = places.iter().map(|p| p.position[1]).sum::<f64>() / places.len().max(1) as f64;
+        let k = mean.to_radians().cos().max(0.01);
+        let pts = snaps.iter().enumerate().filter_map(|(i, s)| s.map(|s| GeomWithData::new([s.point[0] * k, s.point[1]], i))).collect();
+        PlaceIndex { places, snaps, tree: RTree::bulk_load(pts), k }
+    }
+
+    /// Places that could not be snapped.
+    pub fn unsnapped(&self) -> usize {
+        self.snaps.iter().filter(|s| s.is_none()).count()
+    }
+}
+
+impl Network {
+    /// The `k` places with at least `need` free places that are fastest to reach from `from`,
+    /// fastest first, with their routes. Exact: candidates are taken in crow-fly order and the
+    /// search stops when the straight distance at the network's top speed cannot beat the k-th.
+    pub fn nearest_places(&self, idx: &PlaceIndex, from: &Snap, k: usize, need: i64) -> Vec<Reached> {
+        let mut best: Vec<Reached> = Vec::new();
+        if k == 0 {
+            return best;
+        }
+        let q = [from.point[0] * idx.k, from.point[1]];
+        for cand in idx.tree.nearest_neighbor_iter(&q) {
+            let i = cand.data;
+            if idx.places[i].free < need {
+                continue;
+            }
+            let Some(to) = idx.snaps[i] else { continue };
+            if best.len() == k {
+                let bound_s = haversine_m(from.point, to.point) / self.top_speed_mps();
+                if bound_s >= best[k - 1].route.duration_s {
+                    break;
+                }
+            }
+            if let Some(route) = self.route_between(from, &to) {
+                let pos = best.partition_point(|r| r.route.duration_s <= route.duration_s);
+                if pos < k {
+                    best.insert(pos, Reached { place: i, route });
+                    best.truncate(k);
+                }
+            }
+        }
+        best
+    }
+}
