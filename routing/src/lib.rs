@@ -6,7 +6,9 @@
 //! hierarchy (fast_paths) and an R-tree of road segments to snap positions to. All positions are
 //! WGS84 lon/lat degrees; lengths are metres; times are milliseconds inside, seconds outside.
 
+pub mod closure;
 pub mod dijkstra;
+pub mod engine;
 mod error;
 pub mod graph;
 pub mod network;
@@ -17,6 +19,8 @@ mod scc;
 pub mod snap;
 pub mod way;
 
+pub use closure::{Closed, EdgeIndex};
+pub use engine::Engine;
 pub use error::{Result, RoutingError};
 pub use graph::RoadGraph;
 pub use network::Network;

@@ -1,14 +1,19 @@
 //! One profile's routable network: the largest strongly connected part of the road graph, its
 //! adjacency both ways, its contraction hierarchy and an R-tree of road segments for snapping.
 
+use crate::closure::Closed;
 use crate::graph::RoadGraph;
 use crate::profile::Profile;
 use crate::scc;
 use crate::snap::SnapIndex;
 use crate::{Result, RoutingError};
 use fast_paths::{FastGraph, InputGraph, PathCalculator};
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use std::sync::Arc;
+
+/// The weight of a closed link in a re-prepared hierarchy (about 35 years): a path that weighs
+/// this much or more uses a closed road, which is no path.
+pub const CLOSED_MS: u64 = 1 << 40;
 
 /// "No node": a graph node outside the profile's network.
 pub const OUTSIDE: u32 = u32::MAX;
@@ -62,7 +67,14 @@ pub struct Network {
     node_of: Vec<u32>,
     pub out: Adjacency,
     pub inn: Adjacency,
+    /// The hierarchy of the whole network (no closures).
     fast: FastGraph,
+    /// Its node order, reused when a closure changes the weights.
+    order: Vec<usize>,
+    /// A hierarchy without the edges closed at some version of the closures.
+    closed_fast: RwLock<Option<Arc<(u64, FastGraph)>>>,
+    /// The closures in force.
+    closed: RwLock<Arc<Closed>>,
     calculators: Mutex<Vec<PathCalculator>>,
     pub(crate) snap: SnapIndex,
     /// The fastest speed on any link, metres per second (a lower bound on travel times).
@@ -73,7 +85,7 @@ impl Network {
     /// Builds the profile's network and prepares its contraction hierarchy (seconds on a city).
     pub fn build(graph: Arc<RoadGraph>, profile: Profile) -> Result<Network> {
         let (net_of, node_of, out, inn) = Self::restrict(&graph, profile)?;
-        let fast = fast_paths::prepare(&Self::input(node_of.len(), &out));
+        let fast = fast_paths::prepare(&Self::input(node_of.len(), &out, &Closed::default()));
         Ok(Self::assemble(graph, profile, net_of, node_of, out, inn, fast))
     }
 
@@ -114,11 +126,14 @@ impl Network {
         Ok((net_of, node_of, Adjacency::build(m, inside), Adjacency::build(m, reversed)))
     }
 
-    fn input(n: usize, out: &Adjacency) -> InputGraph {
+    /// The hierarchy's input: every link, a closed one with the weight [`CLOSED_MS`] (leaving it
+    /// out could drop the last node, and the node order must cover every node).
+    fn input(n: usize, out: &Adjacency, closed: &Closed) -> InputGraph {
         let mut input = InputGraph::new();
         for u in 0..n as u32 {
             for l in out.of(u) {
-                input.add_edge(u as usize, l.node as usize, l.ms as usize);
+                let w = if closed.is_closed(l.edge) { CLOSED_MS } else { u64::from(l.ms) };
+                input.add_edge(u as usize, l.node as usize, w as usize);
             }
         }
         input.freeze();
@@ -146,7 +161,61 @@ impl Network {
             .map(|l| graph.edges[l.edge as usize].length_m / (f64::from(l.ms) / 1000.0))
             .fold(0.1, f64::max)
             * 1.01; // margin for the rounding of partial edge times
-        Network { profile, graph, net_of, node_of, out, inn, fast, calculators: Mutex::new(Vec::new()), snap, top_speed }
+        let order = fast_paths::get_node_ordering(&fast);
+        Network {
+            profile,
+            graph,
+            net_of,
+            node_of,
+            out,
+            inn,
+            fast,
+            order,
+            closed_fast: RwLock::new(None),
+            closed: RwLock::new(Arc::new(Closed::default())),
+            calculators: Mutex::new(Vec::new()),
+            snap,
+            top_speed,
+        }
+    }
+
+    /// The closures in force on this network.
+    pub fn closed(&self) -> Arc<Closed> {
+        Arc::clone(&self.closed.read())
+    }
+
+    /// Puts `closed` in force at once: from the next query on, no route, reach time or snap
+    /// uses a closed edge. Queries stay exact while the hierarchy is stale (see
+    /// [`Network::ch_query`]); [`Network::reprepare`] makes them fast again.
+    pub fn set_closed(&self, closed: Arc<Closed>) {
+        *self.closed.write() = closed;
+    }
+
+    /// Prepares a hierarchy without the closed edges, with the node order of the full one
+    /// (fast_paths' `prepare_with_order`), and puts it in use unless the closures changed
+    /// meanwhile. Returns whether it was put in use.
+    pub fn reprepare(&self) -> bool {
+        let closed = self.closed();
+        if closed.is_empty() {
+            *self.closed_fast.write() = None;
+            return true;
+        }
+        if self.closed_fast.read().as_ref().is_some_and(|c| c.0 == closed.version) {
+            return true;
+        }
+        let input = Self::input(self.len(), &self.out, &closed);
+        let Ok(fast) = fast_paths::prepare_with_order(&input, &self.order) else { return false };
+        let current = self.closed.read().version == closed.version;
+        if current {
+            *self.closed_fast.write() = Some(Arc::new((closed.version, fast)));
+        }
+        current
+    }
+
+    /// Whether the hierarchy in use already leaves out the closures in force.
+    pub fn is_prepared(&self) -> bool {
+        let closed = self.closed();
+        closed.is_empty() || self.closed_fast.read().as_ref().is_some_and(|c| c.0 == closed.version)
     }
 
     /// The fastest speed on any link in metres per second: no route is faster than the straight
@@ -174,20 +243,45 @@ impl Network {
         self.graph.nodes[self.node_of[n as usize] as usize]
     }
 
-    /// The cheapest link from `u` to `v`.
-    pub fn link(&self, u: u32, v: u32) -> Option<Link> {
-        self.out.of(u).iter().filter(|l| l.node == v).min_by_key(|l| l.ms).copied()
+    /// The cheapest open link from `u` to `v`.
+    pub fn link(&self, u: u32, v: u32, closed: &Closed) -> Option<Link> {
+        self.out.of(u).iter().filter(|l| l.node == v && !closed.is_closed(l.edge)).min_by_key(|l| l.ms).copied()
     }
 
-    /// Runs the contraction-hierarchy query from weighted sources to weighted targets (network
-    /// nodes, milliseconds): the total weight and the node path, or `None` when unreachable.
-    pub fn ch_query(&self, sources: &[(u32, u64)], targets: &[(u32, u64)]) -> Option<(u64, Vec<u32>)> {
+    /// The fastest path from weighted sources to weighted targets (network nodes, milliseconds)
+    /// that uses no edge of `closed`: the total weight and the node path, or `None` when
+    /// unreachable. Exact in every state:
+    /// - no closures, or a hierarchy prepared for exactly these: that hierarchy's answer;
+    /// - otherwise the full hierarchy's answer when its path uses no closed edge (closing roads
+    ///   only makes paths longer, so a shortest path that avoids them is still shortest), else
+    ///   Dijkstra on the open links.
+    pub fn ch_query(&self, sources: &[(u32, u64)], targets: &[(u32, u64)], closed: &Closed) -> Option<(u64, Vec<u32>)> {
         if sources.is_empty() || targets.is_empty() {
             return None;
         }
-        let mut calc = self.calculators.lock().pop().unwrap_or_else(|| fast_paths::create_calculator(&self.fast));
+        if closed.is_empty() {
+            return self.run_ch(&self.fast, sources, targets);
+        }
+        let prepared = self.closed_fast.read().clone();
+        if let Some(p) = prepared.filter(|p| p.0 == closed.version) {
+            return self.run_ch(&p.1, sources, targets).filter(|(w, _)| *w < CLOSED_MS);
+        }
+        let full = self.run_ch(&self.fast, sources, targets)?;
+        let open = full.1.windows(2).all(|w| {
+            let best = self.out.of(w[0]).iter().filter(|l| l.node == w[1]).map(|l| l.ms).min();
+            best.is_some() && self.link(w[0], w[1], closed).map(|l| l.ms) == best
+        });
+        if open {
+            Some(full)
+        } else {
+            crate::dijkstra::path(self, sources, targets, closed)
+        }
+    }
+
+    fn run_ch(&self, fast: &FastGraph, sources: &[(u32, u64)], targets: &[(u32, u64)]) -> Option<(u64, Vec<u32>)> {
+        let mut calc = self.calculators.lock().pop().unwrap_or_else(|| fast_paths::create_calculator(fast));
         let conv = |v: &[(u32, u64)]| v.iter().map(|&(n, w)| (n as usize, w as usize)).collect::<Vec<_>>();
-        let path = calc.calc_path_multiple_sources_and_targets(&self.fast, conv(sources), conv(targets));
+        let path = calc.calc_path_multiple_sources_and_targets(fast, conv(sources), conv(targets));
         self.calculators.lock().push(calc);
         path.map(|p| (p.get_weight() as u64, p.get_nodes().iter().map(|&n| n as u32).collect()))
     }

@@ -44,7 +44,7 @@ impl Network {
         if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
             return Err(RoutingError::BadCoordinate { what, lon, lat });
         }
-        let s = self.snap.nearest(&self.graph, lon, lat).ok_or(RoutingError::NoRoads { profile: self.profile })?;
+        let s = self.snap.nearest(&self.graph, lon, lat, &self.closed()).ok_or(RoutingError::NoRoads { profile: self.profile })?;
         if s.distance_m > limit_m {
             return Err(RoutingError::TooFar { what, lon, lat, distance_m: s.distance_m, limit_m, profile: self.profile });
         }
@@ -110,17 +110,22 @@ impl Network {
         })
     }
 
-    /// The fastest route between two snapped points, or `None` when none exists.
+    /// The fastest route between two snapped points over the open roads, or `None` when none
+    /// exists (also when either point's road is closed).
     pub fn route_between(&self, a: &Snap, b: &Snap) -> Option<Route> {
+        let closed = self.closed();
+        if closed.is_closed(a.edge) || closed.is_closed(b.edge) {
+            return None;
+        }
         let exits = self.exits(a);
         let entries = self.entries(b);
         let direct = self.along(a, b);
         let srcs: Vec<(u32, u64)> = exits.iter().map(|d| (d.node, d.ms)).collect();
         let dsts: Vec<(u32, u64)> = entries.iter().map(|d| (d.node, d.ms)).collect();
-        let via = self.ch_query(&srcs, &dsts);
+        let via = self.ch_query(&srcs, &dsts, &closed);
         match (direct, via) {
             (Some((ms, fwd)), via) if via.as_ref().is_none_or(|(w, _)| ms <= *w) => Some(self.direct_route(a, b, ms, fwd)),
-            (_, Some((w, nodes))) => self.assemble_route(a, b, &exits, &entries, w, &nodes),
+            (_, Some((w, nodes))) => self.assemble_route(a, b, &exits, &entries, w, &nodes, &closed),
             _ => None,
         }
     }
@@ -139,9 +144,19 @@ impl Network {
         Route { duration_s: ms as f64 / 1000.0, distance_m: (b.offset_m - a.offset_m).abs(), coords, edges: vec![a.edge], from: *a, to: *b }
     }
 
-    fn assemble_route(&self, a: &Snap, b: &Snap, exits: &[Door], entries: &[Door], total: u64, nodes: &[u32]) -> Option<Route> {
+    #[allow(clippy::too_many_arguments)]
+    fn assemble_route(
+        &self,
+        a: &Snap,
+        b: &Snap,
+        exits: &[Door],
+        entries: &[Door],
+        total: u64,
+        nodes: &[u32],
+        closed: &crate::Closed,
+    ) -> Option<Route> {
         let (first, last) = (*nodes.first()?, *nodes.last()?);
-        let links: Vec<_> = nodes.windows(2).map(|w| self.link(w[0], w[1])).collect::<Option<_>>()?;
+        let links: Vec<_> = nodes.windows(2).map(|w| self.link(w[0], w[1], closed)).collect::<Option<_>>()?;
         let inner: u64 = links.iter().map(|l| u64::from(l.ms)).sum();
         // The door pair that gives the hierarchy's total.
         let (exit, entry) = exits

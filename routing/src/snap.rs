@@ -1,6 +1,7 @@
 //! Snapping a position to the nearest point of the nearest usable road segment (not only to the
 //! nearest junction), with an R-tree of segments.
 
+use crate::closure::Closed;
 use crate::graph::{haversine_m, RoadGraph};
 use rstar::primitives::{GeomWithData, Line};
 use rstar::RTree;
@@ -49,10 +50,10 @@ impl SnapIndex {
         SnapIndex { tree: RTree::bulk_load(segs), k }
     }
 
-    /// The nearest point of a usable road to WGS84 `lon`, `lat` (degrees).
-    pub fn nearest(&self, g: &RoadGraph, lon: f64, lat: f64) -> Option<Snap> {
+    /// The nearest point of a usable road that is not closed to WGS84 `lon`, `lat` (degrees).
+    pub fn nearest(&self, g: &RoadGraph, lon: f64, lat: f64, closed: &Closed) -> Option<Snap> {
         let q = [lon * self.k, lat];
-        let seg = self.tree.nearest_neighbor(&q)?;
+        let seg = self.tree.nearest_neighbor_iter(&q).find(|s| !closed.is_closed(s.data.0))?;
         let (edge, s) = seg.data;
         let (a, b) = (seg.geom().from, seg.geom().to);
         let (dx, dy) = (b[0] - a[0], b[1] - a[1]);

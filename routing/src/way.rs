@@ -44,3 +44,42 @@ pub fn read_osm(path: &Path) -> Result<Vec<Way>, String> {
     }
     Ok(ways)
 }
+
+/// Ways from plain lines (a roads layer): lines that share a position (to 1e-7°, ~1 cm) are
+/// joined there. Each line is `(id, WGS84 lon/lat points in degrees, OSM-style tags)`.
+pub fn from_lines(lines: impl IntoIterator<Item = (i64, Vec<[f64; 2]>, Vec<(String, String)>)>) -> Vec<Way> {
+    let mut ids: std::collections::HashMap<(i64, i64), i64> = std::collections::HashMap::new();
+    lines
+        .into_iter()
+        .filter(|(_, pts, _)| pts.len() >= 2)
+        .map(|(id, pts, tags)| {
+            let nodes = pts
+                .into_iter()
+                .map(|p| {
+                    let key = ((p[0] * 1e7).round() as i64, (p[1] * 1e7).round() as i64);
+                    let next = ids.len() as i64 + 1;
+                    (*ids.entry(key).or_insert(next), p)
+                })
+                .collect();
+            Way { id, tags, nodes }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_join_where_they_touch() {
+        let t = vec![("highway".to_owned(), "residential".to_owned())];
+        let ways = from_lines([
+            (1, vec![[0.0, 0.0], [0.001, 0.0]], t.clone()),
+            (2, vec![[0.001, 0.000_000_01], [0.002, 0.0]], t.clone()),
+            (3, vec![[5.0, 5.0]], t),
+        ]);
+        assert_eq!(ways.len(), 2);
+        assert_eq!(ways[0].nodes[1].0, ways[1].nodes[0].0, "1e-8° apart is the same node");
+        assert_ne!(ways[0].nodes[0].0, ways[1].nodes[1].0);
+    }
+}

@@ -6,6 +6,7 @@ pub mod error;
 pub mod imports;
 pub mod ogc;
 pub mod openapi;
+pub mod routing;
 pub mod tiles;
 pub mod web;
 pub mod within;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub tiles: Arc<TileService>,
     /// Survey uploads (`POST /imports`) and their reports.
     pub imports: Arc<imports::ImportJobs>,
+    /// The road network for `/routing/*`, when one is loaded.
+    pub routing: Option<Arc<routing::RoutingState>>,
 }
 
 impl AppState {
@@ -75,7 +78,16 @@ impl AppState {
         let source = Arc::new(StoreTileSource::new(Arc::clone(&store), RenderOptions::default()));
         let tiles = Arc::new(TileService::new(source, info.tile_cache_bytes));
         store.subscribe(tiles.clone());
-        AppState { store, info: Arc::new(info), tiles, imports: Arc::default() }
+        AppState { store, info: Arc::new(info), tiles, imports: Arc::default(), routing: None }
+    }
+
+    /// Adds routing on `engine`'s roads; its shelter cache follows the store's writes.
+    #[must_use]
+    pub fn with_routing(mut self, engine: onemap_routing::Engine) -> Self {
+        let rs = Arc::new(routing::RoutingState::new(engine));
+        self.store.subscribe(rs.clone());
+        self.routing = Some(rs);
+        self
     }
 }
 
@@ -96,6 +108,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(within::router())
         .merge(tiles::router())
         .merge(imports::router())
+        .merge(routing::router())
         .merge(openapi::router())
         .merge(web::router(&state.info.frontend_dir))
         .merge(extra)

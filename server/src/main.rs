@@ -42,6 +42,10 @@ struct ServeArgs {
     /// Cache-Control header of tile responses.
     #[arg(long, env = "ONEMAP_TILE_CACHE_CONTROL", default_value = "no-cache")]
     tile_cache_control: String,
+    /// Road network for /routing/*: an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz).
+    /// Without it the store's roads layer is used, if it has roads.
+    #[arg(long, env = "ONEMAP_ROADS")]
+    roads: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -128,7 +132,22 @@ async fn serve(store: GpkgStore, args: ServeArgs) -> Result<(), Error> {
     if !info.frontend_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
         tracing::warn!(dir = %info.frontend_dir.display(), "maplibre-gl is not installed; run scripts/setup.sh (npm ci in frontend/)");
     }
-    let state = AppState::new(Arc::new(store), info);
+    let store: Arc<dyn onemap_store::Store> = Arc::new(store);
+    let mut state = AppState::new(Arc::clone(&store), info);
+    let started = std::time::Instant::now();
+    match onemap_server::routing::load_engine(store.as_ref(), args.roads.as_deref())? {
+        Some(engine) => {
+            println!(
+                "onemap: routing on {} ({} junctions, {} road edges) prepared in {:.1} s",
+                engine.source,
+                engine.graph.nodes.len(),
+                engine.graph.edges.len(),
+                started.elapsed().as_secs_f64()
+            );
+            state = state.with_routing(engine);
+        }
+        None => println!("onemap: no roads: /routing/* is off (give --roads FILE.osm.pbf or import a roads layer)"),
+    }
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     println!("onemap: listening on http://{addr}");
