@@ -6,11 +6,14 @@
 //! hierarchy (fast_paths) and an R-tree of road segments to snap positions to. All positions are
 //! WGS84 lon/lat degrees; lengths are metres; times are milliseconds inside, seconds outside.
 
+pub mod assign;
 pub mod closure;
+pub mod coverage;
 pub mod dijkstra;
 pub mod engine;
 mod error;
 pub mod graph;
+pub mod isochrone;
 pub mod network;
 pub mod places;
 pub mod profile;

@@ -77,6 +77,8 @@ pub struct Network {
     closed: RwLock<Arc<Closed>>,
     calculators: Mutex<Vec<PathCalculator>>,
     pub(crate) snap: SnapIndex,
+    /// The nodes by position (for isochrones), built on first use.
+    pub(crate) node_tree: std::sync::OnceLock<crate::isochrone::NodeTree>,
     /// The fastest speed on any link, metres per second (a lower bound on travel times).
     top_speed: f64,
 }
@@ -175,6 +177,7 @@ impl Network {
             closed: RwLock::new(Arc::new(Closed::default())),
             calculators: Mutex::new(Vec::new()),
             snap,
+            node_tree: std::sync::OnceLock::new(),
             top_speed,
         }
     }

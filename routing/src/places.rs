@@ -56,6 +56,16 @@ impl Network {
     /// fastest first, with their routes. Exact: candidates are taken in crow-fly order and the
     /// search stops when the straight distance at the network's top speed cannot beat the k-th.
     pub fn nearest_places(&self, idx: &PlaceIndex, from: &Snap, k: usize, need: i64) -> Vec<Reached> {
+        self.fastest(idx, from, k, need, false)
+    }
+
+    /// The `k` places from which `at` is fastest to reach (teams driving to an incident),
+    /// fastest first, with their routes from the place to `at`; exact as [`Network::nearest_places`].
+    pub fn fastest_to(&self, idx: &PlaceIndex, at: &Snap, k: usize) -> Vec<Reached> {
+        self.fastest(idx, at, k, i64::MIN, true)
+    }
+
+    fn fastest(&self, idx: &PlaceIndex, from: &Snap, k: usize, need: i64, toward: bool) -> Vec<Reached> {
         let mut best: Vec<Reached> = Vec::new();
         if k == 0 {
             return best;
@@ -73,7 +83,8 @@ impl Network {
                     break;
                 }
             }
-            if let Some(route) = self.route_between(from, &to) {
+            let route = if toward { self.route_between(&to, from) } else { self.route_between(from, &to) };
+            if let Some(route) = route {
                 let pos = best.partition_point(|r| r.route.duration_s <= route.duration_s);
                 if pos < k {
                     best.insert(pos, Reached { place: i, route });

@@ -1,0 +1,148 @@
+//! Isochrones: the area reachable within a time, as polygons.
+//!
+//! Reach times come from Dijkstra over the open roads. The network's junctions around the reached
+//! ones are triangulated (Delaunay, spade) and each triangle is cut where the reach time,
+//! interpolated linearly along its sides, crosses the limit ("marching triangles"); the pieces
+//! are merged (geo's `unary_union`). By construction every junction reached within the limit lies
+//! in the polygon and every other junction outside it.
+
+use crate::dijkstra::{reach, UNREACHED};
+use crate::network::Network;
+use crate::snap::Snap;
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use rstar::{RTree, AABB};
+use spade::{DelaunayTriangulation, HasPosition, Point2, Triangulation};
+
+/// One isochrone band.
+#[derive(Debug, Clone)]
+pub struct Isochrone {
+    /// The limit in seconds.
+    pub limit_s: f64,
+    /// The area, WGS84 lon/lat degrees.
+    pub area: MultiPolygon<f64>,
+    /// Junctions reached within the limit.
+    pub nodes: usize,
+}
+
+struct Vertex {
+    /// Scaled position: lon × cos(lat₀), lat.
+    pos: Point2<f64>,
+    /// Reach time in milliseconds ([`UNREACHED`] when not reached within the largest limit).
+    ms: u64,
+}
+
+impl HasPosition for Vertex {
+    type Scalar = f64;
+    fn position(&self) -> Point2<f64> {
+        self.pos
+    }
+}
+
+impl Network {
+    /// Reach times in milliseconds from snapped `from` to every network node over the open
+    /// roads, up to `limit_ms` ([`UNREACHED`] beyond).
+    pub fn reach_from(&self, from: &Snap, limit_ms: u64) -> Vec<u64> {
+        let srcs: Vec<(u32, u64)> = self.exits(from).iter().map(|d| (d.node, d.ms)).collect();
+        reach(self, &srcs, limit_ms, false)
+    }
+
+    /// Isochrones from `from` for each limit in `limits_s` (seconds), smallest first.
+    pub fn isochrones(&self, from: &Snap, limits_s: &[f64]) -> Vec<Isochrone> {
+        let mut limits: Vec<u64> = limits_s.iter().map(|s| (s * 1000.0).round() as u64).collect();
+        limits.sort_unstable();
+        let Some(&max) = limits.last() else { return Vec::new() };
+        let dist = self.reach_from(from, max);
+        let reached: Vec<u32> = (0..self.len() as u32).filter(|&n| dist[n as usize] <= max).collect();
+        if reached.is_empty() {
+            return limits.iter().map(|&l| Isochrone { limit_s: l as f64 / 1000.0, area: MultiPolygon::new(vec![]), nodes: 0 }).collect();
+        }
+        let k = from.point[1].to_radians().cos().max(0.01);
+        // Every junction in the reached box (grown by a margin), reached or not: an unreached
+        // junction left out could end up inside a triangle of reached ones.
+        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+        for &n in &reached {
+            let p = self.position(n);
+            lo = [lo[0].min(p[0]), lo[1].min(p[1])];
+            hi = [hi[0].max(p[0]), hi[1].max(p[1])];
+        }
+        let margin = 0.002 + 0.1 * (hi[1] - lo[1]).max(hi[0] - lo[0]);
+        let env = AABB::from_corners([lo[0] - margin, lo[1] - margin], [hi[0] + margin, hi[1] + margin]);
+        let mut verts: Vec<Vertex> = self
+            .nodes_tree()
+            .locate_in_envelope(&env)
+            .map(|p| {
+                let n = p.data;
+                let q = self.position(n);
+                Vertex { pos: Point2::new(q[0] * k, q[1]), ms: dist[n as usize] }
+            })
+            .collect();
+        // A frame of unreached points around it all, so that every junction is inside the
+        // triangulation and a reached one is never on its hull (where rounding could put it out).
+        let (x0, y0, x1, y1) = (env.lower()[0] - margin, env.lower()[1] - margin, env.upper()[0] + margin, env.upper()[1] + margin);
+        for i in 0..=8 {
+            let f = f64::from(i) / 8.0;
+            for (x, y) in [(x0 + f * (x1 - x0), y0), (x0 + f * (x1 - x0), y1), (x0, y0 + f * (y1 - y0)), (x1, y0 + f * (y1 - y0))] {
+                verts.push(Vertex { pos: Point2::new(x * k, y), ms: UNREACHED });
+            }
+        }
+        // Junctions at one position (bridges over each other): the faster one counts.
+        verts.sort_by(|a, b| (a.pos.x, a.pos.y, a.ms).partial_cmp(&(b.pos.x, b.pos.y, b.ms)).unwrap_or(std::cmp::Ordering::Equal));
+        verts.dedup_by(|b, a| a.pos == b.pos);
+        let Ok(tri) = DelaunayTriangulation::<Vertex>::bulk_load(verts) else { return Vec::new() };
+        limits
+            .iter()
+            .map(|&limit| {
+                let nodes = reached.iter().filter(|&&n| dist[n as usize] <= limit).count();
+                let pieces: Vec<Polygon<f64>> = tri
+                    .inner_faces()
+                    .filter_map(|f| {
+                        let [a, b, c] = f.vertices().map(|v| (v.data().pos, v.data().ms));
+                        cut(&[a, b, c], limit, k)
+                    })
+                    .collect();
+                let area = if pieces.is_empty() { MultiPolygon::new(vec![]) } else { geo::unary_union(pieces.iter()) };
+                Isochrone { limit_s: limit as f64 / 1000.0, area, nodes }
+            })
+            .collect()
+    }
+}
+
+/// The part of a triangle where the linearly interpolated reach time is at most `limit`, in
+/// WGS84 degrees (`k` undoes the longitude scaling); `None` when no corner is within the limit.
+/// A corner beyond every limit counts as twice the limit, so the cut lies between the corners.
+fn cut(t: &[(Point2<f64>, u64); 3], limit: u64, k: f64) -> Option<Polygon<f64>> {
+    let inside = |ms: u64| ms <= limit;
+    if !t.iter().any(|c| inside(c.1)) {
+        return None;
+    }
+    let cap = |ms: u64| if ms == UNREACHED { 2.0 * limit as f64 + 1.0 } else { ms as f64 };
+    let mut ring: Vec<Coord<f64>> = Vec::with_capacity(5);
+    for i in 0..3 {
+        let (p, q) = (t[i], t[(i + 1) % 3]);
+        if inside(p.1) {
+            ring.push(Coord { x: p.0.x / k, y: p.0.y });
+        }
+        if inside(p.1) != inside(q.1) {
+            let (vp, vq) = (cap(p.1), cap(q.1));
+            let s = ((limit as f64 - vp) / (vq - vp)).clamp(0.0, 1.0);
+            ring.push(Coord { x: (p.0.x + s * (q.0.x - p.0.x)) / k, y: p.0.y + s * (q.0.y - p.0.y) });
+        }
+    }
+    ring.dedup();
+    if ring.len() < 3 {
+        return None;
+    }
+    Some(Polygon::new(LineString::new(ring), vec![]))
+}
+
+/// Network nodes by position, for isochrones.
+pub(crate) type NodeTree = RTree<rstar::primitives::GeomWithData<[f64; 2], u32>>;
+
+impl Network {
+    /// An R-tree of the network's nodes (WGS84 degrees), built on first use.
+    pub(crate) fn nodes_tree(&self) -> &NodeTree {
+        self.node_tree.get_or_init(|| {
+            RTree::bulk_load((0..self.len() as u32).map(|n| rstar::primitives::GeomWithData::new(self.position(n), n)).collect())
+        })
+    }
+}
