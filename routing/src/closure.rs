@@ -100,6 +100,16 @@ impl EdgeIndex {
         out
     }
 
+    /// The edges with a segment whose bounding box meets `[min lon, min lat, max lon, max lat]`
+    /// (WGS84 degrees), each once.
+    pub fn in_box(&self, b: [f64; 4]) -> Vec<u32> {
+        let env = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
+        let mut out: Vec<u32> = self.tree.locate_in_envelope_intersecting(&env).map(|s| s.data.0).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The edges of OpenStreetMap way (or roads-layer line) `way`.
     pub fn of_way(&self, way: i64) -> &[u32] {
         self.by_way.get(&way).map_or(&[], Vec::as_slice)

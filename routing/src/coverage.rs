@@ -141,12 +141,15 @@ impl Network {
 
     /// The road-graph edges of this network (each once).
     pub fn edges(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.graph.edges.len() as u32).filter(|&e| {
-            let edge = &self.graph.edges[e as usize];
-            edge.from != edge.to
-                && self.net_node(edge.from).is_some()
-                && self.net_node(edge.to).is_some()
-                && (edge.cost(self.profile, true).is_some() || edge.cost(self.profile, false).is_some())
-        })
+        (0..self.graph.edges.len() as u32).filter(|&e| self.has_edge(e))
+    }
+
+    /// Whether road-graph edge `e` belongs to this network.
+    pub fn has_edge(&self, e: u32) -> bool {
+        let edge = &self.graph.edges[e as usize];
+        edge.from != edge.to
+            && self.net_node(edge.from).is_some()
+            && self.net_node(edge.to).is_some()
+            && (edge.cost(self.profile, true).is_some() || edge.cost(self.profile, false).is_some())
     }
 }

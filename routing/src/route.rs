@@ -113,7 +113,12 @@ impl Network {
     /// The fastest route between two snapped points over the open roads, or `None` when none
     /// exists (also when either point's road is closed).
     pub fn route_between(&self, a: &Snap, b: &Snap) -> Option<Route> {
-        let closed = self.closed();
+        self.route_between_with(a, b, &self.closed())
+    }
+
+    /// The fastest route between two snapped points over the roads not in `closed` (e.g. an
+    /// empty set: the route there would be without any closure).
+    pub fn route_between_with(&self, a: &Snap, b: &Snap, closed: &crate::Closed) -> Option<Route> {
         if closed.is_closed(a.edge) || closed.is_closed(b.edge) {
             return None;
         }
@@ -122,10 +127,10 @@ impl Network {
         let direct = self.along(a, b);
         let srcs: Vec<(u32, u64)> = exits.iter().map(|d| (d.node, d.ms)).collect();
         let dsts: Vec<(u32, u64)> = entries.iter().map(|d| (d.node, d.ms)).collect();
-        let via = self.ch_query(&srcs, &dsts, &closed);
+        let via = self.ch_query(&srcs, &dsts, closed);
         match (direct, via) {
             (Some((ms, fwd)), via) if via.as_ref().is_none_or(|(w, _)| ms <= *w) => Some(self.direct_route(a, b, ms, fwd)),
-            (_, Some((w, nodes))) => self.assemble_route(a, b, &exits, &entries, w, &nodes, &closed),
+            (_, Some((w, nodes))) => self.assemble_route(a, b, &exits, &entries, w, &nodes, closed),
             _ => None,
         }
     }

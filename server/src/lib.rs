@@ -81,13 +81,17 @@ impl AppState {
         AppState { store, info: Arc::new(info), tiles, imports: Arc::default(), routing: None }
     }
 
-    /// Adds routing on `engine`'s roads; its shelter cache follows the store's writes.
-    #[must_use]
-    pub fn with_routing(mut self, engine: onemap_routing::Engine) -> Self {
-        let rs = Arc::new(routing::RoutingState::new(engine));
+    /// Adds routing on `engine`'s roads; its place caches and automatic closures follow the
+    /// store's writes; manual closures are kept in `closures_file` (none: in memory only).
+    pub fn with_routing(mut self, engine: onemap_routing::Engine, closures_file: Option<std::path::PathBuf>) -> Result<Self, routing::closures::BookError> {
+        let rs = Arc::new(routing::RoutingState::new(engine, &self.store, closures_file)?);
         self.store.subscribe(rs.clone());
+        rs.refresh().map_err(|e| routing::closures::BookError::Io {
+            path: "the store".into(),
+            source: std::io::Error::other(e.description),
+        })?;
         self.routing = Some(rs);
-        self
+        Ok(self)
     }
 }
 

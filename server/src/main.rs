@@ -117,7 +117,7 @@ fn frontend_dir(arg: Option<PathBuf>) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend")
 }
 
-async fn serve(store: GpkgStore, args: ServeArgs) -> Result<(), Error> {
+async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) -> Result<(), Error> {
     let dataset = store.dataset()?;
     let info = ServiceInfo {
         title: dataset.title.unwrap_or_else(|| ServiceInfo::default().title),
@@ -144,7 +144,7 @@ async fn serve(store: GpkgStore, args: ServeArgs) -> Result<(), Error> {
                 engine.graph.edges.len(),
                 started.elapsed().as_secs_f64()
             );
-            state = state.with_routing(engine);
+            state = state.with_routing(engine, Some(onemap_server::routing::closures::file_beside(store_path)))?;
         }
         None => println!("onemap: no roads: /routing/* is off (give --roads FILE.osm.pbf or import a roads layer)"),
     }
@@ -173,7 +173,7 @@ async fn shutdown() {
 
 async fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Serve { store, serve: args } => serve(open_store(&store)?, args).await,
+        Command::Serve { store, serve: args } => serve(open_store(&store)?, &store, args).await,
         Command::Demo { store, osm, hazards, seed, no_serve, serve: args } => {
             let fresh = !store.exists();
             let s = open_store(&store)?;
@@ -189,7 +189,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             if no_serve {
                 return Ok(());
             }
-            serve(s, args).await
+            serve(s, &store, args).await
         }
         Command::Import(args) => {
             let layer = parse_layer(&args.layer)?;

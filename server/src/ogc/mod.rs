@@ -1,7 +1,7 @@
 //! OGC API – Features (Part 1 core, GeoJSON, OpenAPI 3.0; Part 3 queryables; Part 4 writes).
 
 mod collections;
-mod items;
+pub(crate) mod items;
 mod landing;
 pub mod links;
 pub mod params;

@@ -3,7 +3,7 @@
 
 mod matrix;
 mod ogc;
-mod response;
+pub(crate) mod response;
 mod xyz;
 
 pub use matrix::{web_mercator_quad, CONFORMANCE};

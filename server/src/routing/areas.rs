@@ -1,0 +1,166 @@
+//! Areas by travel time: `/routing/isochrone` and `/routing/coverage` (summary and the
+//! `reach_time` tile layer).
+
+use super::params::{check_keys, minutes, number, position, profile, round1, Params};
+use super::{engine, PlaceLayer};
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use geo::{GeodesicArea, InteriorPoint};
+use onemap_model::geometry::geometry_to_geojson;
+use onemap_model::{AdminLevel, LayerId, Properties, Scope};
+use onemap_routing::dijkstra::UNREACHED;
+use onemap_routing::route::DEFAULT_SNAP_M;
+use onemap_routing::Profile;
+use onemap_tiles::encode::{encode, tile_bytes, AttrValue, LayerBuilder, TileFrame};
+use onemap_tiles::{CachedTile, TileCoord};
+use serde_json::{json, Value};
+
+/// The longest isochrone or coverage threshold, minutes.
+pub const MAX_MINUTES: f64 = 120.0;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/routing/isochrone", get(isochrone))
+        .route("/routing/coverage", get(coverage))
+        .route("/routing/coverage/{z}/{x}/{y}", get(coverage_tile))
+}
+
+/// `GET /routing/isochrone?at=lon,lat&minutes=3,5,10&profile=foot`: one MultiPolygon per limit
+/// (WGS84 degrees) holding every junction reached within it, with its area in km².
+async fn isochrone(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
+    check_keys(&p, &["at", "minutes", "profile", "snap_m"])?;
+    let at = position(&p, "at")?;
+    let profile = profile(&p, Profile::Foot)?;
+    let limits = minutes(&p, "minutes", "3,5,10", MAX_MINUTES, 6)?;
+    let snap_m = number(&p, "snap_m", DEFAULT_SNAP_M, 1.0, 5_000.0)?;
+    let rs = engine(&state)?;
+    let net = rs.engine.network(profile)?;
+    let from = net.snap("the position", at[0], at[1], snap_m)?;
+    let bands = net.isochrones(&from, &limits.iter().map(|m| m * 60.0).collect::<Vec<_>>());
+    let features: Vec<Value> = bands
+        .iter()
+        .map(|b| {
+            let area = geo::Geometry::MultiPolygon(b.area.clone());
+            json!({"type": "Feature", "geometry": geometry_to_geojson(&area), "properties": {
+                "minutes": b.limit_s / 60.0, "profile": profile.as_str(), "junctions_reached": b.nodes,
+                "area_km2": (b.area.geodesic_area_unsigned() / 1e4).round() / 100.0,
+            }})
+        })
+        .collect();
+    Ok(Json(json!({"type": "FeatureCollection", "features": features, "start": [from.point[0], from.point[1]], "roads": rs.engine.source})))
+}
+
+struct CoverageArgs {
+    from: PlaceLayer,
+    profile: Profile,
+    threshold_ms: u64,
+}
+
+fn coverage_args(p: &Params) -> ApiResult<CoverageArgs> {
+    check_keys(p, &["from", "minutes", "profile"])?;
+    let raw = p.get("from").ok_or_else(|| ApiError::bad_param("from", "is required: teams, shelters or depots"))?;
+    let from = PlaceLayer::parse(raw).ok_or_else(|| ApiError::bad_param("from", format!("`{raw}` is unknown; use teams, shelters or depots")))?;
+    let profile = profile(p, from.default_profile())?;
+    let m = number(p, "minutes", 10.0f64, 0.5, MAX_MINUTES)?;
+    Ok(CoverageArgs { from, profile, threshold_ms: (m * 60_000.0).round() as u64 })
+}
+
+fn minutes_of(ms: u64) -> Value {
+    if ms == UNREACHED { Value::Null } else { json!(round1(ms as f64 / 60_000.0)) }
+}
+
+/// `GET /routing/coverage?from=teams|shelters|depots&minutes=10&profile=`: the reach time from the
+/// nearest source to every road, summed up: km of road and villages beyond the threshold (the
+/// "golden ten minutes" gaps); the tiles at `/routing/coverage/{z}/{x}/{y}` draw it.
+async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
+    let args = coverage_args(&p)?;
+    let rs = engine(&state)?;
+    let net = rs.engine.network(args.profile)?;
+    let started = std::time::Instant::now();
+    let (idx, cov) = rs.coverage(args.from, net)?;
+    let (mut km, mut km_beyond, mut km_never) = (0.0, 0.0, 0.0);
+    for e in net.edges() {
+        let len = net.graph.edges[e as usize].length_m / 1000.0;
+        let r = net.edge_reach(&cov, e, args.threshold_ms);
+        km += len;
+        km_beyond += len * r.beyond;
+        if r.best_ms == UNREACHED {
+            km_never += len;
+        }
+    }
+    let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: vec![("level".into(), AdminLevel::Village.as_str().into())], ..Default::default() };
+    let villages = state.store.query(LayerId::AdminAreas, &q, &Scope::All)?;
+    let mut beyond = Vec::new();
+    let mut within = 0usize;
+    for f in &villages.features {
+        let Properties::AdminArea(a) = &f.properties else { continue };
+        let Some(pt) = f.geometry.interior_point() else { continue };
+        let reach = net.snap("a village", pt.x(), pt.y(), DEFAULT_SNAP_M).ok().and_then(|s| net.reach_of(&cov, &s));
+        match reach {
+            Some(ms) if ms <= args.threshold_ms => within += 1,
+            _ => beyond.push(json!({"code": a.code, "name": a.name, "population": a.population,
+                                     "minutes": reach.map_or(Value::Null, minutes_of)})),
+        }
+    }
+    let minutes = args.threshold_ms as f64 / 60_000.0;
+    Ok(Json(json!({
+        "from": p.get("from"),
+        "profile": args.profile.as_str(),
+        "minutes": minutes,
+        "sources": idx.snaps.iter().flatten().count(),
+        "sources_off_the_network": idx.unsnapped(),
+        "road_km": round1(km),
+        "road_km_beyond": round1(km_beyond),
+        "road_km_unreachable": round1(km_never),
+        "share_beyond": (km_beyond / km.max(1e-9) * 1000.0).round() / 1000.0,
+        "villages_within": within,
+        "villages_beyond": beyond,
+        "tiles": format!("/routing/coverage/{{z}}/{{x}}/{{y}}.mvt?from={}&minutes={minutes}&profile={}", p.get("from").map_or("", String::as_str), args.profile.as_str()),
+        "computed_ms": started.elapsed().as_millis() as u64,
+        "roads": rs.engine.source,
+    })))
+}
+
+/// `GET /routing/coverage/{z}/{x}/{y}.mvt?from=…&minutes=…&profile=…`: the `reach_time` layer,
+/// one line per road with `reach_s` (its least reachable point; absent where unreachable),
+/// `best_s`, `beyond` (any part later than the threshold) and `minutes` (the threshold).
+async fn coverage_tile(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(u32, u64, String)>,
+    Query(p): Query<Params>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let y: u64 = y.strip_suffix(".mvt").unwrap_or(&y).parse().map_err(|_| ApiError::bad_param("y", format!("`{y}` is not a tile row")))?;
+    let tile = TileCoord::new(z, x, y).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let args = coverage_args(&p)?;
+    let rs = engine(&state)?;
+    let net = rs.engine.network(args.profile)?;
+    let (_, cov) = rs.coverage(args.from, net)?;
+    let frame = TileFrame { tile, extent: 4096, buffer: 64, tolerance: 1.0 };
+    let mut layer = LayerBuilder::new("reach_time", 4096);
+    let minutes = args.threshold_ms as f64 / 60_000.0;
+    for e in rs.engine.edges.in_box(tile.lonlat_bounds(64, 4096)) {
+        if !net.has_edge(e) {
+            continue;
+        }
+        let edge = &net.graph.edges[e as usize];
+        let coords: Vec<geo::Coord> = net.graph.edge_shape(edge).iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
+        let Some(g) = encode(&geo::Geometry::LineString(geo::LineString::new(coords)), &frame) else { continue };
+        let r = net.edge_reach(&cov, e, args.threshold_ms);
+        let mut attrs: Vec<(&'static str, AttrValue)> = vec![("beyond", AttrValue::Bool(r.beyond > 0.0)), ("minutes", AttrValue::Float(minutes))];
+        if r.worst_ms != UNREACHED {
+            attrs.push(("reach_s", AttrValue::Float(round1(r.worst_ms as f64 / 1000.0))));
+        }
+        if r.best_ms != UNREACHED {
+            attrs.push(("best_s", AttrValue::Float(round1(r.best_ms as f64 / 1000.0))));
+        }
+        layer.add(Some(u64::from(e)), g, attrs);
+    }
+    let bytes = if layer.is_empty() { Vec::new() } else { tile_bytes(vec![layer.finish()]) };
+    Ok(crate::tiles::response::tile_response(&headers, &CachedTile::new(bytes), "no-cache"))
+}

@@ -1,0 +1,198 @@
+//! Road closures: manual ones (`POST/GET/DELETE /routing/closures`, kept in a JSON file beside
+//! the store, written atomically before the answer) and automatic ones from the layers:
+//! - every active risk zone (`active = true`) closes the roads inside it;
+//! - every hazard under control (`status = controlled`, 管控: the site is cordoned) closes the
+//!   roads within [`HAZARD_CORDON_M`] metres of it.
+//!
+//! All areas are WGS84 lon/lat degrees. The closed set is the union of all of them; it is put in
+//! force on every profile's network at once (queries stay exact while the hierarchies are
+//! re-prepared in the background).
+
+use chrono::{DateTime, Utc};
+use geo::MultiPolygon;
+use onemap_model::{HazardStatus, LayerId, Properties, Scope};
+use onemap_routing::closure::circle;
+use onemap_routing::Engine;
+use onemap_store::Store;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The cordon around a hazard under control, metres.
+pub const HAZARD_CORDON_M: f64 = 100.0;
+
+/// Where a closure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Manual,
+    RiskZone,
+    Hazard,
+}
+
+/// One closure.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Closure {
+    pub id: String,
+    pub origin: Origin,
+    pub reason: String,
+    /// The closed area, WGS84 lon/lat degrees, as GeoJSON (absent for a closure by road ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<serde_json::Value>,
+    /// OpenStreetMap way ids (or roads-layer `osm_id`s) closed whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roads: Vec<i64>,
+    /// When it ends by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
+    pub created: DateTime<Utc>,
+    pub created_by: String,
+    /// The feature it follows (automatic closures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+}
+
+/// The closures and the edges each closes.
+pub struct Book {
+    /// Manual closures, persisted.
+    pub manual: Vec<Closure>,
+    /// Closures from the layers, recomputed after their writes.
+    pub auto: Vec<Closure>,
+    /// Edges per closure (keyed by id and, for automatic ones, the feature's version).
+    edges: HashMap<String, Vec<u32>>,
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    #[error("closures file {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("closures file {path} is not valid: {source}")]
+    Parse { path: String, source: serde_json::Error },
+}
+
+impl Book {
+    /// Opens the manual closures kept in `file` (none yet when it does not exist).
+    pub fn open(file: Option<PathBuf>) -> Result<Book, BookError> {
+        let manual = match &file {
+            Some(p) if p.exists() => {
+                let text = std::fs::read(p).map_err(|source| BookError::Io { path: p.display().to_string(), source })?;
+                serde_json::from_slice(&text).map_err(|source| BookError::Parse { path: p.display().to_string(), source })?
+            }
+            _ => Vec::new(),
+        };
+        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), file })
+    }
+
+    /// Every closure in force at `now`.
+    pub fn in_force(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Closure> {
+        self.manual.iter().chain(&self.auto).filter(move |c| c.until.is_none_or(|u| u > now))
+    }
+
+    /// The soonest `until` still ahead of `now`.
+    pub fn next_expiry(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.manual.iter().chain(&self.auto).filter_map(|c| c.until).filter(|u| *u > now).min()
+    }
+
+    /// The edges `c` closes (computed once per closure).
+    pub fn edges_of(&mut self, engine: &Engine, c: &Closure) -> Vec<u32> {
+        let key = format!("{}:{}", c.id, c.created.timestamp_micros());
+        self.edges
+            .entry(key)
+            .or_insert_with(|| {
+                let mut out: Vec<u32> = c.roads.iter().flat_map(|w| engine.edges.of_way(*w).iter().copied()).collect();
+                if let Some(area) = c.area.as_ref().and_then(area_of) {
+                    out.extend(engine.edges.in_area(&engine.graph, &area));
+                }
+                out.sort_unstable();
+                out.dedup();
+                out
+            })
+            .clone()
+    }
+
+    /// Puts the closures in force at `now` on the engine; returns how many edges are closed.
+    pub fn apply(&mut self, engine: &Engine, now: DateTime<Utc>) -> usize {
+        let list: Vec<Closure> = self.in_force(now).cloned().collect();
+        let mut all: Vec<u32> = list.iter().flat_map(|c| self.edges_of(engine, c)).collect();
+        all.sort_unstable();
+        all.dedup();
+        let n = all.len();
+        engine.set_closed(all);
+        n
+    }
+
+    /// Writes the manual closures to the file: a temporary file, fsync, rename, fsync of the
+    /// folder — so an answered change survives a crash whole.
+    pub fn save(&self) -> Result<(), BookError> {
+        let Some(path) = &self.file else { return Ok(()) };
+        let io = |source| BookError::Io { path: path.display().to_string(), source };
+        let tmp = path.with_extension("json.tmp");
+        let mut f = std::fs::File::create(&tmp).map_err(io)?;
+        f.write_all(&serde_json::to_vec_pretty(&self.manual).unwrap_or_default()).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the automatic closures from the store's risk zones and hazards.
+    pub fn refresh_auto(&mut self, store: &dyn Store) -> Result<(), onemap_store::StoreError> {
+        let mut auto = Vec::new();
+        let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: vec![("active".into(), "true".into())], ..Default::default() };
+        for f in store.query(LayerId::RiskZones, &q, &Scope::All)?.features {
+            let Properties::RiskZone(p) = &f.properties else { continue };
+            auto.push(Closure {
+                id: format!("risk_zones/{}", f.id),
+                origin: Origin::RiskZone,
+                reason: format!("风险区 {} ({}, {})", p.name, p.kind.label_zh(), p.risk_level.label_zh()),
+                area: Some(onemap_model::geometry::geometry_to_geojson(&f.geometry)),
+                roads: Vec::new(),
+                until: None,
+                created: f.updated,
+                created_by: "risk_zones layer".into(),
+                feature: Some(f.id.clone()),
+            });
+        }
+        let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: vec![("status".into(), "controlled".into())], ..Default::default() };
+        for f in store.query(LayerId::Hazards, &q, &Scope::All)?.features {
+            let (Properties::Hazard(p), geo::Geometry::Point(pt)) = (&f.properties, &f.geometry) else { continue };
+            if p.status != HazardStatus::Controlled {
+                continue;
+            }
+            let area = geo::Geometry::MultiPolygon(circle([pt.x(), pt.y()], HAZARD_CORDON_M));
+            auto.push(Closure {
+                id: format!("hazards/{}", f.id),
+                origin: Origin::Hazard,
+                reason: format!("隐患点 {} 管控 (cordon {HAZARD_CORDON_M} m)", p.name),
+                area: Some(onemap_model::geometry::geometry_to_geojson(&area)),
+                roads: Vec::new(),
+                until: None,
+                created: f.updated,
+                created_by: "hazards layer".into(),
+                feature: Some(f.id.clone()),
+            });
+        }
+        let keep: std::collections::HashSet<String> =
+            self.manual.iter().chain(&auto).map(|c| format!("{}:{}", c.id, c.created.timestamp_micros())).collect();
+        self.edges.retain(|k, _| keep.contains(k));
+        self.auto = auto;
+        Ok(())
+    }
+}
+
+/// A closure area from GeoJSON (Polygon or MultiPolygon, WGS84 degrees).
+pub fn area_of(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
+    match onemap_model::geometry::geometry_from_geojson(v, onemap_model::GeometryKind::MultiPolygon).ok()? {
+        geo::Geometry::MultiPolygon(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// The closures file beside a store: `x.gpkg` → `x.closures.json`.
+pub fn file_beside(store: &Path) -> PathBuf {
+    store.with_extension("closures.json")
+}

@@ -1,0 +1,169 @@
+//! `POST /routing/closures`, `GET /routing/closures`, `DELETE /routing/closures/{id}`.
+
+use super::closures::{area_of, Closure, Origin};
+use super::engine;
+use crate::body::JsonBody;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use onemap_routing::closure::circle;
+use serde_json::{json, Value};
+
+/// The largest buffer around a point or line closure, metres.
+pub const MAX_BUFFER_M: f64 = 5_000.0;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/routing/closures", get(list).post(create))
+        .route("/routing/closures/{id}", delete(remove))
+}
+
+fn closure_json(c: &Closure, edges: usize) -> Value {
+    let mut props = json!({
+        "id": c.id, "origin": c.origin, "reason": c.reason, "created": c.created, "created_by": c.created_by,
+        "edges_closed": edges,
+    });
+    if let Some(u) = c.until {
+        props["until"] = json!(u);
+    }
+    if !c.roads.is_empty() {
+        props["roads"] = json!(c.roads);
+    }
+    if let Some(f) = &c.feature {
+        props["feature"] = json!(f);
+    }
+    json!({"type": "Feature", "id": c.id, "geometry": c.area.clone().unwrap_or(Value::Null), "properties": props})
+}
+
+/// `GET /routing/closures`: every closure in force (manual and automatic) as a FeatureCollection.
+async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let rs = engine(&state)?;
+    let mut book = rs.book.lock();
+    let now = Utc::now();
+    let all: Vec<Closure> = book.in_force(now).cloned().collect();
+    let features: Vec<Value> = all.iter().map(|c| closure_json(c, book.edges_of(&rs.engine, c).len())).collect();
+    let closed = rs.engine.closed();
+    Ok(Json(json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "edges_closed": closed.len(),
+        "version": closed.version,
+        "hierarchies_prepared": rs.engine.is_prepared(),
+        "last_prepare_ms": rs.engine.last_prepare().map(|d| d.as_millis() as u64),
+    })))
+}
+
+/// The closed area from `geometry` (Polygon/MultiPolygon, or Point/LineString with `buffer_m`).
+fn area_from(obj: &serde_json::Map<String, Value>) -> ApiResult<Option<Value>> {
+    let Some(g) = obj.get("geometry").filter(|g| !g.is_null()) else { return Ok(None) };
+    let kind = g.get("type").and_then(Value::as_str).unwrap_or_default();
+    let buffer = obj.get("buffer_m").map(|b| b.as_f64().filter(|b| *b > 0.0 && *b <= MAX_BUFFER_M));
+    match kind {
+        "Polygon" | "MultiPolygon" => {
+            area_of(g).ok_or_else(|| ApiError::bad_param("geometry", "is not a valid polygon (WGS84 lon/lat degrees)"))?;
+            Ok(Some(g.clone()))
+        }
+        "Point" => {
+            let r = buffer.flatten().ok_or_else(|| ApiError::bad_param("buffer_m", format!("a point closure needs buffer_m in 0..={MAX_BUFFER_M} metres")))?;
+            let c = super::params::json_lonlat("geometry.coordinates", g.get("coordinates"))?;
+            Ok(Some(onemap_model::geometry::geometry_to_geojson(&geo::Geometry::MultiPolygon(circle(c, r)))))
+        }
+        other => Err(ApiError::bad_param("geometry.type", format!("`{other}` is not supported; use Polygon, MultiPolygon or a Point with buffer_m"))),
+    }
+}
+
+/// `POST /routing/closures` with `{"reason", "geometry" | "roads": [way ids], "buffer_m",
+/// "until"}`: closes the roads at once for every profile; 201 with the closure and how many road
+/// edges it closed. The closure is on disk before the answer.
+async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let obj = body.as_object().ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
+    const KEYS: [&str; 5] = ["reason", "geometry", "roads", "buffer_m", "until"];
+    if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(ApiError::bad_param(k, format!("unknown member; expected {}", KEYS.join(", "))));
+    }
+    let reason = obj.get("reason").and_then(Value::as_str).filter(|r| !r.trim().is_empty()).ok_or_else(|| ApiError::bad_param("reason", "is required (why the roads are closed)"))?;
+    let area = area_from(obj)?;
+    let roads: Vec<i64> = match obj.get("roads") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.as_i64().ok_or_else(|| ApiError::bad_param(&format!("roads[{i}]"), "must be a road (way) id")))
+            .collect::<ApiResult<_>>()?,
+        Some(_) => return Err(ApiError::bad_param("roads", "must be an array of road (way) ids")),
+    };
+    if area.is_none() && roads.is_empty() {
+        return Err(ApiError::bad_param("geometry", "give an area (geometry) or road ids (roads)"));
+    }
+    let now = Utc::now();
+    let until = match obj.get("until") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let t = v
+                .as_str()
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .ok_or_else(|| ApiError::bad_param("until", "must be an RFC 3339 time such as 2026-12-01T18:00:00+08:00"))?
+                .with_timezone(&Utc);
+            if t <= now {
+                return Err(ApiError::bad_param("until", "is in the past"));
+            }
+            Some(t)
+        }
+    };
+    let rs = engine(&state)?;
+    let started = std::time::Instant::now();
+    let c = Closure {
+        id: format!("closure-{}", uuid::Uuid::now_v7()),
+        origin: Origin::Manual,
+        reason: reason.to_owned(),
+        area,
+        roads,
+        until,
+        created: now,
+        created_by: crate::ogc::write::writer_or(&headers, "api").actor,
+        feature: None,
+    };
+    let mut book = rs.book.lock();
+    let edges = book.edges_of(&rs.engine, &c).len();
+    if edges == 0 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NothingClosed", "no road of the network lies in that area or has those ids"));
+    }
+    book.manual.push(c.clone());
+    if let Err(e) = book.save() {
+        book.manual.pop();
+        return Err(ApiError::internal(e));
+    }
+    rs.reapply(&mut book);
+    let mut doc = closure_json(&c, edges);
+    doc["properties"]["effective_after_ms"] = json!(round3(started.elapsed().as_secs_f64() * 1000.0));
+    let location = format!("/routing/closures/{}", c.id);
+    Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, location)], Json(doc)).into_response())
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// `DELETE /routing/closures/{id}`: reopens the roads of a manual closure at once; 204.
+async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let rs = engine(&state)?;
+    let mut book = rs.book.lock();
+    let Some(pos) = book.manual.iter().position(|c| c.id == id) else {
+        if book.auto.iter().any(|c| c.id == id) {
+            return Err(ApiError::new(StatusCode::CONFLICT, "AutomaticClosure", format!("{id} follows its feature: change that feature (risk zone inactive, hazard status) to reopen")));
+        }
+        return Err(ApiError::not_found(format!("no closure {id}")));
+    };
+    let removed = book.manual.remove(pos);
+    if let Err(e) = book.save() {
+        book.manual.insert(pos, removed);
+        return Err(ApiError::internal(e));
+    }
+    rs.reapply(&mut book);
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,259 @@
+//! `/routing/*`: routes, nearest shelters with room, dispatch, assignment, isochrones, coverage
+//! and closures. Positions in requests and responses are WGS84 lon/lat degrees (`lon,lat`);
+//! distances metres; durations seconds (and minutes where the field says so).
+
+pub mod closures;
+mod closures_api;
+mod areas;
+mod params;
+mod places;
+
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use axum::http::StatusCode;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use closures::Book;
+use onemap_model::{LayerId, Properties, Scope, TeamStatus};
+use onemap_routing::coverage::Coverage;
+use onemap_routing::route::DEFAULT_SNAP_M;
+use onemap_routing::{Engine, Network, Place, PlaceIndex, Profile, RoutingError};
+use onemap_store::{Bbox, ChangeListener, Store};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Layers whose features routing uses as places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlaceLayer {
+    Shelters,
+    Teams,
+    Depots,
+}
+
+impl PlaceLayer {
+    fn layer(self) -> LayerId {
+        match self {
+            PlaceLayer::Shelters => LayerId::Shelters,
+            PlaceLayer::Teams => LayerId::Teams,
+            PlaceLayer::Depots => LayerId::Depots,
+        }
+    }
+
+    fn parse(s: &str) -> Option<PlaceLayer> {
+        match s {
+            "shelters" => Some(PlaceLayer::Shelters),
+            "teams" => Some(PlaceLayer::Teams),
+            "depots" => Some(PlaceLayer::Depots),
+            _ => None,
+        }
+    }
+
+    /// How one travels from (or to) these places unless asked otherwise.
+    fn default_profile(self) -> Profile {
+        match self {
+            PlaceLayer::Shelters => Profile::Foot,
+            PlaceLayer::Teams => Profile::Rescue,
+            PlaceLayer::Depots => Profile::Car,
+        }
+    }
+}
+
+type PlaceKey = (PlaceLayer, Profile, String);
+type CoverageKey = (PlaceLayer, Profile);
+
+/// The routing engine, its closures and what it caches from the store.
+pub struct RoutingState {
+    pub engine: Arc<Engine>,
+    store: std::sync::Weak<dyn Store>,
+    /// Change counters per layer (bumped by every write to it).
+    changes: [AtomicU64; 3],
+    /// A write touched hazards or risk zones: the automatic closures are out of date.
+    auto_dirty: AtomicBool,
+    pub(crate) book: Mutex<Book>,
+    /// When the next closure ends by itself.
+    next_expiry: Mutex<Option<DateTime<Utc>>>,
+    places: Mutex<HashMap<PlaceKey, (u64, Arc<PlaceIndex>)>>,
+    coverage: Mutex<HashMap<CoverageKey, (u64, u64, Arc<Coverage>)>>,
+}
+
+impl RoutingState {
+    /// Routing on `engine` over `store`'s layers; manual closures are kept in `closures_file`.
+    pub fn new(engine: Engine, store: &Arc<dyn Store>, closures_file: Option<std::path::PathBuf>) -> Result<RoutingState, closures::BookError> {
+        let engine = Arc::new(engine);
+        engine.spawn_preparer();
+        let rs = RoutingState {
+            engine,
+            store: Arc::downgrade(store),
+            changes: Default::default(),
+            auto_dirty: AtomicBool::new(true),
+            book: Mutex::new(Book::open(closures_file)?),
+            next_expiry: Mutex::new(None),
+            places: Mutex::default(),
+            coverage: Mutex::default(),
+        };
+        Ok(rs)
+    }
+
+    fn store(&self) -> ApiResult<Arc<dyn Store>> {
+        self.store.upgrade().ok_or_else(|| ApiError::internal("the store is gone"))
+    }
+
+    /// Brings the closures up to date: automatic ones after writes to their layers, and any
+    /// that has ended by itself. Called before every routing answer.
+    pub fn refresh(&self) -> ApiResult<()> {
+        let now = Utc::now();
+        let expired = self.next_expiry.lock().is_some_and(|t| t <= now);
+        let dirty = self.auto_dirty.swap(false, Ordering::AcqRel);
+        if !dirty && !expired {
+            return Ok(());
+        }
+        let store = self.store()?;
+        let mut book = self.book.lock();
+        if dirty {
+            if let Err(e) = book.refresh_auto(store.as_ref()) {
+                self.auto_dirty.store(true, Ordering::Release);
+                return Err(e.into());
+            }
+        }
+        book.apply(&self.engine, now);
+        *self.next_expiry.lock() = book.next_expiry(now);
+        Ok(())
+    }
+
+    /// Re-applies the closures after a change of the manual ones.
+    pub(crate) fn reapply(&self, book: &mut Book) {
+        let now = Utc::now();
+        book.apply(&self.engine, now);
+        *self.next_expiry.lock() = book.next_expiry(now);
+    }
+
+    fn change_count(&self, l: PlaceLayer) -> u64 {
+        self.changes[l as usize].load(Ordering::Acquire)
+    }
+
+    /// The places of layer `l` snapped to `net`, rebuilt after any write to the layer. `filter`
+    /// picks teams by kind (`kind=…`) and status (`status=…`, default standby).
+    fn places(&self, l: PlaceLayer, net: &Network, filter: &[(String, String)]) -> ApiResult<Arc<PlaceIndex>> {
+        let key: PlaceKey = (l, net.profile, format!("{filter:?}"));
+        let seen = self.change_count(l);
+        if let Some((v, idx)) = self.places.lock().get(&key) {
+            if *v == seen {
+                return Ok(Arc::clone(idx));
+            }
+        }
+        let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: filter.to_vec(), ..Default::default() };
+        let page = self.store()?.query(l.layer(), &q, &Scope::All)?;
+        let places = page
+            .features
+            .iter()
+            .filter_map(|f| {
+                let geo::Geometry::Point(pt) = f.geometry else { return None };
+                let (name, free) = match &f.properties {
+                    Properties::Shelter(p) => (p.name.clone(), p.free_places()),
+                    Properties::Team(p) => (p.name.clone(), p.members),
+                    Properties::Depot(p) => (p.name.clone(), p.supplies_people),
+                    _ => return None,
+                };
+                Some(Place { id: f.id.clone(), name, position: [pt.x(), pt.y()], free })
+            })
+            .collect();
+        let idx = Arc::new(PlaceIndex::build(net, places, DEFAULT_SNAP_M));
+        self.places.lock().insert(key, (seen, Arc::clone(&idx)));
+        Ok(idx)
+    }
+
+    /// The coverage from every place of `l` on `net`, recomputed after writes to `l` or a
+    /// change of the closures.
+    fn coverage(&self, l: PlaceLayer, net: &Network) -> ApiResult<(Arc<PlaceIndex>, Arc<Coverage>)> {
+        let filter = if l == PlaceLayer::Teams { vec![("status".to_owned(), TeamStatus::Standby.as_str().to_owned())] } else { vec![] };
+        let idx = self.places(l, net, &filter)?;
+        let (seen, closed) = (self.change_count(l), net.closed().version);
+        if let Some((v, c, cov)) = self.coverage.lock().get(&(l, net.profile)) {
+            if *v == seen && *c == closed {
+                return Ok((idx, Arc::clone(cov)));
+            }
+        }
+        let cov = Arc::new(net.coverage(idx.snaps.iter().flatten().copied().collect()));
+        self.coverage.lock().insert((l, net.profile), (seen, closed, Arc::clone(&cov)));
+        Ok((idx, cov))
+    }
+}
+
+impl ChangeListener for RoutingState {
+    fn changed(&self, layer: LayerId, _boxes: &[Bbox]) {
+        match layer {
+            LayerId::Shelters => self.changes[PlaceLayer::Shelters as usize].fetch_add(1, Ordering::AcqRel),
+            LayerId::Teams => self.changes[PlaceLayer::Teams as usize].fetch_add(1, Ordering::AcqRel),
+            LayerId::Depots => self.changes[PlaceLayer::Depots as usize].fetch_add(1, Ordering::AcqRel),
+            LayerId::Hazards | LayerId::RiskZones => {
+                self.auto_dirty.store(true, Ordering::Release);
+                0
+            }
+            _ => 0,
+        };
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    places::router().merge(areas::router()).merge(closures_api::router())
+}
+
+impl From<RoutingError> for ApiError {
+    fn from(e: RoutingError) -> Self {
+        let status = match e {
+            RoutingError::BadCoordinate { .. } => StatusCode::BAD_REQUEST,
+            RoutingError::TooFar { .. } | RoutingError::Unreachable { .. } | RoutingError::NoRoads { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            RoutingError::Saved { .. } => return ApiError::internal(e),
+        };
+        ApiError::new(status, "RoutingError", e.to_string())
+    }
+}
+
+/// The routing state, its closures brought up to date; a 503 when no road network is loaded.
+fn engine(state: &AppState) -> ApiResult<Arc<RoutingState>> {
+    let rs = state.routing.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "NoRoadNetwork",
+            "no road network is loaded: start the server with --roads FILE.osm.pbf, or import a roads layer and restart",
+        )
+    })?;
+    rs.refresh()?;
+    Ok(rs)
+}
+
+/// The road network to route on: the OpenStreetMap extract `roads` when given, else the store's
+/// roads layer (lines joined where they share a vertex); `None` when there are no roads.
+pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>) -> Result<Option<Engine>, String> {
+    let (ways, source) = match roads {
+        Some(path) => {
+            let ways = onemap_routing::way::read_osm(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            (ways, format!("OpenStreetMap extract {name}; © OpenStreetMap contributors"))
+        }
+        None => {
+            let q = onemap_store::Query { limit: usize::MAX, any_order: true, ..Default::default() };
+            let page = store.query(LayerId::Roads, &q, &Scope::All).map_err(|e| e.to_string())?;
+            let lines = page.features.iter().enumerate().filter_map(|(i, f)| {
+                let Properties::Road(p) = &f.properties else { return None };
+                let geo::Geometry::LineString(ls) = &f.geometry else { return None };
+                let mut tags = vec![("highway".to_owned(), p.highway.clone())];
+                if p.oneway {
+                    tags.push(("oneway".into(), "yes".into()));
+                }
+                if let Some(s) = p.maxspeed_kmh {
+                    tags.push(("maxspeed".into(), s.to_string()));
+                }
+                let id = p.osm_id.unwrap_or(i as i64 + 1);
+                Some((id, ls.coords().map(|c| [c.x, c.y]).collect(), tags))
+            });
+            (onemap_routing::way::from_lines(lines), "the roads layer".to_owned())
+        }
+    };
+    if ways.is_empty() {
+        return Ok(None);
+    }
+    Engine::build(&ways, source).map(Some).map_err(|e| e.to_string())
+}
