@@ -9,6 +9,7 @@ mod error;
 mod feature;
 mod field;
 pub mod geometry;
+pub mod hash;
 mod layer;
 mod properties;
 pub mod props;

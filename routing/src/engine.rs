@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 pub struct Engine {
     pub graph: Arc<RoadGraph>,
     nets: [Option<Arc<Network>>; 3],
+    /// How many networks' hierarchies were read from saved files rather than prepared.
+    pub loaded: usize,
     /// Where the roads came from, for logs and responses (e.g. "OpenStreetMap extract x.osm.pbf").
     pub source: String,
     /// Every edge's segments, for turning closure areas into edges.
@@ -31,13 +33,25 @@ impl Engine {
     /// Builds the graph from `ways` and the three networks (in parallel). Fails only when no
     /// profile has any road.
     pub fn build(ways: &[Way], source: impl Into<String>) -> Result<Engine> {
+        Self::build_saved(ways, source, None)
+    }
+
+    /// Like [`Engine::build`], with the hierarchies read from (or saved to) `dir`.
+    pub fn build_saved(ways: &[Way], source: impl Into<String>, dir: Option<&std::path::Path>) -> Result<Engine> {
         let graph = Arc::new(RoadGraph::build(ways));
+        let mut loaded = 0;
         let nets = std::thread::scope(|s| {
             let handles = Profile::ALL.map(|p| {
                 let g = Arc::clone(&graph);
-                s.spawn(move || Network::build(g, p).ok().map(Arc::new))
+                s.spawn(move || Network::build_saved(g, p, dir).ok())
             });
             handles.map(|h| h.join().ok().flatten())
+        });
+        let nets = nets.map(|n| {
+            n.map(|(net, was)| {
+                loaded += usize::from(was);
+                Arc::new(net)
+            })
         });
         if nets.iter().all(Option::is_none) {
             return Err(RoutingError::NoRoads { profile: Profile::Car });
@@ -46,6 +60,7 @@ impl Engine {
         Ok(Engine {
             graph,
             nets,
+            loaded,
             source: source.into(),
             edges,
             version: Mutex::new(0),

@@ -16,6 +16,7 @@ pub mod graph;
 pub mod isochrone;
 pub mod network;
 pub mod places;
+pub mod prepared;
 pub mod profile;
 pub mod route;
 mod scc;

@@ -86,9 +86,36 @@ pub struct Network {
 impl Network {
     /// Builds the profile's network and prepares its contraction hierarchy (seconds on a city).
     pub fn build(graph: Arc<RoadGraph>, profile: Profile) -> Result<Network> {
+        Self::build_saved(graph, profile, None).map(|(n, _)| n)
+    }
+
+    /// Like [`Network::build`], but reads the hierarchy from `dir` when one was saved there for
+    /// exactly this network, and saves it there after preparing. Returns whether it was read.
+    pub fn build_saved(graph: Arc<RoadGraph>, profile: Profile, dir: Option<&std::path::Path>) -> Result<(Network, bool)> {
         let (net_of, node_of, out, inn) = Self::restrict(&graph, profile)?;
-        let fast = fast_paths::prepare(&Self::input(node_of.len(), &out, &Closed::default()));
-        Ok(Self::assemble(graph, profile, net_of, node_of, out, inn, fast))
+        let n = node_of.len();
+        let key = crate::prepared::input_key(n, (0..n as u32).flat_map(|u| out.of(u).iter().map(move |l| (u, l.node, l.ms))));
+        let loaded = match dir {
+            Some(d) => crate::prepared::load(d, profile, key, n).unwrap_or_else(|e| {
+                eprintln!("onemap: {e}; preparing again");
+                None
+            }),
+            None => None,
+        };
+        let was_loaded = loaded.is_some();
+        let fast = match loaded {
+            Some(f) => f,
+            None => {
+                let f = fast_paths::prepare(&Self::input(n, &out, &Closed::default()));
+                if let Some(d) = dir {
+                    if let Err(e) = crate::prepared::save(d, profile, key, &f) {
+                        eprintln!("onemap: {e}; the hierarchy will be prepared again at the next start");
+                    }
+                }
+                f
+            }
+        };
+        Ok((Self::assemble(graph, profile, net_of, node_of, out, inn, fast), was_loaded))
     }
 
     fn restrict(graph: &RoadGraph, profile: Profile) -> Result<(Vec<u32>, Vec<u32>, Adjacency, Adjacency)> {

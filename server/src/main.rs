@@ -135,14 +135,18 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
     let store: Arc<dyn onemap_store::Store> = Arc::new(store);
     let mut state = AppState::new(Arc::clone(&store), info);
     let started = std::time::Instant::now();
-    match onemap_server::routing::load_engine(store.as_ref(), args.roads.as_deref())? {
+    let saved = onemap_server::routing::closures::saved_dir_beside(store_path);
+    match onemap_server::routing::load_engine(store.as_ref(), args.roads.as_deref(), Some(&saved))? {
         Some(engine) => {
             println!(
-                "onemap: routing on {} ({} junctions, {} road edges) prepared in {:.1} s",
+                "onemap: routing on {} ({} junctions, {} road edges) ready in {:.1} s ({} of {} hierarchies read from {})",
                 engine.source,
                 engine.graph.nodes.len(),
                 engine.graph.edges.len(),
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                engine.loaded,
+                engine.networks().count(),
+                saved.display()
             );
             state = state.with_routing(engine, Some(onemap_server::routing::closures::file_beside(store_path)))?;
         }

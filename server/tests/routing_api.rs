@@ -21,7 +21,7 @@ async fn routing_app() -> (TestApp, std::path::PathBuf) {
         let r = t.json(Method::PATCH, &format!("/collections/risk_zones/items/{id}"), &json!({"properties": {"active": false}}), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
-    let engine = onemap_server::routing::load_engine(t.store.as_ref(), None).expect("roads").expect("the demo has roads");
+    let engine = onemap_server::routing::load_engine(t.store.as_ref(), None, None).expect("roads").expect("the demo has roads");
     let file = t._dir.path().join("t.closures.json");
     let info = onemap_server::ServiceInfo { demo: true, frontend_dir: common::frontend(), ..Default::default() };
     let state = AppState::new(Arc::clone(&t.store), info).with_routing(engine, Some(file.clone())).expect("routing");

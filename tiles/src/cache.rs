@@ -52,11 +52,7 @@ pub struct CachedTile {
 
 impl CachedTile {
     pub fn new(bytes: Vec<u8>) -> Self {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in &bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        let h = onemap_model::hash::fnv1a(&bytes);
         CachedTile { etag: format!("W/\"{h:016x}-{}\"", bytes.len()), bytes: bytes::Bytes::from(bytes) }
     }
 }

@@ -31,12 +31,7 @@ fn id_of(value: &str) -> String {
     if check_feature_id(value).is_ok() {
         return value.to_owned();
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in value.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("key-{h:016x}")
+    format!("key-{:016x}", onemap_model::hash::fnv1a(value.as_bytes()))
 }
 
 /// The input column a validation path such as `properties.capacity` came from.

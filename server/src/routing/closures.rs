@@ -196,3 +196,8 @@ pub fn area_of(v: &serde_json::Value) -> Option<MultiPolygon<f64>> {
 pub fn file_beside(store: &Path) -> PathBuf {
     store.with_extension("closures.json")
 }
+
+/// The folder for prepared hierarchies beside a store: `x.gpkg` → `x.routing/`.
+pub fn saved_dir_beside(store: &Path) -> PathBuf {
+    store.with_extension("routing")
+}

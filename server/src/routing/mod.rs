@@ -225,8 +225,9 @@ fn engine(state: &AppState) -> ApiResult<Arc<RoutingState>> {
 }
 
 /// The road network to route on: the OpenStreetMap extract `roads` when given, else the store's
-/// roads layer (lines joined where they share a vertex); `None` when there are no roads.
-pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>) -> Result<Option<Engine>, String> {
+/// roads layer (lines joined where they share a vertex); `None` when there are no roads. The
+/// prepared hierarchies are read from (and saved to) `saved`, e.g. `x.routing/` beside `x.gpkg`.
+pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Option<&std::path::Path>) -> Result<Option<Engine>, String> {
     let (ways, source) = match roads {
         Some(path) => {
             let ways = onemap_routing::way::read_osm(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -255,5 +256,5 @@ pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>) -> Result
     if ways.is_empty() {
         return Ok(None);
     }
-    Engine::build(&ways, source).map(Some).map_err(|e| e.to_string())
+    Engine::build_saved(&ways, source, saved).map(Some).map_err(|e| e.to_string())
 }

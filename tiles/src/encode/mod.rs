@@ -19,10 +19,5 @@ pub fn tile_bytes(layers: Vec<geozero::mvt::tile::Layer>) -> Vec<u8> {
 
 /// A stable 53-bit feature id from a string id (FNV-1a), usable by MapLibre's feature state.
 pub fn feature_id(id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h & ((1 << 53) - 1)
+    onemap_model::hash::fnv1a(id.as_bytes()) & ((1 << 53) - 1)
 }
