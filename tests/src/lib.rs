@@ -178,3 +178,45 @@ fn dechunk(mut s: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// PostgreSQL databases of the tests' own (127.0.0.1:5432, user postgres, trust auth).
+pub mod pg {
+    use super::{require_tool, run};
+    use std::process::Command;
+    use std::time::Duration;
+
+    /// Runs `sql` in database `db` with psql (unaligned, tab-separated, no headers); panics with
+    /// psql's message when it fails.
+    pub fn psql(db: &str, sql: &str) -> String {
+        run(
+            Command::new(require_tool("psql")).args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtX", "-F", "\t", "-c", sql]),
+            Duration::from_secs(300),
+        )
+    }
+
+    /// A database with a unique name and the given extensions, dropped at the end.
+    pub struct Db {
+        pub name: String,
+    }
+
+    impl Db {
+        pub fn create(extensions: &[&str]) -> Db {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+            let name = format!("onemap_test_{}_{nanos}", std::process::id());
+            psql("postgres", &format!("CREATE DATABASE {name}"));
+            let db = Db { name };
+            for e in extensions {
+                psql(&db.name, &format!("CREATE EXTENSION IF NOT EXISTS {e} CASCADE"));
+            }
+            db
+        }
+    }
+
+    impl Drop for Db {
+        fn drop(&mut self) {
+            let _ = Command::new("psql")
+                .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtX", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
+                .output();
+        }
+    }
+}

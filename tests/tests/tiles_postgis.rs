@@ -4,6 +4,7 @@
 //! points and lines within one tile unit, polygon areas within 1 %.
 
 use geo::{Coord, Distance, Euclidean, LineString, MultiLineString, Point};
+use onemap_e2e::pg::{psql, Db};
 use onemap_e2e::{http, http_bytes, require_tool, run, shared_data, Server};
 use onemap_tiles::coord::lonlat_to_world;
 use onemap_tiles::decode::{features, DecodedFeature};
@@ -11,35 +12,6 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Duration;
-
-/// A PostGIS database of its own, dropped at the end.
-struct Db {
-    name: String,
-}
-
-fn psql(db: &str, sql: &str) -> String {
-    run(
-        Command::new(require_tool("psql")).args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtX", "-F", "\t", "-c", sql]),
-        Duration::from_secs(300),
-    )
-}
-
-impl Db {
-    fn create() -> Db {
-        let name = format!("onemap_oracle_{}_{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()));
-        psql("postgres", &format!("CREATE DATABASE {name}"));
-        psql(&name, "CREATE EXTENSION postgis");
-        Db { name }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtX", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
-            .output();
-    }
-}
 
 /// Deterministic pseudo-random numbers (xorshift), so a failure can be replayed.
 struct Rng(u64);
@@ -185,7 +157,7 @@ fn our_tile_geometries_match_postgis_st_asmvtgeom() {
     let (status, body) = http("POST", &format!("{}/collections/admin_areas/items", server.url), Some(&provinces(&china).to_string()));
     assert_eq!(status, 201, "provinces: {body}");
 
-    let db = Db::create();
+    let db = Db::create(&["postgis"]);
     run(
         Command::new(require_tool("ogr2ogr"))
             .args(["-f", "PostgreSQL", &format!("PG:host=127.0.0.1 user=postgres dbname={}", db.name)])
