@@ -107,3 +107,38 @@ fn kill_9_during_a_large_import_leaves_all_or_nothing() {
         assert_eq!(hazard_count(&store), n);
     }
 }
+
+/// A road closure answered with 201 survives `kill -9`: after a restart it is still listed and
+/// routes still avoid it; the restart reads the prepared hierarchies saved beside the store.
+#[test]
+fn a_closure_survives_kill_9_and_the_restart_reads_the_saved_hierarchies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("c.gpkg");
+    let path = store.to_str().expect("path");
+    let server = Server::start(&["demo", "--store", path, "--hazards", "40"]);
+    let route = |url: &str| {
+        let (status, body) = http("GET", &format!("{url}/routing/route?from=103.56,30.86&to=103.86,31.04&profile=car&snap_m=3000"), None);
+        assert_eq!(status, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).expect("json");
+        v["geometry"]["coordinates"].as_array().expect("line").iter().map(|c| [c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0)]).collect::<Vec<[f64; 2]>>()
+    };
+    let before = route(&server.url);
+    let [x, y] = before[before.len() / 2];
+    let square = json!({"type": "Polygon", "coordinates": [[[x - 0.003, y - 0.003], [x + 0.003, y - 0.003], [x + 0.003, y + 0.003], [x - 0.003, y + 0.003], [x - 0.003, y - 0.003]]]});
+    let (status, body) = http("POST", &format!("{}/routing/closures", server.url), Some(&json!({"reason": "桥梁垮塌", "geometry": square}).to_string()));
+    assert_eq!(status, 201, "{body}");
+    let id = serde_json::from_str::<Value>(&body).expect("json")["id"].as_str().expect("id").to_owned();
+    let around = route(&server.url);
+    assert_ne!(around, before);
+    server.kill_9();
+
+    let saved = std::fs::read_dir(dir.path().join("c.routing")).expect("saved hierarchies").count();
+    assert_eq!(saved, 3, "one saved hierarchy per profile");
+    let server = Server::start(&["serve", "--store", path]);
+    let (_, body) = http("GET", &format!("{}/routing/closures", server.url), None);
+    assert!(body.contains(&id), "closure {id} lost after kill -9: {body}");
+    assert_eq!(route(&server.url), around);
+    let (status, _) = http("DELETE", &format!("{}/routing/closures/{id}", server.url), None);
+    assert_eq!(status, 204);
+    assert_eq!(route(&server.url), before);
+}
