@@ -1,6 +1,7 @@
 // The one-map page: every layer of the store as GeoJSON from the OGC API items endpoints,
-// coloured by risk level, with a Chinese legend. Coordinates are WGS84/CGCS2000 lon/lat degrees.
+// coloured by risk level, with a Chinese legend and the routing panel (routing.js). Coordinates are WGS84/CGCS2000 lon/lat degrees.
 import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
+import { addRoutingPanel } from "/static/routing.js";
 
 /** Risk colours from the field (domain.md): major red, large orange, general yellow, low blue. */
 export const RISK_COLOURS = { major: "#d7191c", large: "#f17c0e", general: "#f5d000", low: "#2b83ba" };
@@ -137,6 +138,8 @@ async function main() {
       const id = `${layer.id}-${s.type}-${n}`;
       map.addLayer({ id, source: layer.id, ...s });
       map.on("click", id, (e) => {
+        // In a routing mode a click places a point; only the inspect mode opens popups.
+        if (window.onemapRouting && window.onemapRouting.mode !== "inspect") return;
         new maplibregl.Popup({ maxWidth: "22rem" }).setLngLat(e.lngLat).setHTML(popupHtml(layer, e.features[0].properties)).addTo(map);
       });
       map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
@@ -152,6 +155,7 @@ async function main() {
     key.appendChild(li);
   }
   window.onemapLayerStyles = styleIds;
+  await addRoutingPanel(map, document.getElementById("legend"));
   const total = data.reduce((n, fc) => n + fc.features.length, 0);
   await new Promise((resolve) => map.once("idle", resolve));
   setStatus(`${config.layers.length} 个图层，${total} 个要素`);

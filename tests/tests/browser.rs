@@ -61,3 +61,38 @@ fn chromium_renders_every_layer_of_the_demo_county() {
     }
     eprintln!("browser: rendered {} ; screenshot {}", report["layers"], shot.display());
 }
+
+/// The routing panel with real mouse clicks: a route between two road points (drawn, with its
+/// minutes, then saved as an evacuation route), the nearest shelters of a point, and the
+/// ten-minute coverage layer from the `reach_time` tiles.
+#[test]
+fn chromium_routes_saves_and_shows_coverage_on_the_demo_county() {
+    let node = require_tool("node");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("demo.gpkg");
+    let server = Server::start(&["demo", "--store", store.to_str().expect("path")]);
+    let (_, roads) = onemap_e2e::http("GET", &format!("{}/collections/roads/items?limit=300", server.url), None);
+    let roads: Value = serde_json::from_str(&roads).expect("roads json");
+    let vertex = |i: usize| {
+        let c = &roads["features"][i]["geometry"]["coordinates"][1];
+        format!("{},{}", c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat"))
+    };
+    let shot = root().join("target/browser-routing.png");
+    let out = run(
+        Command::new(node).current_dir(root()).args(["tests/e2e/routing.mjs", &format!("{}/", server.url)]).arg(&shot).args([vertex(10), vertex(200)]),
+        Duration::from_secs(180),
+    );
+    let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
+    assert_eq!(report["panel"], 1, "{report}");
+    assert!(report["route"]["minutes"].as_f64().unwrap_or(0.0) > 0.0, "{report}");
+    assert!(report["routeRendered"].as_u64().unwrap_or(0) > 0, "the route is not drawn: {report}");
+    assert!(report["routeText"].as_str().unwrap_or("").contains("分钟"), "{report}");
+    let saved = report["saved"].as_str().expect("saved route id");
+    let (status, body) = onemap_e2e::http("GET", &format!("{}/collections/evacuation_routes/items/{saved}", server.url), None);
+    assert_eq!(status, 200, "{body}");
+    assert!(report["shelters"]["count"].as_u64().unwrap_or(0) > 0, "{report}");
+    assert!(report["sheltersText"].as_str().unwrap_or("").contains("空余"), "{report}");
+    assert!(report["coverageRendered"].as_u64().unwrap_or(0) > 0, "no coverage drawn: {report}");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "page errors: {report}");
+    eprintln!("browser routing: {report}; screenshot {}", shot.display());
+}

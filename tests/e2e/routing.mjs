@@ -1,0 +1,81 @@
+// Drives the routing panel of the one-map page in Debian chromium (playwright-core) with real
+// mouse clicks on the map: a route between two points, saved as an evacuation route; the nearest
+// shelters of a point; the ten-minute coverage layer.
+// Usage: node tests/e2e/routing.mjs URL SCREENSHOT.png LON1,LAT1 LON2,LAT2 (WGS84 degrees)
+// Prints one JSON line with what the page showed; exits 1 when the page fails.
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "../../frontend/package.json"));
+const { chromium } = require("playwright-core");
+
+const [url, screenshot, p1, p2] = process.argv.slice(2);
+if (!url || !screenshot || !p1 || !p2) {
+  console.error("usage: node routing.mjs URL SCREENSHOT.png LON1,LAT1 LON2,LAT2");
+  process.exit(2);
+}
+const a = p1.split(",").map(Number);
+const b = p2.split(",").map(Number);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-gpu",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let code = 0;
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const consoleErrors = [];
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForFunction(() => window.onemapReady || window.onemapError, null, { timeout: 90_000 });
+  const pixel = (p) => page.evaluate(([lon, lat]) => {
+    const pt = window.map.project([lon, lat]);
+    const r = window.map.getCanvas().getBoundingClientRect();
+    return [r.left + pt.x, r.top + pt.y];
+  }, p);
+  const waitLast = async (kind) => {
+    await page.waitForFunction((k) => window.onemapRouting?.last && (window.onemapRouting.last.kind === k || window.onemapRouting.last.error), kind, { timeout: 30_000 });
+    return page.evaluate(() => window.onemapRouting.last);
+  };
+  const idle = () => page.evaluate(() => new Promise((r) => (window.map.loaded() ? r() : window.map.once("idle", r))));
+  const rendered = (layer) => page.evaluate((l) => window.map.queryRenderedFeatures({ layers: [l] }).length, layer);
+
+  const report = { panel: await page.locator("#routing").count() };
+  await page.click("[data-mode=route]");
+  for (const p of [a, b]) {
+    const [x, y] = await pixel(p);
+    await page.mouse.click(x, y);
+  }
+  report.route = await waitLast("route");
+  await idle();
+  report.routeRendered = await rendered("routing-result-line");
+  report.routeText = await page.locator("#routing-result").textContent();
+  await page.click("#routing-save");
+  await page.waitForFunction(() => window.onemapRouting.saved || window.onemapRouting.last.error, null, { timeout: 30_000 });
+  report.saved = await page.evaluate(() => window.onemapRouting.saved || null);
+
+  await page.click("[data-mode=shelters]");
+  const [x, y] = await pixel(a);
+  await page.mouse.click(x, y);
+  report.shelters = await waitLast("shelters");
+  report.sheltersText = await page.locator("#routing-result").textContent();
+
+  await page.check("#routing-coverage");
+  await page.waitForFunction(() => window.map.getLayer("routing-coverage") && window.map.areTilesLoaded(), null, { timeout: 60_000 });
+  await idle();
+  report.coverageRendered = await rendered("routing-coverage");
+  report.consoleErrors = consoleErrors;
+  await page.screenshot({ path: screenshot });
+  console.log(JSON.stringify(report));
+} catch (e) {
+  console.error(`routing.mjs: ${e.stack || e}`);
+  code = 1;
+} finally {
+  await browser.close();
+}
+process.exit(code);
