@@ -226,3 +226,17 @@ async fn bad_routing_input_is_a_4xx_naming_the_parameter() {
     let bare = demo_app(0, 1 << 20);
     assert_error(&bare.get("/routing/route?from=103.6,30.9&to=103.7,30.95").await, StatusCode::SERVICE_UNAVAILABLE, "no road network");
 }
+
+#[tokio::test]
+async fn roads_are_closed_by_feature_id_and_listed_as_given() {
+    let (t, _) = routing_app().await;
+    let c = t.json(Method::POST, "/routing/closures", &json!({"reason": "道路施工", "roads": ["rd-0005", "rd-0006"], "until": "2099-01-01T00:00:00+08:00"}), &[]).await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
+    assert_eq!(c.body["properties"]["roads"], json!(["rd-0005", "rd-0006"]));
+    // Each demo road line is one edge between two junctions (or two, where a junction splits it).
+    let edges = c.body["properties"]["edges_closed"].as_u64().expect("edges");
+    assert!((2..=4).contains(&edges), "{edges}");
+    assert_eq!(c.body["properties"]["until"], "2098-12-31T16:00:00Z");
+    let unknown = t.json(Method::POST, "/routing/closures", &json!({"reason": "x", "roads": ["no-such-road"]}), &[]).await;
+    assert_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "no road");
+}

@@ -31,6 +31,31 @@ pub enum Origin {
     Hazard,
 }
 
+/// A road to close: an OpenStreetMap way id (or a roads-layer line's `osm_id`), or the feature id
+/// of a roads-layer line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RoadRef {
+    Way(i64),
+    Feature(String),
+}
+
+impl RoadRef {
+    /// The way id routing knows the road by.
+    pub fn way_id(&self) -> i64 {
+        match self {
+            RoadRef::Way(w) => *w,
+            RoadRef::Feature(id) => road_way_id(id),
+        }
+    }
+}
+
+/// The way id routing gives a roads-layer line without an `osm_id`: a stable hash of its feature
+/// id, negative so it never meets an OpenStreetMap id.
+pub fn road_way_id(feature_id: &str) -> i64 {
+    -((onemap_model::hash::fnv1a(feature_id.as_bytes()) >> 2) as i64) - 1
+}
+
 /// One closure.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Closure {
@@ -40,9 +65,9 @@ pub struct Closure {
     /// The closed area, WGS84 lon/lat degrees, as GeoJSON (absent for a closure by road ids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<serde_json::Value>,
-    /// OpenStreetMap way ids (or roads-layer `osm_id`s) closed whole.
+    /// Roads closed whole.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub roads: Vec<i64>,
+    pub roads: Vec<RoadRef>,
     /// When it ends by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<DateTime<Utc>>,
@@ -101,7 +126,7 @@ impl Book {
         self.edges
             .entry(key)
             .or_insert_with(|| {
-                let mut out: Vec<u32> = c.roads.iter().flat_map(|w| engine.edges.of_way(*w).iter().copied()).collect();
+                let mut out: Vec<u32> = c.roads.iter().flat_map(|r| engine.edges.of_way(r.way_id()).iter().copied()).collect();
                 if let Some(area) = c.area.as_ref().and_then(area_of) {
                     out.extend(engine.edges.in_area(&engine.graph, &area));
                 }

@@ -1,6 +1,6 @@
 //! `POST /routing/closures`, `GET /routing/closures`, `DELETE /routing/closures/{id}`.
 
-use super::closures::{area_of, Closure, Origin};
+use super::closures::{area_of, Closure, Origin, RoadRef};
 use super::engine;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
@@ -77,7 +77,8 @@ fn area_from(obj: &serde_json::Map<String, Value>) -> ApiResult<Option<Value>> {
     }
 }
 
-/// `POST /routing/closures` with `{"reason", "geometry" | "roads": [way ids], "buffer_m",
+/// `POST /routing/closures` with `{"reason", "geometry" | "roads": [OSM way ids or roads-layer
+/// feature ids], "buffer_m",
 /// "until"}`: closes the roads at once for every profile; 201 with the closure and how many road
 /// edges it closed. The closure is on disk before the answer.
 async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
@@ -88,12 +89,15 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     }
     let reason = obj.get("reason").and_then(Value::as_str).filter(|r| !r.trim().is_empty()).ok_or_else(|| ApiError::bad_param("reason", "is required (why the roads are closed)"))?;
     let area = area_from(obj)?;
-    let roads: Vec<i64> = match obj.get("roads") {
+    let roads: Vec<RoadRef> = match obj.get("roads") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a
             .iter()
             .enumerate()
-            .map(|(i, v)| v.as_i64().ok_or_else(|| ApiError::bad_param(&format!("roads[{i}]"), "must be a road (way) id")))
+            .map(|(i, v)| match v {
+                Value::String(id) => Ok(RoadRef::Feature(id.clone())),
+                _ => v.as_i64().map(RoadRef::Way).ok_or_else(|| ApiError::bad_param(&format!("roads[{i}]"), "must be an OpenStreetMap way id or a roads-layer feature id")),
+            })
             .collect::<ApiResult<_>>()?,
         Some(_) => return Err(ApiError::bad_param("roads", "must be an array of road (way) ids")),
     };

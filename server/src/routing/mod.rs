@@ -237,7 +237,7 @@ pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Op
         None => {
             let q = onemap_store::Query { limit: usize::MAX, any_order: true, ..Default::default() };
             let page = store.query(LayerId::Roads, &q, &Scope::All).map_err(|e| e.to_string())?;
-            let lines = page.features.iter().enumerate().filter_map(|(i, f)| {
+            let lines = page.features.iter().filter_map(|f| {
                 let Properties::Road(p) = &f.properties else { return None };
                 let geo::Geometry::LineString(ls) = &f.geometry else { return None };
                 let mut tags = vec![("highway".to_owned(), p.highway.clone())];
@@ -247,7 +247,7 @@ pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Op
                 if let Some(s) = p.maxspeed_kmh {
                     tags.push(("maxspeed".into(), s.to_string()));
                 }
-                let id = p.osm_id.unwrap_or(i as i64 + 1);
+                let id = p.osm_id.unwrap_or_else(|| closures::road_way_id(&f.id));
                 Some((id, ls.coords().map(|c| [c.x, c.y]).collect(), tags))
             });
             (onemap_routing::way::from_lines(lines), "the roads layer".to_owned())
