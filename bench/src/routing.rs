@@ -20,7 +20,6 @@ use onemap_routing::{way, Engine, Network, Place, PlaceIndex, Profile, Snap};
 use onemap_server::{app, AppState, ServiceInfo};
 use onemap_store::{GpkgStore, Store, Writer};
 use serde_json::json;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -56,6 +55,20 @@ fn near_junction(net: &Network, rng: &mut Rng) -> [f64; 2] {
 fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
     v.sort();
     (percentile(&v, 0.5), percentile(&v, 0.99))
+}
+
+/// p50 and p99 of routing between each pair of snapped points.
+fn route_times(net: &Network, pairs: &[(Snap, Snap)]) -> (Duration, Duration) {
+    stats(
+        pairs
+            .iter()
+            .map(|(a, b)| {
+                let t = Instant::now();
+                let _ = net.route_between(a, b);
+                t.elapsed()
+            })
+            .collect(),
+    )
 }
 
 pub fn run(args: &[String]) {
@@ -171,29 +184,11 @@ pub fn run(args: &[String]) {
     let t_effect = t.elapsed();
     let closed = car.closed();
     assert!(after.as_ref().is_none_or(|r| r.edges.iter().all(|e| !closed.is_closed(*e))));
-    let stale: Vec<Duration> = snaps
-        .iter()
-        .take(500)
-        .map(|(a, b)| {
-            let t = Instant::now();
-            let _ = car.route_between(a, b);
-            t.elapsed()
-        })
-        .collect();
-    let (s50, s99) = stats(stale);
+    let (s50, s99) = route_times(car, &snaps[..500]);
     let t = Instant::now();
     engine.reprepare();
     let t_prep = t.elapsed();
-    let fresh: Vec<Duration> = snaps
-        .iter()
-        .take(500)
-        .map(|(a, b)| {
-            let t = Instant::now();
-            let _ = car.route_between(a, b);
-            t.elapsed()
-        })
-        .collect();
-    let (f50, f99) = stats(fresh);
+    let (f50, f99) = route_times(car, &snaps[..500]);
     println!("\n| closure (150 m circle on a {:.1} km car route, {} edges) | figure |\n| --- | --- |", before.distance_m / 1000.0, edges.len());
     println!("| closure to effect: edges found, set on 3 networks, the next route avoids it | {:.2} ms |", ms(t_effect));
     println!("| routes while the hierarchy is stale (500 pairs): p50 / p99 | {:.0} µs / {:.1} ms |", us(s50), ms(s99));
@@ -235,16 +230,8 @@ fn psql(db: &str, sql: &str) {
 }
 
 fn edge_table(db: &str, net: &Network, table: &str, dir: &Path) {
-    let mut csv = String::new();
-    let mut id = 0;
-    for u in 0..net.len() as u32 {
-        for l in net.out.of(u) {
-            id += 1;
-            let _ = writeln!(csv, "{id},{u},{},{}", l.node, f64::from(l.ms) / 1000.0);
-        }
-    }
     let file = dir.join(format!("{table}.csv"));
-    std::fs::write(&file, csv).expect("csv");
+    std::fs::write(&file, net.edge_csv()).expect("csv");
     let _ = std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755));
     let _ = std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644));
     psql(db, &format!("CREATE TABLE {table} (id bigint, source bigint, target bigint, cost float8)"));

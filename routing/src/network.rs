@@ -273,6 +273,21 @@ impl Network {
         self.graph.nodes[self.node_of[n as usize] as usize]
     }
 
+    /// The network as an edge list for other routers (pgRouting's `id, source, target, cost`):
+    /// one CSV line per directed link, nodes by network index, cost in seconds.
+    pub fn edge_csv(&self) -> String {
+        use std::fmt::Write as _;
+        let mut csv = String::new();
+        let mut id = 0;
+        for u in 0..self.len() as u32 {
+            for l in self.out.of(u) {
+                id += 1;
+                let _ = writeln!(csv, "{id},{u},{},{}", l.node, f64::from(l.ms) / 1000.0);
+            }
+        }
+        csv
+    }
+
     /// The cheapest open link from `u` to `v`.
     pub fn link(&self, u: u32, v: u32, closed: &Closed) -> Option<Link> {
         self.out.of(u).iter().filter(|l| l.node == v && !closed.is_closed(l.edge)).min_by_key(|l| l.ms).copied()

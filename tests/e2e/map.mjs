@@ -2,13 +2,7 @@
 // Usage: node tests/e2e/map.mjs URL SCREENSHOT.png
 // Prints one JSON line: {"layers": {id: renderedCount}, "legend": text, "attribution": text,
 // "demoBanner": bool, "consoleErrors": [...]}; exits 1 when the page fails to load.
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "../../frontend/package.json"));
-const { chromium } = require("playwright-core");
+import { openPage } from "./browser.mjs";
 
 const [url, screenshot] = process.argv.slice(2);
 if (!url || !screenshot) {
@@ -16,19 +10,10 @@ if (!url || !screenshot) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-gpu",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const { browser, page, consoleErrors } = await openPage();
 let code = 0;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const consoleErrors = [];
   const outside = [];
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("request", (r) => { if (!r.url().startsWith(new URL(url).origin) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) outside.push(r.url()); });
   await page.goto(url, { waitUntil: "load" });
   await page.waitForFunction(() => window.onemapReady || window.onemapError, null, { timeout: 90_000 });

@@ -3,13 +3,7 @@
 // shelters of a point; the ten-minute coverage layer.
 // Usage: node tests/e2e/routing.mjs URL SCREENSHOT.png LON1,LAT1 LON2,LAT2 (WGS84 degrees)
 // Prints one JSON line with what the page showed; exits 1 when the page fails.
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "../../frontend/package.json"));
-const { chromium } = require("playwright-core");
+import { openPage } from "./browser.mjs";
 
 const [url, screenshot, p1, p2] = process.argv.slice(2);
 if (!url || !screenshot || !p1 || !p2) {
@@ -19,18 +13,9 @@ if (!url || !screenshot || !p1 || !p2) {
 const a = p1.split(",").map(Number);
 const b = p2.split(",").map(Number);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-gpu",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const { browser, page, consoleErrors } = await openPage();
 let code = 0;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const consoleErrors = [];
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   await page.goto(url, { waitUntil: "load" });
   await page.waitForFunction(() => window.onemapReady || window.onemapError, null, { timeout: 90_000 });
   const pixel = (p) => page.evaluate(([lon, lat]) => {

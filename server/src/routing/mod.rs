@@ -62,6 +62,8 @@ impl PlaceLayer {
 
 type PlaceKey = (PlaceLayer, Profile, String);
 type CoverageKey = (PlaceLayer, Profile);
+/// A cached coverage: the layer's change count and the closure version it was computed at.
+type CachedCoverage = (u64, u64, Arc<Coverage>);
 
 /// The routing engine, its closures and what it caches from the store.
 pub struct RoutingState {
@@ -75,7 +77,7 @@ pub struct RoutingState {
     /// When the next closure ends by itself.
     next_expiry: Mutex<Option<DateTime<Utc>>>,
     places: Mutex<HashMap<PlaceKey, (u64, Arc<PlaceIndex>)>>,
-    coverage: Mutex<HashMap<CoverageKey, (u64, u64, Arc<Coverage>)>>,
+    coverage: Mutex<HashMap<CoverageKey, CachedCoverage>>,
 }
 
 impl RoutingState {
