@@ -222,6 +222,15 @@ async fn bad_routing_input_is_a_4xx_naming_the_parameter() {
     assert_error(&past, StatusCode::BAD_REQUEST, "until");
     let groups = t.json(Method::POST, "/routing/assign", &json!({"groups": [{"at": [103.7, 30.95], "people": -3}]}), &[]).await;
     assert_error(&groups, StatusCode::BAD_REQUEST, "groups[0].people");
+    // A ring of closures cuts the destination off: its roads are open but unreachable.
+    let (cx, cy) = (103.71, 30.95);
+    let (o, i) = (0.06, 0.035);
+    let ring = json!({"type": "Polygon", "coordinates": [
+        [[cx - o, cy - o], [cx + o, cy - o], [cx + o, cy + o], [cx - o, cy + o], [cx - o, cy - o]],
+        [[cx - i, cy - i], [cx - i, cy + i], [cx + i, cy + i], [cx + i, cy - i], [cx - i, cy - i]]]});
+    let c = t.json(Method::POST, "/routing/closures", &json!({"reason": "包围圈", "geometry": ring}), &[]).await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
+    assert_error(&t.get(&format!("/routing/route?from={FROM}&to={cx},{cy}&profile=car&snap_m=2000")).await, StatusCode::UNPROCESSABLE_ENTITY, "no car route");
     // Without roads, routing says so.
     let bare = demo_app(0, 1 << 20);
     assert_error(&bare.get("/routing/route?from=103.6,30.9&to=103.7,30.95").await, StatusCode::SERVICE_UNAVAILABLE, "no road network");
