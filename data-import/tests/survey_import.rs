@@ -267,3 +267,50 @@ fn kml_placemarks_import_with_their_extended_data() {
     assert_eq!(f.properties.to_json()["risk_level"], "large");
     assert_eq!(lonlat(f), (104.061, 30.659));
 }
+
+/// A sheet as township offices make them: a merged title row, then a header over two rows
+/// ("坐标" merged over 经度/纬度, "名称" merged down across both), then the data. Rows are
+/// reported by their sheet row numbers.
+#[test]
+fn an_excel_sheet_with_a_title_and_a_two_row_header_imports() {
+    let fx = Fixture::new();
+    let path = fx.dir.path().join("台账.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let fmt = rust_xlsxwriter::Format::new();
+    sheet.merge_range(0, 0, 0, 5, "河口镇地质灾害隐患点台账（2026年）", &fmt).expect("title");
+    sheet.merge_range(1, 0, 2, 0, "名称", &fmt).expect("name");
+    sheet.merge_range(1, 1, 1, 2, "坐标", &fmt).expect("coords");
+    sheet.write_string(2, 1, "经度").expect("lon");
+    sheet.write_string(2, 2, "纬度").expect("lat");
+    sheet.merge_range(1, 3, 2, 3, "风险等级", &fmt).expect("risk");
+    sheet.merge_range(1, 4, 2, 4, "类型", &fmt).expect("kind");
+    sheet.merge_range(1, 5, 2, 5, "乡镇代码", &fmt).expect("township");
+    let rows = [("后山滑坡", 104.061, 30.661, "重大"), ("河堤管涌", 104.071, 30.671, "较大"), ("老屋", 104.081, 30.681, "特大")];
+    for (i, (name, lon, lat, risk)) in rows.iter().enumerate() {
+        let r = i as u32 + 3;
+        sheet.write_string(r, 0, *name).expect("cell");
+        sheet.write_number(r, 1, *lon).expect("cell");
+        sheet.write_number(r, 2, *lat).expect("cell");
+        sheet.write_string(r, 3, *risk).expect("cell");
+        sheet.write_string(r, 4, "滑坡").expect("cell");
+        sheet.write_string(r, 5, "510104001").expect("cell");
+    }
+    book.save(&path).expect("save xlsx");
+    // All or nothing: the third data row (sheet row 6) has an unknown risk level.
+    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    assert!(!r.committed);
+    let bad: Vec<_> = r.issues.iter().filter(|i| i.severity == Severity::Rejected).collect();
+    assert_eq!(bad.len(), 1, "{}", r.summary(10));
+    assert_eq!(bad[0].row, 6, "{}", r.summary(10));
+    assert_eq!(bad[0].column.as_deref(), Some("风险等级"));
+    assert!(r.notes.iter().any(|n| n.contains("header is row 3")), "{:?}", r.notes);
+    assert_eq!(fx.count(LayerId::Hazards), 0);
+    let mut o = Options::new(LayerId::Hazards);
+    o.skip_invalid = true;
+    let r = fx.import(&path, &o);
+    assert!(r.committed, "{}", r.summary(10));
+    assert_eq!(fx.count(LayerId::Hazards), 2);
+    let f = fx.all(LayerId::Hazards).into_iter().find(|f| f.properties.to_json()["name"] == "后山滑坡").expect("imported");
+    assert_eq!(f.properties.to_json()["risk_level"], "major");
+}

@@ -12,6 +12,7 @@ pub mod source;
 pub mod values;
 
 mod axes;
+pub mod header;
 mod rows;
 
 pub use mapping::MappingFile;
@@ -87,7 +88,9 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
         None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp, .zip, .gpkg, .osm.pbf or .osm, or pass --format".into()))?,
     };
     let t = std::time::Instant::now();
-    let source = read::read(path, format, o.sheet.as_deref(), o.osm_tags.as_deref()).map_err(fail)?;
+    let mut source = read::read(path, format, o.sheet.as_deref(), o.osm_tags.as_deref()).map_err(fail)?;
+    let header_note = if matches!(format, Format::Csv | Format::Xlsx) { header::find(o.layer, &mut source, &o.mapping) } else { None };
+    source.notes.extend(header_note);
     let read_ms = t.elapsed().as_millis() as u64;
     let mut report = Report {
         file: p.clone(),

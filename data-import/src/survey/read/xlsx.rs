@@ -1,5 +1,6 @@
 //! Spreadsheets (XLSX, XLS, ODS) through calamine: the chosen sheet, or the first with data; the
-//! first non-empty row is the header.
+//! first non-empty row is the header (a title row above the real header is found later, by
+//! `survey::header`), as wide as the widest row.
 
 use crate::survey::source::{RawRecord, RawValue, Source};
 use calamine::{open_workbook_auto, Data, DataType, Reader};
@@ -36,9 +37,10 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Source, String> {
         let first_row = range.start().map_or(0, |(r, _)| r as usize);
         let mut rows = range.rows().enumerate().filter(|(_, r)| r.iter().any(|c| !matches!(c, Data::Empty)));
         let Some((_, header)) = rows.next() else { continue };
-        let headers: Vec<String> = header.iter().map(|c| cell(c).text().unwrap_or_default()).collect();
-        let width = headers.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
-        let headers = headers[..width].to_vec();
+        // As wide as the widest row: a title row is often one merged cell.
+        let width = range.rows().filter_map(|r| r.iter().rposition(|c| !matches!(c, Data::Empty))).max().map_or(0, |i| i + 1);
+        let mut headers: Vec<String> = header.iter().take(width).map(|c| cell(c).text().unwrap_or_default()).collect();
+        headers.resize(width, String::new());
         let records = rows
             .map(|(i, r)| {
                 let mut values: Vec<RawValue> = r.iter().take(width).map(cell).collect();
