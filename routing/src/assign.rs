@@ -53,10 +53,16 @@ impl Network {
                 if left[g] == 0 {
                     continue;
                 }
-                let k = if round == 0 { candidates } else { idx.places.len() };
-                for r in self.nearest_places(idx, &group.snap, k, 1) {
-                    if room[r.place] > 0 {
+                if round == 0 {
+                    for r in self.nearest_places(idx, &group.snap, candidates, 1) {
                         pairs.push((r.route.duration_s, g, r.place, r.route));
+                    }
+                } else {
+                    // Only the places that still have room.
+                    for (p, s) in idx.snaps.iter().enumerate().filter(|(p, _)| room[*p] > 0) {
+                        if let Some(route) = s.as_ref().and_then(|s| self.route_between(&group.snap, s)) {
+                            pairs.push((route.duration_s, g, p, route));
+                        }
                     }
                 }
             }

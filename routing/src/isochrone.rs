@@ -115,7 +115,10 @@ fn cut(t: &[(Point2<f64>, u64); 3], limit: u64, k: f64) -> Option<Polygon<f64>> 
     if !t.iter().any(|c| inside(c.1)) {
         return None;
     }
-    let cap = |ms: u64| if ms == UNREACHED { 2.0 * limit as f64 + 1.0 } else { ms as f64 };
+    // Times are whole milliseconds: cutting at limit + ½ keeps a corner reached exactly at the
+    // limit strictly inside its pieces, and every later corner outside.
+    let level = limit as f64 + 0.5;
+    let cap = |ms: u64| if ms == UNREACHED { 2.0 * level } else { ms as f64 };
     let mut ring: Vec<Coord<f64>> = Vec::with_capacity(5);
     for i in 0..3 {
         let (p, q) = (t[i], t[(i + 1) % 3]);
@@ -124,7 +127,7 @@ fn cut(t: &[(Point2<f64>, u64); 3], limit: u64, k: f64) -> Option<Polygon<f64>> 
         }
         if inside(p.1) != inside(q.1) {
             let (vp, vq) = (cap(p.1), cap(q.1));
-            let s = ((limit as f64 - vp) / (vq - vp)).clamp(0.0, 1.0);
+            let s = ((level - vp) / (vq - vp)).clamp(0.0, 1.0);
             ring.push(Coord { x: (p.0.x + s * (q.0.x - p.0.x)) / k, y: p.0.y + s * (q.0.y - p.0.y) });
         }
     }

@@ -1,6 +1,5 @@
 //! Destinations on the network (shelters, depots, teams): snapped once, searched by travel time.
 
-use crate::graph::haversine_m;
 use crate::network::Network;
 use crate::route::Route;
 use crate::snap::Snap;
@@ -25,6 +24,8 @@ pub struct PlaceIndex {
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     /// `cos` of the latitude the tree's longitudes are scaled by.
     k: f64,
+    /// The largest |latitude| of a snapped place, degrees.
+    abs_lat_max: f64,
 }
 
 /// One answer of [`Network::nearest_places`].
@@ -42,7 +43,8 @@ impl PlaceIndex {
         let mean = places.iter().map(|p| p.position[1]).sum::<f64>() / places.len().max(1) as f64;
         let k = mean.to_radians().cos().max(0.01);
         let pts = snaps.iter().enumerate().filter_map(|(i, s)| s.map(|s| GeomWithData::new([s.point[0] * k, s.point[1]], i))).collect();
-        PlaceIndex { places, snaps, tree: RTree::bulk_load(pts), k }
+        let abs_lat_max = snaps.iter().flatten().map(|s| s.point[1].abs()).fold(0.0, f64::max);
+        PlaceIndex { places, snaps, tree: RTree::bulk_load(pts), k, abs_lat_max }
     }
 
     /// Places that could not be snapped.
@@ -54,7 +56,8 @@ impl PlaceIndex {
 impl Network {
     /// The `k` places with at least `need` free places that are fastest to reach from `from`,
     /// fastest first, with their routes. Exact: candidates are taken in crow-fly order and the
-    /// search stops when the straight distance at the network's top speed cannot beat the k-th.
+    /// search stops when the remaining candidates' straight distance at the network's top speed
+    /// cannot beat the k-th.
     pub fn nearest_places(&self, idx: &PlaceIndex, from: &Snap, k: usize, need: i64) -> Vec<Reached> {
         self.fastest(idx, from, k, need, false)
     }
@@ -71,6 +74,11 @@ impl Network {
             return best;
         }
         let q = [from.point[0] * idx.k, from.point[1]];
+        // Candidates come in order of their distance in the tree's scaled degrees; metres on the
+        // ground are at least that distance × this (east–west shrinks with cos(latitude), least
+        // at the highest latitude involved; 2 % margin for the flat approximation).
+        let cos_min = idx.abs_lat_max.max(from.point[1].abs()).min(89.0).to_radians().cos();
+        let metres_per_unit = 111_194.9 * (cos_min / idx.k).min(1.0) * 0.98;
         for cand in idx.tree.nearest_neighbor_iter(&q) {
             let i = cand.data;
             if idx.places[i].free < need {
@@ -78,7 +86,10 @@ impl Network {
             }
             let Some(to) = idx.snaps[i] else { continue };
             if best.len() == k {
-                let bound_s = haversine_m(from.point, to.point) / self.top_speed_mps();
+                // Every later candidate is at least this far: none can beat the k-th.
+                let p = cand.geom();
+                let planar = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
+                let bound_s = planar * metres_per_unit / self.top_speed_mps();
                 if bound_s >= best[k - 1].route.duration_s {
                     break;
                 }

@@ -202,6 +202,10 @@ impl Network {
         }
         coords.push(b.point);
         coords.dedup();
+        if coords.len() < 2 {
+            // Both ends at one junction: still a line (of two equal points), as GeoJSON requires.
+            coords.push(b.point);
+        }
         edges.push(b.edge);
         let ms = exit.ms + inner + entry.ms;
         debug_assert!(haversine_m(coords[0], a.point) < 1e-6);

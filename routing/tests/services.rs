@@ -171,3 +171,30 @@ fn assignments_respect_room_and_leave_nobody_behind_needlessly() {
     }
 }
 
+
+/// The crow-fly stop where the tree's longitude scale is off: the places' mean latitude is 32.5°
+/// (one far north), the query at 20° N. In the tree an eastern place 23 km away looks nearer than
+/// a northern one 21 km away; the stop must still not skip the northern one, reached first by
+/// motorway. Designed so that a bound taken from the current candidate's own distance stops
+/// too early.
+#[test]
+fn the_crow_fly_stop_holds_where_longitudes_shrink() {
+    let tags = |class: &str| vec![("highway".to_owned(), class.to_owned()), ("oneway".to_owned(), "no".to_owned())];
+    let o = [100.0, 20.0];
+    let c1 = [100.0 + 5.0 / 104.49, 20.0];
+    let d = [100.0, 20.0 + 21.0 / 111.195];
+    let c2 = [100.0 + 23.0 / 104.49, 20.0];
+    let ways = vec![
+        onemap_routing::Way { id: 1, tags: tags("residential"), nodes: vec![(1, o), (2, c1)] },
+        onemap_routing::Way { id: 2, tags: tags("motorway"), nodes: vec![(1, o), (3, d)] },
+        onemap_routing::Way { id: 3, tags: tags("motorway"), nodes: vec![(1, o), (4, c2)] },
+    ];
+    let engine = Engine::build(&ways, "plain").expect("engine");
+    let net = engine.network(Profile::Car).expect("car");
+    let place = |id: &str, p: [f64; 2]| Place { id: id.into(), name: String::new(), position: p, free: 10 };
+    let idx = PlaceIndex::build(net, vec![place("c1", c1), place("d", d), place("c2", c2), place("far", [100.0, 70.0])], 500.0);
+    let from = net.snap("at", o[0], o[1], 500.0).expect("snap");
+    let got = net.nearest_places(&idx, &from, 1, 1);
+    assert_eq!(idx.places[got[0].place].id, "d", "{:?}", got.iter().map(|r| r.route.duration_s).collect::<Vec<_>>());
+    assert!((got[0].route.duration_s - 840.0).abs() < 1.0, "21 km at 90 km/h: {}", got[0].route.duration_s);
+}

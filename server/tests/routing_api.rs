@@ -109,7 +109,7 @@ async fn risk_zones_and_controlled_hazards_close_roads_by_themselves() {
     let r2 = t.get(&format!("/routing/route?from={FROM}&to={TO}&profile=rescue")).await;
     assert_eq!(r2.status, StatusCode::OK, "{}", r2.text);
     assert!(!crosses(&coords(&r2.body), &area(&square(mid, 0.003))));
-    assert_eq!(r2.body["properties"]["closures_avoided"][0]["id"], format!("risk_zones/{zid}"));
+    assert_eq!(r2.body["properties"]["closures_avoided"][0]["id"], format!("risk_zones:{zid}"));
     let p = t.json(Method::PATCH, &format!("/collections/risk_zones/items/{zid}"), &json!({"properties": {"active": false}}), &[]).await;
     assert_eq!(p.status, StatusCode::OK);
     assert_eq!(coords(&t.get(&format!("/routing/route?from={FROM}&to={TO}&profile=rescue")).await.body), before);

@@ -40,18 +40,9 @@ pub enum RoadRef {
     Feature(String),
 }
 
-impl RoadRef {
-    /// The way id routing knows the road by.
-    pub fn way_id(&self) -> i64 {
-        match self {
-            RoadRef::Way(w) => *w,
-            RoadRef::Feature(id) => road_way_id(id),
-        }
-    }
-}
-
 /// The way id routing gives a roads-layer line without an `osm_id`: a stable hash of its feature
-/// id, negative so it never meets an OpenStreetMap id.
+/// id, negative so it never meets an OpenStreetMap id (lines with one are found by
+/// [`Book::road_ways`]).
 pub fn road_way_id(feature_id: &str) -> i64 {
     -((onemap_model::hash::fnv1a(feature_id.as_bytes()) >> 2) as i64) - 1
 }
@@ -84,8 +75,12 @@ pub struct Book {
     pub manual: Vec<Closure>,
     /// Closures from the layers, recomputed after their writes.
     pub auto: Vec<Closure>,
-    /// Edges per closure (keyed by id and, for automatic ones, the feature's version).
+    /// Edges per closure (keyed by id and creation time).
     edges: HashMap<String, Vec<u32>>,
+    /// The closed set last put in force (so an unchanged set does not disturb the hierarchies).
+    applied: Option<Vec<u32>>,
+    /// Roads-layer feature id → the way id routing knows the line by.
+    pub road_ways: HashMap<String, i64>,
     file: Option<PathBuf>,
 }
 
@@ -95,6 +90,8 @@ pub enum BookError {
     Io { path: String, source: std::io::Error },
     #[error("closures file {path} is not valid: {source}")]
     Parse { path: String, source: serde_json::Error },
+    #[error("reading the roads layer: {0}")]
+    Store(#[from] onemap_store::StoreError),
 }
 
 impl Book {
@@ -107,7 +104,7 @@ impl Book {
             }
             _ => Vec::new(),
         };
-        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), file })
+        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), applied: None, road_ways: HashMap::new(), file })
     }
 
     /// Every closure in force at `now`.
@@ -122,11 +119,16 @@ impl Book {
 
     /// The edges `c` closes (computed once per closure).
     pub fn edges_of(&mut self, engine: &Engine, c: &Closure) -> Vec<u32> {
-        let key = format!("{}:{}", c.id, c.created.timestamp_micros());
+        let key = Self::key(c);
+        let ways = &self.road_ways;
         self.edges
             .entry(key)
             .or_insert_with(|| {
-                let mut out: Vec<u32> = c.roads.iter().flat_map(|r| engine.edges.of_way(r.way_id()).iter().copied()).collect();
+                let way = |r: &RoadRef| match r {
+                    RoadRef::Way(w) => *w,
+                    RoadRef::Feature(id) => ways.get(id).copied().unwrap_or_else(|| road_way_id(id)),
+                };
+                let mut out: Vec<u32> = c.roads.iter().flat_map(|r| engine.edges.of_way(way(r)).iter().copied()).collect();
                 if let Some(area) = c.area.as_ref().and_then(area_of) {
                     out.extend(engine.edges.in_area(&engine.graph, &area));
                 }
@@ -137,14 +139,28 @@ impl Book {
             .clone()
     }
 
-    /// Puts the closures in force at `now` on the engine; returns how many edges are closed.
+    fn key(c: &Closure) -> String {
+        format!("{}:{}", c.id, c.created.timestamp_micros())
+    }
+
+    /// Forgets the cached edges of a closure that is gone (or was refused).
+    pub fn forget(&mut self, c: &Closure) {
+        self.edges.remove(&Self::key(c));
+    }
+
+    /// Puts the closures in force at `now` on the engine, unless that closed set is already in
+    /// force (a new version would send the hierarchies back to preparation for nothing);
+    /// returns how many edges are closed.
     pub fn apply(&mut self, engine: &Engine, now: DateTime<Utc>) -> usize {
         let list: Vec<Closure> = self.in_force(now).cloned().collect();
         let mut all: Vec<u32> = list.iter().flat_map(|c| self.edges_of(engine, c)).collect();
         all.sort_unstable();
         all.dedup();
         let n = all.len();
-        engine.set_closed(all);
+        if self.applied.as_ref() != Some(&all) {
+            engine.set_closed(all.iter().copied());
+            self.applied = Some(all);
+        }
         n
     }
 
@@ -154,12 +170,17 @@ impl Book {
         let Some(path) = &self.file else { return Ok(()) };
         let io = |source| BookError::Io { path: path.display().to_string(), source };
         let tmp = path.with_extension("json.tmp");
+        let text = serde_json::to_vec_pretty(&self.manual).map_err(|e| io(std::io::Error::other(e)))?;
         let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&serde_json::to_vec_pretty(&self.manual).unwrap_or_default()).map_err(io)?;
+        f.write_all(&text).map_err(io)?;
         f.sync_all().map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)?;
+        // The file now holds the change: from here on it counts as written. A failed fsync of
+        // the folder can only lose the rename in a crash, which leaves the previous whole file.
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+            if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+                tracing::warn!(error = %e, dir = %dir.display(), "fsync of the closures folder failed");
+            }
         }
         Ok(())
     }
@@ -171,7 +192,7 @@ impl Book {
         for f in store.query(LayerId::RiskZones, &q, &Scope::All)?.features {
             let Properties::RiskZone(p) = &f.properties else { continue };
             auto.push(Closure {
-                id: format!("risk_zones/{}", f.id),
+                id: format!("risk_zones:{}", f.id),
                 origin: Origin::RiskZone,
                 reason: format!("风险区 {} ({}, {})", p.name, p.kind.label_zh(), p.risk_level.label_zh()),
                 area: Some(onemap_model::geometry::geometry_to_geojson(&f.geometry)),
@@ -190,7 +211,7 @@ impl Book {
             }
             let area = geo::Geometry::MultiPolygon(circle([pt.x(), pt.y()], HAZARD_CORDON_M));
             auto.push(Closure {
-                id: format!("hazards/{}", f.id),
+                id: format!("hazards:{}", f.id),
                 origin: Origin::Hazard,
                 reason: format!("隐患点 {} 管控 (cordon {HAZARD_CORDON_M} m)", p.name),
                 area: Some(onemap_model::geometry::geometry_to_geojson(&area)),
@@ -201,8 +222,7 @@ impl Book {
                 feature: Some(f.id.clone()),
             });
         }
-        let keep: std::collections::HashSet<String> =
-            self.manual.iter().chain(&auto).map(|c| format!("{}:{}", c.id, c.created.timestamp_micros())).collect();
+        let keep: std::collections::HashSet<String> = self.manual.iter().chain(&auto).map(Self::key).collect();
         self.edges.retain(|k, _| keep.contains(k));
         self.auto = auto;
         Ok(())

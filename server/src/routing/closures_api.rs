@@ -58,7 +58,7 @@ async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     })))
 }
 
-/// The closed area from `geometry` (Polygon/MultiPolygon, or Point/LineString with `buffer_m`).
+/// The closed area from `geometry` (Polygon/MultiPolygon, or a Point with `buffer_m`).
 fn area_from(obj: &serde_json::Map<String, Value>) -> ApiResult<Option<Value>> {
     let Some(g) = obj.get("geometry").filter(|g| !g.is_null()) else { return Ok(None) };
     let kind = g.get("type").and_then(Value::as_str).unwrap_or_default();
@@ -135,11 +135,13 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     let mut book = rs.book.lock();
     let edges = book.edges_of(&rs.engine, &c).len();
     if edges == 0 {
+        book.forget(&c);
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NothingClosed", "no road of the network lies in that area or has those ids"));
     }
     book.manual.push(c.clone());
     if let Err(e) = book.save() {
         book.manual.pop();
+        book.forget(&c);
         return Err(ApiError::internal(e));
     }
     rs.reapply(&mut book);
@@ -168,6 +170,7 @@ async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> ApiRes
         book.manual.insert(pos, removed);
         return Err(ApiError::internal(e));
     }
+    book.forget(&removed);
     rs.reapply(&mut book);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,7 +21,7 @@ use onemap_routing::{Engine, Network, Place, PlaceIndex, Profile, RoutingError};
 use onemap_store::{Bbox, ChangeListener, Store};
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Layers whose features routing uses as places.
@@ -61,6 +61,8 @@ impl PlaceLayer {
 }
 
 type PlaceKey = (PlaceLayer, Profile, String);
+/// A cached place index: the layer's change count and the closure version it was snapped at.
+type CachedPlaces = (u64, u64, Arc<PlaceIndex>);
 type CoverageKey = (PlaceLayer, Profile);
 /// A cached coverage: the layer's change count and the closure version it was computed at.
 type CachedCoverage = (u64, u64, Arc<Coverage>);
@@ -71,26 +73,34 @@ pub struct RoutingState {
     store: std::sync::Weak<dyn Store>,
     /// Change counters per layer (bumped by every write to it).
     changes: [AtomicU64; 3],
-    /// A write touched hazards or risk zones: the automatic closures are out of date.
-    auto_dirty: AtomicBool,
+    /// Bumped by every write to hazards or risk zones.
+    auto_writes: AtomicU64,
+    /// The `auto_writes` count the automatic closures reflect (set under `book`).
+    auto_applied: AtomicU64,
     pub(crate) book: Mutex<Book>,
     /// When the next closure ends by itself.
     next_expiry: Mutex<Option<DateTime<Utc>>>,
-    places: Mutex<HashMap<PlaceKey, (u64, Arc<PlaceIndex>)>>,
+    places: Mutex<HashMap<PlaceKey, CachedPlaces>>,
     coverage: Mutex<HashMap<CoverageKey, CachedCoverage>>,
 }
 
 impl RoutingState {
     /// Routing on `engine` over `store`'s layers; manual closures are kept in `closures_file`.
     pub fn new(engine: Engine, store: &Arc<dyn Store>, closures_file: Option<std::path::PathBuf>) -> Result<RoutingState, closures::BookError> {
+        let mut book = Book::open(closures_file)?;
+        if engine.source == ROADS_LAYER {
+            book.road_ways = road_lines(store.as_ref())?.into_iter().map(|(fid, way, _, _)| (fid, way)).collect();
+        }
         let engine = Arc::new(engine);
         engine.spawn_preparer();
         let rs = RoutingState {
             engine,
             store: Arc::downgrade(store),
             changes: Default::default(),
-            auto_dirty: AtomicBool::new(true),
-            book: Mutex::new(Book::open(closures_file)?),
+            // One write "before" the start, so the first request computes them.
+            auto_writes: AtomicU64::new(1),
+            auto_applied: AtomicU64::new(0),
+            book: Mutex::new(book),
             next_expiry: Mutex::new(None),
             places: Mutex::default(),
             coverage: Mutex::default(),
@@ -104,20 +114,23 @@ impl RoutingState {
 
     /// Brings the closures up to date: automatic ones after writes to their layers, and any
     /// that has ended by itself. Called before every routing answer.
+    /// A request that finds them out of date waits for the one bringing them up to date (under
+    /// `book`), so no answer after a write's 2xx misses that write's closures.
     pub fn refresh(&self) -> ApiResult<()> {
         let now = Utc::now();
-        let expired = self.next_expiry.lock().is_some_and(|t| t <= now);
-        let dirty = self.auto_dirty.swap(false, Ordering::AcqRel);
-        if !dirty && !expired {
+        let expired = || self.next_expiry.lock().is_some_and(|t| t <= now);
+        let behind = || self.auto_applied.load(Ordering::Acquire) < self.auto_writes.load(Ordering::Acquire);
+        if !behind() && !expired() {
             return Ok(());
         }
         let store = self.store()?;
         let mut book = self.book.lock();
-        if dirty {
-            if let Err(e) = book.refresh_auto(store.as_ref()) {
-                self.auto_dirty.store(true, Ordering::Release);
-                return Err(e.into());
-            }
+        let writes = self.auto_writes.load(Ordering::Acquire);
+        if self.auto_applied.load(Ordering::Acquire) < writes {
+            book.refresh_auto(store.as_ref())?;
+            self.auto_applied.store(writes, Ordering::Release);
+        } else if !expired() {
+            return Ok(()); // another request brought them up to date meanwhile
         }
         book.apply(&self.engine, now);
         *self.next_expiry.lock() = book.next_expiry(now);
@@ -135,13 +148,13 @@ impl RoutingState {
         self.changes[l as usize].load(Ordering::Acquire)
     }
 
-    /// The places of layer `l` snapped to `net`, rebuilt after any write to the layer. `filter`
-    /// picks teams by kind (`kind=…`) and status (`status=…`, default standby).
+    /// The places of layer `l` snapped to `net`'s open roads, rebuilt after any write to the
+    /// layer or change of the closures. `filter` picks teams by kind and status.
     fn places(&self, l: PlaceLayer, net: &Network, filter: &[(String, String)]) -> ApiResult<Arc<PlaceIndex>> {
         let key: PlaceKey = (l, net.profile, format!("{filter:?}"));
-        let seen = self.change_count(l);
-        if let Some((v, idx)) = self.places.lock().get(&key) {
-            if *v == seen {
+        let (seen, closed) = (self.change_count(l), net.closed().version);
+        if let Some((v, c, idx)) = self.places.lock().get(&key) {
+            if *v == seen && *c == closed {
                 return Ok(Arc::clone(idx));
             }
         }
@@ -162,7 +175,7 @@ impl RoutingState {
             })
             .collect();
         let idx = Arc::new(PlaceIndex::build(net, places, DEFAULT_SNAP_M));
-        self.places.lock().insert(key, (seen, Arc::clone(&idx)));
+        self.places.lock().insert(key, (seen, closed, Arc::clone(&idx)));
         Ok(idx)
     }
 
@@ -189,10 +202,7 @@ impl ChangeListener for RoutingState {
             LayerId::Shelters => self.changes[PlaceLayer::Shelters as usize].fetch_add(1, Ordering::AcqRel),
             LayerId::Teams => self.changes[PlaceLayer::Teams as usize].fetch_add(1, Ordering::AcqRel),
             LayerId::Depots => self.changes[PlaceLayer::Depots as usize].fetch_add(1, Ordering::AcqRel),
-            LayerId::Hazards | LayerId::RiskZones => {
-                self.auto_dirty.store(true, Ordering::Release);
-                0
-            }
+            LayerId::Hazards | LayerId::RiskZones => self.auto_writes.fetch_add(1, Ordering::AcqRel),
             _ => 0,
         };
     }
@@ -226,6 +236,31 @@ fn engine(state: &AppState) -> ApiResult<Arc<RoutingState>> {
     Ok(rs)
 }
 
+/// The engine's `source` when it routes on the store's roads layer.
+const ROADS_LAYER: &str = "the roads layer";
+
+/// The store's roads as `(feature id, way id, WGS84 lon/lat points, OSM-style tags)`; the way id
+/// is the line's `osm_id`, or else a stable hash of its feature id.
+type RoadLine = (String, i64, Vec<[f64; 2]>, Vec<(String, String)>);
+
+fn road_lines(store: &dyn Store) -> Result<Vec<RoadLine>, onemap_store::StoreError> {
+    let q = onemap_store::Query { limit: usize::MAX, any_order: true, ..Default::default() };
+    let features = store.query(LayerId::Roads, &q, &Scope::All)?.features;
+    Ok(features.into_iter().filter_map(|f| {
+        let Properties::Road(p) = &f.properties else { return None };
+        let geo::Geometry::LineString(ls) = &f.geometry else { return None };
+        let mut tags = vec![("highway".to_owned(), p.highway.clone())];
+        if p.oneway {
+            tags.push(("oneway".into(), "yes".into()));
+        }
+        if let Some(s) = p.maxspeed_kmh {
+            tags.push(("maxspeed".into(), s.to_string()));
+        }
+        let way = p.osm_id.unwrap_or_else(|| closures::road_way_id(&f.id));
+        Some((f.id.clone(), way, ls.coords().map(|c| [c.x, c.y]).collect(), tags))
+    }).collect())
+}
+
 /// The road network to route on: the OpenStreetMap extract `roads` when given, else the store's
 /// roads layer (lines joined where they share a vertex); `None` when there are no roads. The
 /// prepared hierarchies are read from (and saved to) `saved`, e.g. `x.routing/` beside `x.gpkg`.
@@ -237,22 +272,8 @@ pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Op
             (ways, format!("OpenStreetMap extract {name}; © OpenStreetMap contributors"))
         }
         None => {
-            let q = onemap_store::Query { limit: usize::MAX, any_order: true, ..Default::default() };
-            let page = store.query(LayerId::Roads, &q, &Scope::All).map_err(|e| e.to_string())?;
-            let lines = page.features.iter().filter_map(|f| {
-                let Properties::Road(p) = &f.properties else { return None };
-                let geo::Geometry::LineString(ls) = &f.geometry else { return None };
-                let mut tags = vec![("highway".to_owned(), p.highway.clone())];
-                if p.oneway {
-                    tags.push(("oneway".into(), "yes".into()));
-                }
-                if let Some(s) = p.maxspeed_kmh {
-                    tags.push(("maxspeed".into(), s.to_string()));
-                }
-                let id = p.osm_id.unwrap_or_else(|| closures::road_way_id(&f.id));
-                Some((id, ls.coords().map(|c| [c.x, c.y]).collect(), tags))
-            });
-            (onemap_routing::way::from_lines(lines), "the roads layer".to_owned())
+            let lines = road_lines(store).map_err(|e| e.to_string())?.into_iter().map(|(_, id, coords, tags)| (id, coords, tags));
+            (onemap_routing::way::from_lines(lines), ROADS_LAYER.to_owned())
         }
     };
     if ways.is_empty() {

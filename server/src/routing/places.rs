@@ -16,11 +16,12 @@ use onemap_routing::assign::Group;
 use onemap_routing::route::DEFAULT_SNAP_M;
 use onemap_routing::{Closed, Profile, Route, Snap};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// Most places one request may rank.
 pub const MAX_K: usize = 20;
 /// Most groups one assignment may place.
-pub const MAX_GROUPS: usize = 5_000;
+pub const MAX_GROUPS: usize = 2_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -207,7 +208,11 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
         groups.push(Group { snap, people });
     }
     let idx = rs.places(PlaceLayer::Shelters, net, &[])?;
-    let a = net.assign(&idx, &groups, candidates);
+    let net = Arc::clone(net);
+    let a = {
+        let idx = Arc::clone(&idx);
+        tokio::task::spawn_blocking(move || net.assign(&idx, &groups, candidates)).await.map_err(ApiError::internal)?
+    };
     let placements: Vec<Value> = a
         .placements
         .iter()
@@ -259,7 +264,10 @@ async fn save_route(State(state): State<AppState>, headers: HeaderMap, JsonBody(
     let (to, shelter_ref) = match (obj.get("to"), text("shelter")) {
         (Some(v), None) => (json_lonlat("to", Some(v))?, None),
         (None, Some(id)) => {
-            let f = state.store.get(LayerId::Shelters, &id, &onemap_model::Scope::All).map_err(|_| ApiError::bad_param("shelter", format!("no shelter `{id}`")))?;
+            let f = state.store.get(LayerId::Shelters, &id, &onemap_model::Scope::All).map_err(|e| match e {
+                onemap_store::StoreError::NotFound { .. } => ApiError::bad_param("shelter", format!("no shelter `{id}`")),
+                other => other.into(),
+            })?;
             let geo::Geometry::Point(pt) = f.geometry else { return Err(ApiError::bad_param("shelter", "has no point")) };
             ([pt.x(), pt.y()], Some(id))
         }
@@ -267,6 +275,9 @@ async fn save_route(State(state): State<AppState>, headers: HeaderMap, JsonBody(
     };
     let net = rs.engine.network(profile)?;
     let r = net.route(from, to, DEFAULT_SNAP_M)?;
+    if r.distance_m < 1.0 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "EmptyRoute", "the start and the destination meet the road at the same point: there is no route to save"));
+    }
     let props = json!({
         "name": name,
         "from_ref": text("from_ref").unwrap_or_else(|| format!("{:.6},{:.6}", from[0], from[1])),
