@@ -53,3 +53,30 @@ fn andorra_ch_equals_dijkstra() {
 fn malta_ch_equals_dijkstra() {
     check("osm/malta-2018.osm.pbf", 200);
 }
+
+/// The real binary routing on an OpenStreetMap extract given with `--roads`: a route across
+/// Andorra la Vella answers with its source attributed, and a restart reads the hierarchies it
+/// saved beside the store.
+#[test]
+fn serve_routes_on_an_extract_given_with_roads() {
+    let Some(path) = shared_data("osm/andorra-2013.osm.pbf") else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("a.gpkg");
+    let args = ["serve", "--store", store.to_str().expect("path"), "--roads", path.to_str().expect("path")];
+    let url = "/routing/route?from=1.5218,42.5063&to=1.5341,42.5108&profile=car";
+    let first = {
+        let server = onemap_e2e::Server::start(&args);
+        let (status, body) = onemap_e2e::http("GET", &format!("{}{url}", server.url), None);
+        assert_eq!(status, 200, "{body}");
+        body
+    };
+    let v: serde_json::Value = serde_json::from_str(&first).expect("json");
+    assert!(v["properties"]["roads"].as_str().unwrap_or("").contains("© OpenStreetMap contributors"), "{v}");
+    let d = v["properties"]["distance_m"].as_f64().unwrap_or(0.0);
+    let crow = haversine_m([1.5218, 42.5063], [1.5341, 42.5108]);
+    assert!(d > crow && d < 3.0 * crow, "{d} m for {crow} m as the crow flies");
+    assert_eq!(std::fs::read_dir(dir.path().join("a.routing")).expect("saved").count(), 3);
+    let server = onemap_e2e::Server::start(&args);
+    let (_, again) = onemap_e2e::http("GET", &format!("{}{url}", server.url), None);
+    assert_eq!(again, first, "the restart on saved hierarchies routes the same");
+}
