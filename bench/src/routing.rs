@@ -25,16 +25,17 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-struct Rng(u64);
+/// Seeded random numbers, so runs are comparable.
+struct Rng(rand::rngs::StdRng);
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(rand::SeedableRng::seed_from_u64(seed))
+    }
     fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
+        rand::Rng::random_range(&mut self.0, 0..n)
     }
     fn unit(&mut self) -> f64 {
-        self.below(1 << 30) as f64 / f64::from(1u32 << 30)
+        rand::Rng::random(&mut self.0)
     }
 }
 
@@ -108,7 +109,7 @@ pub fn run(args: &[String]) {
 
     let car = engine.network(Profile::Car).expect("car");
     let foot = engine.network(Profile::Foot).expect("foot");
-    let mut rng = Rng(0x5eed_2026);
+    let mut rng = Rng::new(0x5eed_2026);
 
     // 2. Routes, in-process.
     let pairs: Vec<([f64; 2], [f64; 2])> = (0..5_000).map(|_| (near_junction(car, &mut rng), near_junction(car, &mut rng))).collect();

@@ -1,7 +1,7 @@
 //! Destinations on the network (shelters, depots, teams): snapped once, searched by travel time.
 
 use crate::network::Network;
-use crate::route::Route;
+use crate::route::{Leg, Route};
 use crate::snap::Snap;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
@@ -69,10 +69,13 @@ impl Network {
     }
 
     fn fastest(&self, idx: &PlaceIndex, from: &Snap, k: usize, need: i64, toward: bool) -> Vec<Reached> {
-        let mut best: Vec<Reached> = Vec::new();
         if k == 0 {
-            return best;
+            return Vec::new();
         }
+        let closed = self.closed();
+        // The k fastest so far: (milliseconds, place, how to draw it); routes are drawn for
+        // the winners only.
+        let mut best: Vec<(u64, usize, Leg)> = Vec::new();
         let q = [from.point[0] * idx.k, from.point[1]];
         // Candidates come in order of their distance in the tree's scaled degrees; metres on the
         // ground are at least that distance × this (east–west shrinks with cos(latitude), least
@@ -89,20 +92,26 @@ impl Network {
                 // Every later candidate is at least this far: none can beat the k-th.
                 let p = cand.geom();
                 let planar = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
-                let bound_s = planar * metres_per_unit / self.top_speed_mps();
-                if bound_s >= best[k - 1].route.duration_s {
+                let bound_ms = planar * metres_per_unit / self.top_speed_mps() * 1000.0;
+                if bound_ms >= best[k - 1].0 as f64 {
                     break;
                 }
             }
-            let route = if toward { self.route_between(&to, from) } else { self.route_between(from, &to) };
-            if let Some(route) = route {
-                let pos = best.partition_point(|r| r.route.duration_s <= route.duration_s);
+            let leg = if toward { self.leg_between(&to, from, &closed) } else { self.leg_between(from, &to, &closed) };
+            if let Some((ms, leg)) = leg {
+                let pos = best.partition_point(|b| b.0 <= ms);
                 if pos < k {
-                    best.insert(pos, Reached { place: i, route });
+                    best.insert(pos, (ms, i, leg));
                     best.truncate(k);
                 }
             }
         }
-        best
+        best.into_iter()
+            .filter_map(|(_, i, leg)| {
+                let to = idx.snaps[i]?;
+                let route = if toward { self.build_route(&to, from, leg, &closed) } else { self.build_route(from, &to, leg, &closed) }?;
+                Some(Reached { place: i, route })
+            })
+            .collect()
     }
 }

@@ -31,6 +31,13 @@ pub struct Door {
     pub forward: bool,
 }
 
+/// How a route goes: along one edge, or out through the network and in again.
+#[derive(Debug, Clone)]
+pub(crate) enum Leg {
+    Direct { ms: u64, forward: bool },
+    Via { total: u64, nodes: Vec<u32>, exits: Vec<Door>, entries: Vec<Door> },
+}
+
 /// The default snap limit in metres: farther than this from any usable road is an error.
 pub const DEFAULT_SNAP_M: f64 = 500.0;
 
@@ -119,6 +126,13 @@ impl Network {
     /// The fastest route between two snapped points over the roads not in `closed` (e.g. an
     /// empty set: the route there would be without any closure).
     pub fn route_between_with(&self, a: &Snap, b: &Snap, closed: &crate::Closed) -> Option<Route> {
+        let (_, leg) = self.leg_between(a, b, closed)?;
+        self.build_route(a, b, leg, closed)
+    }
+
+    /// The travel time in milliseconds from `a` to `b` over the roads not in `closed`, and how
+    /// to draw it ([`Network::build_route`]): ranking many candidates needs only the times.
+    pub(crate) fn leg_between(&self, a: &Snap, b: &Snap, closed: &crate::Closed) -> Option<(u64, Leg)> {
         if closed.is_closed(a.edge) || closed.is_closed(b.edge) {
             return None;
         }
@@ -129,9 +143,17 @@ impl Network {
         let dsts: Vec<(u32, u64)> = entries.iter().map(|d| (d.node, d.ms)).collect();
         let via = self.ch_query(&srcs, &dsts, closed);
         match (direct, via) {
-            (Some((ms, fwd)), via) if via.as_ref().is_none_or(|(w, _)| ms <= *w) => Some(self.direct_route(a, b, ms, fwd)),
-            (_, Some((w, nodes))) => self.assemble_route(a, b, &exits, &entries, w, &nodes, closed),
+            (Some((ms, forward)), via) if via.as_ref().is_none_or(|(w, _)| ms <= *w) => Some((ms, Leg::Direct { ms, forward })),
+            (_, Some((total, nodes))) => Some((total, Leg::Via { total, nodes, exits, entries })),
             _ => None,
+        }
+    }
+
+    /// The route of a leg found by [`Network::leg_between`] for the same points and closures.
+    pub(crate) fn build_route(&self, a: &Snap, b: &Snap, leg: Leg, closed: &crate::Closed) -> Option<Route> {
+        match leg {
+            Leg::Direct { ms, forward } => Some(self.direct_route(a, b, ms, forward)),
+            Leg::Via { total, nodes, exits, entries } => self.assemble_route(a, b, &exits, &entries, total, &nodes, closed),
         }
     }
 

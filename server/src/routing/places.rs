@@ -82,6 +82,28 @@ async fn route(State(state): State<AppState>, Query(p): Query<Params>) -> ApiRes
     Ok(Json(route_feature(&rs, &r, profile, avoided)))
 }
 
+/// Ranked places as GeoJSON Features (their routes), each with `rank`, `name` and what `extra`
+/// adds.
+fn ranked(
+    idx: &onemap_routing::PlaceIndex,
+    found: &[onemap_routing::Reached],
+    profile: Profile,
+    extra: impl Fn(&onemap_routing::Place, &Route, &mut serde_json::Map<String, Value>),
+) -> Vec<Value> {
+    found
+        .iter()
+        .enumerate()
+        .map(|(rank, r)| {
+            let place = &idx.places[r.place];
+            let mut props = route_props(&r.route, profile);
+            props.insert("rank".into(), json!(rank + 1));
+            props.insert("name".into(), json!(place.name));
+            extra(place, &r.route, &mut props);
+            json!({"type": "Feature", "id": place.id, "geometry": line(&r.route), "properties": props})
+        })
+        .collect()
+}
+
 /// `GET /routing/nearest-shelters?at=lon,lat&k=3&profile=foot&people=N`: the `k` shelters with
 /// at least `people` free places that are fastest to reach, as a FeatureCollection of routes.
 async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
@@ -96,19 +118,10 @@ async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>
     let from = net.snap("the position", at[0], at[1], snap_m)?;
     let idx = rs.places(PlaceLayer::Shelters, net, &[])?;
     let found = net.nearest_places(&idx, &from, k, people);
-    let features: Vec<Value> = found
-        .iter()
-        .enumerate()
-        .map(|(rank, r)| {
-            let place = &idx.places[r.place];
-            let mut props = route_props(&r.route, profile);
-            props.insert("rank".into(), json!(rank + 1));
-            props.insert("shelter".into(), json!(place.id));
-            props.insert("name".into(), json!(place.name));
-            props.insert("free_places".into(), json!(place.free));
-            json!({"type": "Feature", "id": place.id, "geometry": line(&r.route), "properties": props})
-        })
-        .collect();
+    let features = ranked(&idx, &found, profile, |place, _, props| {
+        props.insert("shelter".into(), json!(place.id));
+        props.insert("free_places".into(), json!(place.free));
+    });
     let too_small = idx.places.iter().filter(|s| s.free < people).count();
     Ok(Json(json!({
         "type": "FeatureCollection",
@@ -148,20 +161,11 @@ async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> Api
     let target = net.snap("the incident", at[0], at[1], snap_m)?;
     let idx = rs.places(PlaceLayer::Teams, net, &filter)?;
     let found = net.fastest_to(&idx, &target, k);
-    let features: Vec<Value> = found
-        .iter()
-        .enumerate()
-        .map(|(rank, r)| {
-            let team = &idx.places[r.place];
-            let mut props = route_props(&r.route, profile);
-            props.insert("rank".into(), json!(rank + 1));
-            props.insert("team".into(), json!(team.id));
-            props.insert("name".into(), json!(team.name));
-            props.insert("members".into(), json!(team.free));
-            props.insert("arrival_s".into(), json!(round1(r.route.duration_s)));
-            json!({"type": "Feature", "id": team.id, "geometry": line(&r.route), "properties": props})
-        })
-        .collect();
+    let features = ranked(&idx, &found, profile, |team, route, props| {
+        props.insert("team".into(), json!(team.id));
+        props.insert("members".into(), json!(team.free));
+        props.insert("arrival_s".into(), json!(round1(route.duration_s)));
+    });
     Ok(Json(json!({
         "type": "FeatureCollection",
         "features": features,
