@@ -9,7 +9,10 @@ const MODES = {
   route: "两点路线",
   shelters: "最近避难场所",
   dispatch: "调度救援队",
+  isochrone: "等时圈",
 };
+/** Isochrone bands, minutes, nearest first, with their fill colours. */
+const BANDS = [[5, "#1a9850"], [10, "#fee08b"], [15, "#f46d43"]];
 
 function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -50,6 +53,9 @@ export async function addRoutingPanel(map, aside) {
   map.addSource("routing-closures", { type: "geojson", data: empty });
   map.addLayer({ id: "routing-closures-fill", type: "fill", source: "routing-closures", paint: { "fill-color": "#b2182b", "fill-opacity": 0.25 } });
   map.addLayer({ id: "routing-closures-line", type: "line", source: "routing-closures", paint: { "line-color": "#b2182b", "line-width": 2, "line-dasharray": [1, 1] } });
+  map.addSource("routing-isochrone", { type: "geojson", data: empty });
+  map.addLayer({ id: "routing-isochrone", type: "fill", source: "routing-isochrone",
+    paint: { "fill-color": ["match", ["get", "minutes"], ...BANDS.flat(), "#888888"], "fill-opacity": 0.35, "fill-outline-color": "#555555" } });
   map.addSource("routing-result", { type: "geojson", data: empty });
   map.addLayer({ id: "routing-result-line", type: "line", source: "routing-result",
     paint: { "line-color": ["case", ["==", ["get", "rank"], 1], "#0050d0", "#6f9be0"], "line-width": ["case", ["==", ["get", "rank"], 1], 5, 3], "line-opacity": 0.9 } });
@@ -67,7 +73,8 @@ export async function addRoutingPanel(map, aside) {
     state.mode = mode;
     state.clicks = [];
     for (const b of box.querySelectorAll("[data-mode]")) b.classList.toggle("active", b.dataset.mode === mode);
-    hint.textContent = { inspect: "点击要素查看详情", route: "在地图上点击起点和终点", shelters: "点击需要转移的位置", dispatch: "点击事发地点" }[mode];
+    hint.textContent = { inspect: "点击要素查看详情", route: "在地图上点击起点和终点", shelters: "点击需要转移的位置",
+      dispatch: "点击事发地点", isochrone: "点击出发位置，显示5/10/15分钟可达范围" }[mode];
     if (mode === "shelters") profileSel.value = state.profile = "foot";
     if (mode === "dispatch") profileSel.value = state.profile = "rescue";
   };
@@ -103,6 +110,15 @@ export async function addRoutingPanel(map, aside) {
     state.last = { kind: "route", minutes: f.properties.minutes, distance_m: f.properties.distance_m };
   }
 
+  async function isochrone(p) {
+    const fc = await getJson(`/routing/isochrone?at=${p.lng},${p.lat}&minutes=${BANDS.map((b) => b[0]).join(",")}&profile=${state.profile}&snap_m=2000`);
+    // Largest first, so the nearer bands draw on top.
+    map.getSource("routing-isochrone").setData({ type: "FeatureCollection", features: [...fc.features].reverse() });
+    map.getSource("routing-result").setData(empty);
+    result.innerHTML = `<ul>${fc.features.map((f) => `<li>${f.properties.minutes} 分钟 · ${f.properties.area_km2} 平方公里 · ${f.properties.junctions_reached} 个路口</li>`).join("")}</ul>`;
+    state.last = { kind: "isochrone", bands: fc.features.map((f) => f.properties.area_km2) };
+  }
+
   async function ranked(p, kind) {
     const url = kind === "shelters"
       ? `/routing/nearest-shelters?at=${p.lng},${p.lat}&k=3&profile=${state.profile}&snap_m=2000`
@@ -124,6 +140,8 @@ export async function addRoutingPanel(map, aside) {
         const [a, b] = state.clicks;
         state.clicks = [];
         await route(a, b);
+      } else if (state.mode === "isochrone") {
+        await isochrone(state.clicks.pop());
       } else if (state.mode !== "route") {
         const p = state.clicks.pop();
         await ranked(p, state.mode);

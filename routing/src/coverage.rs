@@ -47,6 +47,17 @@ impl Network {
         Coverage { node_ms: reach(self, &starts, UNREACHED - 1, false), sources }
     }
 
+    /// The reach time at fraction `t` (0..=1) along road-graph edge `e`, milliseconds.
+    pub fn time_at(&self, cov: &Coverage, e: u32, t: f64) -> Option<u64> {
+        let v = self
+            .pieces(cov, e)
+            .iter()
+            .filter(|p| t >= p.2 - 1e-12 && t <= p.3 + 1e-12)
+            .map(|p| p.0 + p.1 * t)
+            .fold(f64::INFINITY, f64::min);
+        v.is_finite().then(|| v.max(0.0).round() as u64)
+    }
+
     /// The linear pieces of the reach time along road-graph edge `e`.
     fn pieces(&self, cov: &Coverage, e: u32) -> Vec<Piece> {
         let edge = &self.graph.edges[e as usize];

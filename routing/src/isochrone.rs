@@ -1,16 +1,17 @@
 //! Isochrones: the area reachable within a time, as polygons.
 //!
 //! Reach times come from Dijkstra over the open roads. The network's junctions around the reached
-//! ones are triangulated (Delaunay, spade) and each triangle is cut where the reach time,
-//! interpolated linearly along its sides, crosses the limit ("marching triangles"); the pieces
-//! are merged (geo's `unary_union`). By construction every junction reached within the limit lies
-//! in the polygon and every other junction outside it.
+//! ones, and points along the reached roads (so that sparse rural networks show how far one gets
+//! between junctions), are triangulated (Delaunay, spade) and each triangle is cut where the
+//! reach time, interpolated linearly along its sides, crosses the limit ("marching
+//! triangles"); the pieces are merged (geo's `unary_union`). By construction every junction and
+//! road point reached within the limit lies in the polygon and every other one outside it.
 
 use crate::dijkstra::{reach, UNREACHED};
 use crate::network::Network;
 use crate::snap::Snap;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use rstar::{RTree, AABB};
+use rstar::{Envelope, RTree, AABB};
 use spade::{DelaunayTriangulation, HasPosition, Point2, Triangulation};
 
 /// One isochrone band.
@@ -53,18 +54,21 @@ impl Network {
         let Some(&max) = limits.last() else { return Vec::new() };
         let dist = self.reach_from(from, max);
         let reached: Vec<u32> = (0..self.len() as u32).filter(|&n| dist[n as usize] <= max).collect();
-        if reached.is_empty() {
-            return limits.iter().map(|&l| Isochrone { limit_s: l as f64 / 1000.0, area: MultiPolygon::new(vec![]), nodes: 0 }).collect();
-        }
         let k = from.point[1].to_radians().cos().max(0.01);
-        // Every junction in the reached box (grown by a margin), reached or not: an unreached
-        // junction left out could end up inside a triangle of reached ones.
+        // Points along the roads, so that a sparse network (rural roads kilometres between
+        // junctions) still shows how far one gets along them.
+        let samples = self.road_samples(from, &dist, max, k);
+        let reached_pts = reached.iter().map(|&n| self.position(n)).chain(samples.iter().filter(|v| v.ms <= max).map(|v| [v.pos.x / k, v.pos.y]));
         let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-        for &n in &reached {
-            let p = self.position(n);
+        for p in reached_pts {
             lo = [lo[0].min(p[0]), lo[1].min(p[1])];
             hi = [hi[0].max(p[0]), hi[1].max(p[1])];
         }
+        if lo[0] > hi[0] {
+            return limits.iter().map(|&l| Isochrone { limit_s: l as f64 / 1000.0, area: MultiPolygon::new(vec![]), nodes: 0 }).collect();
+        }
+        // Every junction in the reached box (grown by a margin), reached or not: an unreached
+        // junction left out could end up inside a triangle of reached ones.
         let margin = 0.002 + 0.1 * (hi[1] - lo[1]).max(hi[0] - lo[0]);
         let env = AABB::from_corners([lo[0] - margin, lo[1] - margin], [hi[0] + margin, hi[1] + margin]);
         let mut verts: Vec<Vertex> = self
@@ -76,6 +80,7 @@ impl Network {
                 Vertex { pos: Point2::new(q[0] * k, q[1]), ms: dist[n as usize] }
             })
             .collect();
+        verts.extend(samples.into_iter().filter(|v| env.contains_point(&[v.pos.x / k, v.pos.y])));
         // A frame of unreached points around it all, so that every junction is inside the
         // triangulation and a reached one is never on its hull (where rounding could put it out).
         let (x0, y0, x1, y1) = (env.lower()[0] - margin, env.lower()[1] - margin, env.upper()[0] + margin, env.upper()[1] + margin);
@@ -104,6 +109,41 @@ impl Network {
                 Isochrone { limit_s: limit as f64 / 1000.0, area, nodes }
             })
             .collect()
+    }
+}
+
+impl Network {
+    /// Points along every road with a reached end (or the start on it), at most `step` apart,
+    /// with their reach times (scaled positions, as the triangulation takes them).
+    fn road_samples(&self, from: &Snap, dist: &[u64], max: u64, k: f64) -> Vec<Vertex> {
+        let cov = crate::coverage::Coverage { node_ms: dist.to_vec(), sources: vec![*from] };
+        let reach_m = self.top_speed_mps() * max as f64 / 1000.0;
+        let step = (reach_m / 40.0).clamp(10.0, 250.0);
+        let near = |n: u32| self.net_node(n).is_some_and(|m| dist[m as usize] <= max);
+        let mut out = Vec::new();
+        for e in self.edges() {
+            let edge = &self.graph.edges[e as usize];
+            if !(near(edge.from) || near(edge.to) || e == from.edge) || edge.length_m <= 0.0 {
+                continue;
+            }
+            let shape = self.graph.edge_shape(edge);
+            let mut at = 0.0;
+            for w in shape.windows(2) {
+                let seg = crate::graph::haversine_m(w[0], w[1]);
+                let n = (seg / step).ceil().max(1.0) as usize;
+                for j in 0..n {
+                    let f = j as f64 / n as f64;
+                    let t = (at + f * seg) / edge.length_m;
+                    if t > 0.0 && t < 1.0 {
+                        let p = [w[0][0] + f * (w[1][0] - w[0][0]), w[0][1] + f * (w[1][1] - w[0][1])];
+                        let ms = self.time_at(&cov, e, t.min(1.0)).unwrap_or(UNREACHED);
+                        out.push(Vertex { pos: Point2::new(p[0] * k, p[1]), ms });
+                    }
+                }
+                at += seg;
+            }
+        }
+        out
     }
 }
 

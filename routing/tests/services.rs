@@ -198,3 +198,25 @@ fn the_crow_fly_stop_holds_where_longitudes_shrink() {
     assert_eq!(idx.places[got[0].place].id, "d", "{:?}", got.iter().map(|r| r.route.duration_s).collect::<Vec<_>>());
     assert!((got[0].route.duration_s - 840.0).abs() < 1.0, "21 km at 90 km/h: {}", got[0].route.duration_s);
 }
+
+/// A rural road with junctions 3 km apart: a five-minute walk from its middle reaches no
+/// junction, and the isochrone still covers the ~420 m either way along the road (and no more).
+#[test]
+fn isochrones_follow_the_road_between_far_junctions() {
+    let tags = vec![("highway".to_owned(), "unclassified".to_owned())];
+    let (a, b) = ([104.0, 30.0], [104.0 + 6.0 / 96.29, 30.0]); // 6 km east–west
+    let ways = vec![onemap_routing::Way { id: 1, tags, nodes: vec![(1, a), (2, [104.0 + 3.0 / 96.29, 30.0]), (3, b)] }];
+    let engine = Engine::build(&ways, "rural").expect("engine");
+    let net = engine.network(Profile::Foot).expect("foot");
+    let mid = [104.0 + 1.5 / 96.29, 30.0];
+    let from = net.snap("at", mid[0], mid[1], 100.0).expect("snap");
+    let band = &net.isochrones(&from, &[300.0])[0];
+    assert_eq!(band.nodes, 0, "no junction within 5 minutes");
+    let along = |m: f64| Point::new(mid[0] + m / 96_290.0, mid[1]);
+    for m in [-380.0, -200.0, 0.0, 200.0, 380.0] {
+        assert!(band.area.intersects(&along(m)), "{m} m along the road is within 5 minutes on foot");
+    }
+    for m in [-470.0, 470.0, 1_000.0] {
+        assert!(!band.area.intersects(&along(m)), "{m} m along the road is beyond 5 minutes on foot");
+    }
+}

@@ -1,6 +1,6 @@
 // Drives the routing panel of the one-map page in Debian chromium (playwright-core) with real
 // mouse clicks on the map: a route between two points, saved as an evacuation route; the nearest
-// shelters of a point; the ten-minute coverage layer.
+// shelters of a point; 5/10/15-minute isochrones; the ten-minute coverage layer.
 // Usage: node tests/e2e/routing.mjs URL SCREENSHOT.png LON1,LAT1 LON2,LAT2 (WGS84 degrees)
 // Prints one JSON line with what the page showed; exits 1 when the page fails.
 import { openPage } from "./browser.mjs";
@@ -49,6 +49,15 @@ try {
   await page.mouse.click(x, y);
   report.shelters = await waitLast("shelters");
   report.sheltersText = await page.locator("#routing-result").textContent();
+
+  await page.click("[data-mode=isochrone]");
+  {
+    const [ix, iy] = await pixel(b);
+    await page.mouse.click(ix, iy);
+  }
+  report.isochrone = await waitLast("isochrone");
+  await idle();
+  report.isochroneRendered = await rendered("routing-isochrone");
 
   await page.check("#routing-coverage");
   await page.waitForFunction(() => window.map.getLayer("routing-coverage") && window.map.areTilesLoaded(), null, { timeout: 60_000 });

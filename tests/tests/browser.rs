@@ -63,8 +63,8 @@ fn chromium_renders_every_layer_of_the_demo_county() {
 }
 
 /// The routing panel with real mouse clicks: a route between two road points (drawn, with its
-/// minutes, then saved as an evacuation route), the nearest shelters of a point, and the
-/// ten-minute coverage layer from the `reach_time` tiles.
+/// minutes, then saved as an evacuation route), the nearest shelters of a point, isochrones, and
+/// the ten-minute coverage layer from the `reach_time` tiles.
 #[test]
 fn chromium_routes_saves_and_shows_coverage_on_the_demo_county() {
     let node = require_tool("node");
@@ -92,6 +92,9 @@ fn chromium_routes_saves_and_shows_coverage_on_the_demo_county() {
     assert_eq!(status, 200, "{body}");
     assert!(report["shelters"]["count"].as_u64().unwrap_or(0) > 0, "{report}");
     assert!(report["sheltersText"].as_str().unwrap_or("").contains("空余"), "{report}");
+    let bands: Vec<f64> = report["isochrone"]["bands"].as_array().map(|b| b.iter().filter_map(serde_json::Value::as_f64).collect()).unwrap_or_default();
+    assert!(bands.len() == 3 && bands[0] > 0.0 && bands[0] <= bands[1] && bands[1] <= bands[2], "isochrone areas {bands:?}: {report}");
+    assert!(report["isochroneRendered"].as_u64().unwrap_or(0) > 0, "no isochrone drawn: {report}");
     assert!(report["coverageRendered"].as_u64().unwrap_or(0) > 0, "no coverage drawn: {report}");
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "page errors: {report}");
     eprintln!("browser routing: {report}; screenshot {}", shot.display());
