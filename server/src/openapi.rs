@@ -125,6 +125,7 @@ pub fn document(base: &BaseUrl) -> Value {
                         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/within"}}}},
                         "responses": merge(json!({"200": {"description": "features and totals per layer"}}), error_responses())}}),
     );
+    paths.extend(crate::routing::openapi::paths());
     let mut schemas = Map::new();
     for &layer in LayerId::ALL {
         layer_paths(&mut paths, base, layer);
@@ -138,7 +139,7 @@ pub fn document(base: &BaseUrl) -> Value {
     json!({
         "openapi": "3.0.3",
         "info": {"title": "onemap 应急指挥一张图", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "OGC API – Features for the emergency one map. Coordinates are CRS84 (WGS84/CGCS2000 lon/lat degrees)."},
+                 "description": "OGC API – Features for the emergency one map, and routing (/routing/*). Coordinates are CRS84 (WGS84/CGCS2000 lon/lat degrees)."},
         "servers": [{"url": base.0}],
         "paths": paths,
         "components": {"schemas": schemas},

@@ -249,3 +249,19 @@ async fn roads_are_closed_by_feature_id_and_listed_as_given() {
     let unknown = t.json(Method::POST, "/routing/closures", &json!({"reason": "x", "roads": ["no-such-road"]}), &[]).await;
     assert_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "no road");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_routing() {
+    let (t, _) = routing_app().await;
+    let api = t.get("/api").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let paths = api.body["paths"].as_object().expect("paths");
+    for p in ["/routing/route", "/routing/nearest-shelters", "/routing/dispatch", "/routing/assign", "/routing/isochrone", "/routing/coverage", "/routing/closures", "/routing/evacuation-routes"] {
+        assert!(paths.contains_key(p), "{p} missing from /api");
+    }
+    let names: Vec<&str> = paths["/routing/route"]["get"]["parameters"].as_array().expect("params").iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, ["from", "to", "profile", "snap_m"]);
+    // Every documented query parameter of the route endpoint is accepted by it.
+    let r = t.get("/routing/route?from=103.56,30.86&to=103.86,31.04&profile=car&snap_m=3000").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}

@@ -5,6 +5,7 @@
 pub mod closures;
 mod closures_api;
 mod areas;
+pub mod openapi;
 mod params;
 mod places;
 
