@@ -110,6 +110,13 @@ impl EdgeIndex {
         out
     }
 
+    /// Whether `area` (WGS84 degrees) meets the box around every road.
+    pub fn near_roads(&self, area: &MultiPolygon<f64>) -> bool {
+        let Some(r) = area.bounding_rect() else { return false };
+        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        self.tree.size() > 0 && rstar::Envelope::intersects(&self.tree.root().envelope(), &env)
+    }
+
     /// The edges of OpenStreetMap way (or roads-layer line) `way`.
     pub fn of_way(&self, way: i64) -> &[u32] {
         self.by_way.get(&way).map_or(&[], Vec::as_slice)

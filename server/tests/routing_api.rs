@@ -265,3 +265,25 @@ async fn the_openapi_document_describes_routing() {
     let r = t.get("/routing/route?from=103.56,30.86&to=103.86,31.04&profile=car&snap_m=3000").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_shelter_inside_a_closed_area_takes_nobody_in() {
+    let (t, _) = routing_app().await;
+    let url = "/routing/nearest-shelters?at=103.7,30.95&k=1&people=1&snap_m=3000";
+    let r = t.get(url).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let first = r.body["features"][0]["properties"]["shelter"].as_str().expect("a shelter").to_owned();
+    // Some demo hazards are under control: their cordons may already hold a shelter.
+    let before = r.body["shelters_in_closed_areas"].as_u64().expect("count");
+    let s = t.get(&format!("/collections/shelters/items/{first}")).await;
+    let c = s.body["geometry"]["coordinates"].clone();
+    let at = [c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat")];
+    let close = t.json(Method::POST, "/routing/closures", &json!({"reason": "内涝", "geometry": {"type": "Point", "coordinates": at}, "buffer_m": 300}), &[]).await;
+    assert_eq!(close.status, StatusCode::CREATED, "{}", close.text);
+    let r2 = t.get(url).await;
+    assert_eq!(r2.body["shelters_in_closed_areas"].as_u64(), Some(before + 1), "{}", r2.text);
+    assert_ne!(r2.body["features"][0]["properties"]["shelter"], first.as_str());
+    let id = close.body["id"].as_str().expect("id");
+    assert_eq!(t.send(Method::DELETE, &format!("/routing/closures/{id}"), None, &[]).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(t.get(url).await.body["features"][0]["properties"]["shelter"], first.as_str());
+}

@@ -81,6 +81,9 @@ pub struct Book {
     applied: Option<Vec<u32>>,
     /// Roads-layer feature id → the way id routing knows the line by.
     pub road_ways: HashMap<String, i64>,
+    /// Grows with every [`Book::apply`]: what depends on the closures in force (shelters inside
+    /// closed areas) is stale when it changed.
+    pub generation: u64,
     file: Option<PathBuf>,
 }
 
@@ -104,7 +107,7 @@ impl Book {
             }
             _ => Vec::new(),
         };
-        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), applied: None, road_ways: HashMap::new(), file })
+        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), applied: None, road_ways: HashMap::new(), generation: 0, file })
     }
 
     /// Every closure in force at `now`.
@@ -157,6 +160,7 @@ impl Book {
         all.sort_unstable();
         all.dedup();
         let n = all.len();
+        self.generation += 1;
         if self.applied.as_ref() != Some(&all) {
             engine.set_closed(all.iter().copied());
             self.applied = Some(all);

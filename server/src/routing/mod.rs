@@ -62,11 +62,12 @@ impl PlaceLayer {
 }
 
 type PlaceKey = (PlaceLayer, Profile, String);
-/// A cached place index: the layer's change count and the closure version it was snapped at.
-type CachedPlaces = (u64, u64, Arc<PlaceIndex>);
+/// A cached place index: the layer's change count, the closed-road version it was snapped at
+/// and the closures' generation (shelters inside closed areas are left out).
+type CachedPlaces = ((u64, u64, u64), Arc<PlaceIndex>);
 type CoverageKey = (PlaceLayer, Profile);
-/// A cached coverage: the layer's change count and the closure version it was computed at.
-type CachedCoverage = (u64, u64, Arc<Coverage>);
+/// A cached coverage, stamped as its places are.
+type CachedCoverage = ((u64, u64, u64), Arc<Coverage>);
 
 /// The routing engine, its closures and what it caches from the store.
 pub struct RoutingState {
@@ -83,6 +84,8 @@ pub struct RoutingState {
     next_expiry: Mutex<Option<DateTime<Utc>>>,
     places: Mutex<HashMap<PlaceKey, CachedPlaces>>,
     coverage: Mutex<HashMap<CoverageKey, CachedCoverage>>,
+    /// Shelters left out of the last shelter index because a closed area holds them.
+    pub(crate) shelters_in_closed_areas: std::sync::atomic::AtomicUsize,
 }
 
 impl RoutingState {
@@ -105,6 +108,7 @@ impl RoutingState {
             next_expiry: Mutex::new(None),
             places: Mutex::default(),
             coverage: Mutex::default(),
+            shelters_in_closed_areas: Default::default(),
         };
         Ok(rs)
     }
@@ -149,23 +153,45 @@ impl RoutingState {
         self.changes[l as usize].load(Ordering::Acquire)
     }
 
+    /// What a place index (and a coverage from it) depends on: the layer's writes, the closed
+    /// roads (snaps), and for shelters the closures' generation (those inside closed areas are
+    /// left out).
+    fn stamp(&self, l: PlaceLayer, net: &Network) -> (u64, u64, u64) {
+        let generation = if l == PlaceLayer::Shelters { self.book.lock().generation } else { 0 };
+        (self.change_count(l), net.closed().version, generation)
+    }
+
     /// The places of layer `l` snapped to `net`'s open roads, rebuilt after any write to the
     /// layer or change of the closures. `filter` picks teams by kind and status.
     fn places(&self, l: PlaceLayer, net: &Network, filter: &[(String, String)]) -> ApiResult<Arc<PlaceIndex>> {
         let key: PlaceKey = (l, net.profile, format!("{filter:?}"));
-        let (seen, closed) = (self.change_count(l), net.closed().version);
-        if let Some((v, c, idx)) = self.places.lock().get(&key) {
-            if *v == seen && *c == closed {
+        // Snaps follow the closed roads; shelters also follow the closed areas.
+        let stamp = self.stamp(l, net);
+        if let Some((s, idx)) = self.places.lock().get(&key) {
+            if *s == stamp {
                 return Ok(Arc::clone(idx));
             }
         }
         let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: filter.to_vec(), ..Default::default() };
         let page = self.store()?.query(l.layer(), &q, &Scope::All)?;
+        // A shelter inside a closed area (a flood zone in force, a cordon) takes nobody in, even
+        // where a road outside the area is near it.
+        let closed_areas: Vec<geo::MultiPolygon<f64>> = if l == PlaceLayer::Shelters {
+            let book = self.book.lock();
+            book.in_force(Utc::now()).filter_map(|c| c.area.as_ref().and_then(closures::area_of)).collect()
+        } else {
+            Vec::new()
+        };
+        let mut inside = 0;
         let places = page
             .features
             .iter()
             .filter_map(|f| {
                 let geo::Geometry::Point(pt) = f.geometry else { return None };
+                if closed_areas.iter().any(|a| geo::Intersects::intersects(a, &pt)) {
+                    inside += 1;
+                    return None;
+                }
                 let (name, free) = match &f.properties {
                     Properties::Shelter(p) => (p.name.clone(), p.free_places()),
                     Properties::Team(p) => (p.name.clone(), p.members),
@@ -176,7 +202,10 @@ impl RoutingState {
             })
             .collect();
         let idx = Arc::new(PlaceIndex::build(net, places, DEFAULT_SNAP_M));
-        self.places.lock().insert(key, (seen, closed, Arc::clone(&idx)));
+        if l == PlaceLayer::Shelters {
+            self.shelters_in_closed_areas.store(inside, Ordering::Release);
+        }
+        self.places.lock().insert(key, (stamp, Arc::clone(&idx)));
         Ok(idx)
     }
 
@@ -184,15 +213,15 @@ impl RoutingState {
     /// change of the closures.
     fn coverage(&self, l: PlaceLayer, net: &Network) -> ApiResult<(Arc<PlaceIndex>, Arc<Coverage>)> {
         let filter = if l == PlaceLayer::Teams { vec![("status".to_owned(), TeamStatus::Standby.as_str().to_owned())] } else { vec![] };
+        let stamp = self.stamp(l, net);
         let idx = self.places(l, net, &filter)?;
-        let (seen, closed) = (self.change_count(l), net.closed().version);
-        if let Some((v, c, cov)) = self.coverage.lock().get(&(l, net.profile)) {
-            if *v == seen && *c == closed {
+        if let Some((s, cov)) = self.coverage.lock().get(&(l, net.profile)) {
+            if *s == stamp {
                 return Ok((idx, Arc::clone(cov)));
             }
         }
         let cov = Arc::new(net.coverage(idx.snaps.iter().flatten().copied().collect()));
-        self.coverage.lock().insert((l, net.profile), (seen, closed, Arc::clone(&cov)));
+        self.coverage.lock().insert((l, net.profile), (stamp, Arc::clone(&cov)));
         Ok((idx, cov))
     }
 }

@@ -129,6 +129,7 @@ async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>
         "profile": profile.as_str(),
         "people": people,
         "shelters_without_room": too_small,
+        "shelters_in_closed_areas": rs.shelters_in_closed_areas.load(std::sync::atomic::Ordering::Acquire),
         "shelters_off_the_network": idx.unsnapped(),
         "roads": rs.engine.source,
     })))
