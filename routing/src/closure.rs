@@ -110,11 +110,14 @@ impl EdgeIndex {
         out
     }
 
-    /// Whether `area` (WGS84 degrees) meets the box around every road.
-    pub fn near_roads(&self, area: &MultiPolygon<f64>) -> bool {
+    /// Whether a road segment lies within about `metres` of `area`'s bounding box (WGS84
+    /// degrees; the box is grown by `metres` north–south and east–west).
+    pub fn near_roads(&self, area: &MultiPolygon<f64>, metres: f64) -> bool {
         let Some(r) = area.bounding_rect() else { return false };
-        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-        self.tree.size() > 0 && rstar::Envelope::intersects(&self.tree.root().envelope(), &env)
+        let dlat = metres / 111_194.9;
+        let dlon = dlat / r.max().y.abs().max(r.min().y.abs()).min(89.0).to_radians().cos();
+        let env = AABB::from_corners([r.min().x - dlon, r.min().y - dlat], [r.max().x + dlon, r.max().y + dlat]);
+        self.tree.locate_in_envelope_intersecting(&env).next().is_some()
     }
 
     /// The edges of OpenStreetMap way (or roads-layer line) `way`.

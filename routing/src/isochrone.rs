@@ -113,12 +113,16 @@ impl Network {
 }
 
 impl Network {
-    /// Points along every road with a reached end (or the start on it), at most `step` apart,
-    /// with their reach times (scaled positions, as the triangulation takes them).
+    /// Points along every road with a reached end (or the start on it), `step` metres apart,
+    /// with their reach times (scaled positions, as the triangulation takes them); only those
+    /// reached within `max`, and the first beyond it on each side, which shape the edge of the
+    /// area along the road.
     fn road_samples(&self, from: &Snap, dist: &[u64], max: u64, k: f64) -> Vec<Vertex> {
         let cov = crate::coverage::Coverage { node_ms: dist.to_vec(), sources: vec![*from] };
         let reach_m = self.top_speed_mps() * max as f64 / 1000.0;
         let step = (reach_m / 40.0).clamp(10.0, 250.0);
+        // A time one step beyond the limit at the network's top speed.
+        let beyond = max + (step / self.top_speed_mps() * 1000.0) as u64;
         let near = |n: u32| self.net_node(n).is_some_and(|m| dist[m as usize] <= max);
         let mut out = Vec::new();
         for e in self.edges() {
@@ -127,20 +131,24 @@ impl Network {
                 continue;
             }
             let shape = self.graph.edge_shape(edge);
-            let mut at = 0.0;
-            for w in shape.windows(2) {
-                let seg = crate::graph::haversine_m(w[0], w[1]);
-                let n = (seg / step).ceil().max(1.0) as usize;
-                for j in 0..n {
-                    let f = j as f64 / n as f64;
-                    let t = (at + f * seg) / edge.length_m;
-                    if t > 0.0 && t < 1.0 {
-                        let p = [w[0][0] + f * (w[1][0] - w[0][0]), w[0][1] + f * (w[1][1] - w[0][1])];
-                        let ms = self.time_at(&cov, e, t.min(1.0)).unwrap_or(UNREACHED);
-                        out.push(Vertex { pos: Point2::new(p[0] * k, p[1]), ms });
+            let (mut seg, mut seg_start) = (0usize, 0.0);
+            let mut d = step;
+            while d < edge.length_m {
+                let t = d / edge.length_m;
+                let ms = self.time_at(&cov, e, t).unwrap_or(UNREACHED);
+                if ms <= beyond {
+                    // Walk the shape to the point `d` metres along it.
+                    while seg + 2 < shape.len() && seg_start + crate::graph::haversine_m(shape[seg], shape[seg + 1]) < d {
+                        seg_start += crate::graph::haversine_m(shape[seg], shape[seg + 1]);
+                        seg += 1;
                     }
+                    let (a, b) = (shape[seg], shape[seg + 1]);
+                    let len = crate::graph::haversine_m(a, b);
+                    let f = if len > 0.0 { ((d - seg_start) / len).clamp(0.0, 1.0) } else { 0.0 };
+                    let p = [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
+                    out.push(Vertex { pos: Point2::new(p[0] * k, p[1]), ms });
                 }
-                at += seg;
+                d += step;
             }
         }
         out

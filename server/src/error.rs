@@ -29,6 +29,12 @@ impl ApiError {
         ApiError { field: Some(name.to_owned()), ..Self::bad_request(format!("{name}: {description}")) }
     }
 
+    /// The same error with another status.
+    #[must_use]
+    pub fn into_status(self, status: StatusCode) -> Self {
+        ApiError { status, ..self }
+    }
+
     pub fn not_found(description: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "NotFound", description)
     }

@@ -41,7 +41,10 @@ async fn isochrone(State(state): State<AppState>, Query(p): Query<Params>) -> Ap
     let rs = engine(&state)?;
     let net = rs.engine.network(profile)?;
     let from = net.snap("the position", at[0], at[1], snap_m)?;
-    let bands = net.isochrones(&from, &limits.iter().map(|m| m * 60.0).collect::<Vec<_>>());
+    let limits_s: Vec<f64> = limits.iter().map(|m| m * 60.0).collect();
+    let net = std::sync::Arc::clone(net);
+    // Seconds on a large network: off the async threads.
+    let bands = tokio::task::spawn_blocking(move || net.isochrones(&from, &limits_s)).await.map_err(ApiError::internal)?;
     let features: Vec<Value> = bands
         .iter()
         .map(|b| {

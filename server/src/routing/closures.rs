@@ -67,6 +67,9 @@ pub struct Closure {
     /// The feature it follows (automatic closures).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
+    /// The version of that feature (0 for manual closures): a new version is a new area.
+    #[serde(skip)]
+    pub rev: i64,
 }
 
 /// The closures and the edges each closes.
@@ -81,9 +84,11 @@ pub struct Book {
     applied: Option<Vec<u32>>,
     /// Roads-layer feature id → the way id routing knows the line by.
     pub road_ways: HashMap<String, i64>,
-    /// Grows with every [`Book::apply`]: what depends on the closures in force (shelters inside
+    /// Grows whenever the closed areas in force change: what depends on them (shelters inside
     /// closed areas) is stale when it changed.
     pub generation: u64,
+    /// The closed areas in force at the last [`Book::apply`] (their keys).
+    areas: Vec<String>,
     file: Option<PathBuf>,
 }
 
@@ -107,7 +112,7 @@ impl Book {
             }
             _ => Vec::new(),
         };
-        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), applied: None, road_ways: HashMap::new(), generation: 0, file })
+        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), applied: None, road_ways: HashMap::new(), generation: 0, areas: Vec::new(), file })
     }
 
     /// Every closure in force at `now`.
@@ -143,7 +148,7 @@ impl Book {
     }
 
     fn key(c: &Closure) -> String {
-        format!("{}:{}", c.id, c.created.timestamp_micros())
+        format!("{}:{}:{}", c.id, c.rev, c.created.timestamp_micros())
     }
 
     /// Forgets the cached edges of a closure that is gone (or was refused).
@@ -160,7 +165,12 @@ impl Book {
         all.sort_unstable();
         all.dedup();
         let n = all.len();
-        self.generation += 1;
+        let mut areas: Vec<String> = list.iter().filter(|c| c.area.is_some()).map(Self::key).collect();
+        areas.sort_unstable();
+        if areas != self.areas {
+            self.areas = areas;
+            self.generation += 1;
+        }
         if self.applied.as_ref() != Some(&all) {
             engine.set_closed(all.iter().copied());
             self.applied = Some(all);
@@ -205,6 +215,7 @@ impl Book {
                 created: f.updated,
                 created_by: "risk_zones layer".into(),
                 feature: Some(f.id.clone()),
+                rev: f.version,
             });
         }
         let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: vec![("status".into(), "controlled".into())], ..Default::default() };
@@ -224,6 +235,7 @@ impl Book {
                 created: f.updated,
                 created_by: "hazards layer".into(),
                 feature: Some(f.id.clone()),
+                rev: f.version,
             });
         }
         let keep: std::collections::HashSet<String> = self.manual.iter().chain(&auto).map(Self::key).collect();

@@ -14,6 +14,10 @@ use chrono::{DateTime, Utc};
 use onemap_routing::closure::circle;
 use serde_json::{json, Value};
 
+/// An area closure with no road in it is still taken (it closes its shelters) when a road is
+/// within this many metres of it; farther from every road it is a mistake.
+pub const NEAR_M: f64 = 2_000.0;
+
 /// The largest buffer around a point or line closure, metres.
 pub const MAX_BUFFER_M: f64 = 5_000.0;
 
@@ -131,12 +135,23 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
         created: now,
         created_by: crate::ogc::write::writer_or(&headers, "api").actor,
         feature: None,
+        rev: 0,
     };
     let mut book = rs.book.lock();
     let edges = book.edges_of(&rs.engine, &c).len();
     // An area with no road in it still closes its shelters; one away from every road, or road
     // ids that name none, is a mistake.
-    let near = c.area.as_ref().and_then(area_of).is_some_and(|a| rs.engine.edges.near_roads(&a));
+    let near = c.area.as_ref().and_then(area_of).is_some_and(|a| rs.engine.edges.near_roads(&a, NEAR_M));
+    let unknown_roads = !c.roads.is_empty() && {
+        let only_roads = Closure { area: None, ..c.clone() };
+        let n = book.edges_of(&rs.engine, &only_roads).len();
+        book.forget(&only_roads);
+        n == 0
+    };
+    if unknown_roads {
+        book.forget(&c);
+        return Err(ApiError::bad_param("roads", "names no road of the network (OpenStreetMap way ids, or roads-layer feature ids)").into_status(StatusCode::UNPROCESSABLE_ENTITY));
+    }
     if edges == 0 && !near {
         book.forget(&c);
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NothingClosed", "no road of the network lies in that area or has those ids"));

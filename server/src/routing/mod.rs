@@ -84,6 +84,9 @@ pub struct RoutingState {
     next_expiry: Mutex<Option<DateTime<Utc>>>,
     places: Mutex<HashMap<PlaceKey, CachedPlaces>>,
     coverage: Mutex<HashMap<CoverageKey, CachedCoverage>>,
+    /// The closures' area generation ([`Book::generation`]), copied out after every apply so
+    /// that cache checks need not wait for the book.
+    areas_generation: AtomicU64,
     /// Shelters left out of the last shelter index because a closed area holds them.
     pub(crate) shelters_in_closed_areas: std::sync::atomic::AtomicUsize,
 }
@@ -109,6 +112,7 @@ impl RoutingState {
             places: Mutex::default(),
             coverage: Mutex::default(),
             shelters_in_closed_areas: Default::default(),
+            areas_generation: AtomicU64::new(0),
         };
         Ok(rs)
     }
@@ -138,6 +142,7 @@ impl RoutingState {
             return Ok(()); // another request brought them up to date meanwhile
         }
         book.apply(&self.engine, now);
+        self.areas_generation.store(book.generation, Ordering::Release);
         *self.next_expiry.lock() = book.next_expiry(now);
         Ok(())
     }
@@ -146,6 +151,7 @@ impl RoutingState {
     pub(crate) fn reapply(&self, book: &mut Book) {
         let now = Utc::now();
         book.apply(&self.engine, now);
+        self.areas_generation.store(book.generation, Ordering::Release);
         *self.next_expiry.lock() = book.next_expiry(now);
     }
 
@@ -157,7 +163,7 @@ impl RoutingState {
     /// roads (snaps), and for shelters the closures' generation (those inside closed areas are
     /// left out).
     fn stamp(&self, l: PlaceLayer, net: &Network) -> (u64, u64, u64) {
-        let generation = if l == PlaceLayer::Shelters { self.book.lock().generation } else { 0 };
+        let generation = if l == PlaceLayer::Shelters { self.areas_generation.load(Ordering::Acquire) } else { 0 };
         (self.change_count(l), net.closed().version, generation)
     }
 
