@@ -17,6 +17,8 @@ pub struct Coverage {
     pub node_ms: Vec<u64>,
     /// The snapped sources.
     pub sources: Vec<Snap>,
+    /// The closures the times were computed under.
+    pub closed: std::sync::Arc<crate::Closed>,
 }
 
 /// One edge under a coverage.
@@ -44,7 +46,7 @@ impl Network {
             .flat_map(|s| self.exits(s))
             .map(|d| (d.node, d.ms))
             .collect();
-        Coverage { node_ms: reach(self, &starts, UNREACHED - 1, false), sources }
+        Coverage { node_ms: reach(self, &starts, UNREACHED - 1, false), sources, closed }
     }
 
     /// The reach time at fraction `t` (0..=1) along road-graph edge `e`, milliseconds.
@@ -62,7 +64,7 @@ impl Network {
     fn pieces(&self, cov: &Coverage, e: u32) -> Vec<Piece> {
         let edge = &self.graph.edges[e as usize];
         let mut out = Vec::new();
-        if self.closed().is_closed(e) {
+        if cov.closed.is_closed(e) {
             return out;
         }
         let fwd = edge.cost(self.profile, true).map(f64::from);
@@ -137,7 +139,7 @@ impl Network {
     /// Milliseconds from the nearest source to snapped point `s` (a village, an incident), or
     /// `None` when no source reaches it.
     pub fn reach_of(&self, cov: &Coverage, s: &Snap) -> Option<u64> {
-        if self.closed().is_closed(s.edge) {
+        if cov.closed.is_closed(s.edge) {
             return None;
         }
         let via = self

@@ -118,7 +118,7 @@ impl Network {
     /// reached within `max`, and the first beyond it on each side, which shape the edge of the
     /// area along the road.
     fn road_samples(&self, from: &Snap, dist: &[u64], max: u64, k: f64) -> Vec<Vertex> {
-        let cov = crate::coverage::Coverage { node_ms: dist.to_vec(), sources: vec![*from] };
+        let cov = crate::coverage::Coverage { node_ms: dist.to_vec(), sources: vec![*from], closed: self.closed() };
         let reach_m = self.top_speed_mps() * max as f64 / 1000.0;
         let step = (reach_m / 40.0).clamp(10.0, 250.0);
         // A time one step beyond the limit at the network's top speed.

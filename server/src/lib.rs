@@ -81,10 +81,10 @@ impl AppState {
         AppState { store, info: Arc::new(info), tiles, imports: Arc::default(), routing: None }
     }
 
-    /// Adds routing on `engine`'s roads; its place caches and automatic closures follow the
+    /// Adds routing on `roads`; its place caches and automatic closures follow the
     /// store's writes; manual closures are kept in `closures_file` (none: in memory only).
-    pub fn with_routing(mut self, engine: onemap_routing::Engine, closures_file: Option<std::path::PathBuf>) -> Result<Self, routing::closures::BookError> {
-        let rs = Arc::new(routing::RoutingState::new(engine, &self.store, closures_file)?);
+    pub fn with_routing(mut self, roads: impl Into<routing::RoadNetwork>, closures_file: Option<std::path::PathBuf>) -> Result<Self, routing::closures::BookError> {
+        let rs = Arc::new(routing::RoutingState::new(roads.into(), &self.store, closures_file)?);
         self.store.subscribe(rs.clone());
         rs.refresh().map_err(|e| routing::closures::BookError::Io {
             path: "the store".into(),

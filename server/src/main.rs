@@ -137,7 +137,8 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
     let started = std::time::Instant::now();
     let saved = onemap_server::routing::closures::saved_dir_beside(store_path);
     match onemap_server::routing::load_engine(store.as_ref(), args.roads.as_deref(), Some(&saved))? {
-        Some(engine) => {
+        Some(roads) => {
+            let engine = &roads.engine;
             println!(
                 "onemap: routing on {} ({} junctions, {} road edges) ready in {:.1} s ({} of {} hierarchies read from {})",
                 engine.source,
@@ -148,7 +149,7 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
                 engine.networks().count(),
                 saved.display()
             );
-            state = state.with_routing(engine, Some(onemap_server::routing::closures::file_beside(store_path)))?;
+            state = state.with_routing(roads, Some(onemap_server::routing::closures::file_beside(store_path)))?;
         }
         None => println!("onemap: no roads: /routing/* is off (give --roads FILE.osm.pbf or import a roads layer)"),
     }

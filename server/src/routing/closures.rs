@@ -126,7 +126,7 @@ impl Book {
     }
 
     /// The edges `c` closes (computed once per closure).
-    pub fn edges_of(&mut self, engine: &Engine, c: &Closure) -> Vec<u32> {
+    pub fn edges_of(&mut self, engine: &Engine, c: &Closure) -> &[u32] {
         let key = Self::key(c);
         let ways = &self.road_ways;
         self.edges
@@ -144,7 +144,6 @@ impl Book {
                 out.dedup();
                 out
             })
-            .clone()
     }
 
     fn key(c: &Closure) -> String {
@@ -161,7 +160,10 @@ impl Book {
     /// returns how many edges are closed.
     pub fn apply(&mut self, engine: &Engine, now: DateTime<Utc>) -> usize {
         let list: Vec<Closure> = self.in_force(now).cloned().collect();
-        let mut all: Vec<u32> = list.iter().flat_map(|c| self.edges_of(engine, c)).collect();
+        let mut all: Vec<u32> = Vec::new();
+        for c in &list {
+            all.extend_from_slice(self.edges_of(engine, c));
+        }
         all.sort_unstable();
         all.dedup();
         let n = all.len();

@@ -93,12 +93,10 @@ pub struct RoutingState {
 
 impl RoutingState {
     /// Routing on `engine` over `store`'s layers; manual closures are kept in `closures_file`.
-    pub fn new(engine: Engine, store: &Arc<dyn Store>, closures_file: Option<std::path::PathBuf>) -> Result<RoutingState, closures::BookError> {
+    pub fn new(roads: RoadNetwork, store: &Arc<dyn Store>, closures_file: Option<std::path::PathBuf>) -> Result<RoutingState, closures::BookError> {
         let mut book = Book::open(closures_file)?;
-        if engine.source == ROADS_LAYER {
-            book.road_ways = road_lines(store.as_ref())?.into_iter().map(|(fid, way, _, _)| (fid, way)).collect();
-        }
-        let engine = Arc::new(engine);
+        book.road_ways = roads.road_ways;
+        let engine = Arc::new(roads.engine);
         engine.spawn_preparer();
         let rs = RoutingState {
             engine,
@@ -141,13 +139,12 @@ impl RoutingState {
         } else if !expired() {
             return Ok(()); // another request brought them up to date meanwhile
         }
-        book.apply(&self.engine, now);
-        self.areas_generation.store(book.generation, Ordering::Release);
-        *self.next_expiry.lock() = book.next_expiry(now);
+        self.reapply(&mut book);
         Ok(())
     }
 
-    /// Re-applies the closures after a change of the manual ones.
+    /// Puts the book's closures in force (after a change of the manual ones, a refresh of the
+    /// automatic ones or an expiry).
     pub(crate) fn reapply(&self, book: &mut Book) {
         let now = Utc::now();
         book.apply(&self.engine, now);
@@ -272,9 +269,6 @@ fn engine(state: &AppState) -> ApiResult<Arc<RoutingState>> {
     Ok(rs)
 }
 
-/// The engine's `source` when it routes on the store's roads layer.
-const ROADS_LAYER: &str = "the roads layer";
-
 /// The store's roads as `(feature id, way id, WGS84 lon/lat points, OSM-style tags)`; the way id
 /// is the line's `osm_id`, or else a stable hash of its feature id.
 type RoadLine = (String, i64, Vec<[f64; 2]>, Vec<(String, String)>);
@@ -297,10 +291,24 @@ fn road_lines(store: &dyn Store) -> Result<Vec<RoadLine>, onemap_store::StoreErr
     }).collect())
 }
 
+/// The engine and, when it routes on the roads layer, the way id of every road feature (what a
+/// closure by feature id closes).
+pub struct RoadNetwork {
+    pub engine: Engine,
+    pub road_ways: HashMap<String, i64>,
+}
+
+impl From<Engine> for RoadNetwork {
+    fn from(engine: Engine) -> Self {
+        RoadNetwork { engine, road_ways: HashMap::new() }
+    }
+}
+
 /// The road network to route on: the OpenStreetMap extract `roads` when given, else the store's
 /// roads layer (lines joined where they share a vertex); `None` when there are no roads. The
 /// prepared hierarchies are read from (and saved to) `saved`, e.g. `x.routing/` beside `x.gpkg`.
-pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Option<&std::path::Path>) -> Result<Option<Engine>, String> {
+pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Option<&std::path::Path>) -> Result<Option<RoadNetwork>, String> {
+    let mut road_ways = HashMap::new();
     let (ways, source) = match roads {
         Some(path) => {
             let ways = onemap_routing::way::read_osm(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -308,12 +316,14 @@ pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Op
             (ways, format!("OpenStreetMap extract {name}; © OpenStreetMap contributors"))
         }
         None => {
-            let lines = road_lines(store).map_err(|e| e.to_string())?.into_iter().map(|(_, id, coords, tags)| (id, coords, tags));
-            (onemap_routing::way::from_lines(lines), ROADS_LAYER.to_owned())
+            let lines = road_lines(store).map_err(|e| e.to_string())?;
+            road_ways = lines.iter().map(|(fid, way, _, _)| (fid.clone(), *way)).collect();
+            (onemap_routing::way::from_lines(lines.into_iter().map(|(_, id, coords, tags)| (id, coords, tags))), "the roads layer".to_owned())
         }
     };
     if ways.is_empty() {
         return Ok(None);
     }
-    Engine::build_saved(&ways, source, saved).map(Some).map_err(|e| e.to_string())
+    let engine = Engine::build_saved(&ways, source, saved).map_err(|e| e.to_string())?;
+    Ok(Some(RoadNetwork { engine, road_ways }))
 }
