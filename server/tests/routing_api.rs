@@ -204,7 +204,7 @@ async fn isochrones_coverage_and_a_saved_route() {
 
 #[tokio::test]
 async fn bad_routing_input_is_a_4xx_naming_the_parameter() {
-    let (t, _) = routing_app().await;
+    let (t, file) = routing_app().await;
     assert_error(&t.get("/routing/route?from=103.6,30.9&to=103.7,30.95&profile=bike").await, StatusCode::BAD_REQUEST, "profile");
     assert_error(&t.get("/routing/route?from=103.6&to=103.7,30.95").await, StatusCode::BAD_REQUEST, "from");
     assert_error(&t.get("/routing/route?from=10.0,30.9&to=103.7,30.95").await, StatusCode::UNPROCESSABLE_ENTITY, "from the nearest road");
@@ -220,6 +220,19 @@ async fn bad_routing_input_is_a_4xx_naming_the_parameter() {
     assert_error(&far, StatusCode::UNPROCESSABLE_ENTITY, "no road");
     let past = t.json(Method::POST, "/routing/closures", &json!({"reason": "x", "roads": [1], "until": "2020-01-01T00:00:00Z"}), &[]).await;
     assert_error(&past, StatusCode::BAD_REQUEST, "until");
+    // None of the refused closures was written or is in force.
+    assert!(!file.exists(), "a refused closure reached the closures file");
+    let listed = t.get("/routing/closures").await;
+    assert!(listed.body["features"].as_array().expect("list").iter().all(|f| f["properties"]["origin"] != "manual"), "{}", listed.text);
+    // Refused evacuation routes write no feature.
+    let routes_before = t.get("/collections/evacuation_routes/items?limit=1").await.body["numberMatched"].clone();
+    let no_name = t.json(Method::POST, "/routing/evacuation-routes", &json!({"from": [103.6, 30.9], "to": [103.7, 30.95]}), &[]).await;
+    assert_error(&no_name, StatusCode::BAD_REQUEST, "name");
+    let no_shelter = t.json(Method::POST, "/routing/evacuation-routes", &json!({"name": "x", "from": [103.6, 30.9], "shelter": "no-such-shelter"}), &[]).await;
+    assert_error(&no_shelter, StatusCode::BAD_REQUEST, "no shelter");
+    let far = t.json(Method::POST, "/routing/evacuation-routes", &json!({"name": "x", "from": [10.0, 10.0], "to": [103.7, 30.95]}), &[]).await;
+    assert_error(&far, StatusCode::UNPROCESSABLE_ENTITY, "from the nearest road");
+    assert_eq!(t.get("/collections/evacuation_routes/items?limit=1").await.body["numberMatched"], routes_before);
     let groups = t.json(Method::POST, "/routing/assign", &json!({"groups": [{"at": [103.7, 30.95], "people": -3}]}), &[]).await;
     assert_error(&groups, StatusCode::BAD_REQUEST, "groups[0].people");
     // A ring of closures cuts the destination off: its roads are open but unreachable.
