@@ -25,7 +25,8 @@ fn ours(file: &Path, mapping: &MappingFile, dir: &Path, skip_invalid: bool) -> (
         let mut o = Options::new(LayerId::Hazards);
         o.mapping = mapping.clone();
         o.skip_invalid = skip_invalid;
-        let r = survey::import(&store, file, &o, &Writer::system("bench"), &mut |_: usize, _: usize| {}).expect("import");
+        let r =
+            survey::import(&store, file, &o, &Writer::system("bench"), &mut |_: usize, _: usize| {}).expect("import");
         assert!(r.committed, "{}", r.summary(5));
         drop(store);
         times.push(t.elapsed());
@@ -61,7 +62,10 @@ pub fn run(_args: &[String]) {
     let dir = PathBuf::from(std::env::var("ONEMAP_BENCH_DIR").unwrap_or_else(|_| "bench-out".into())).join("import");
     std::fs::create_dir_all(&dir).expect("bench dir");
     let defaults = |township: &str| -> MappingFile {
-        serde_json::from_value(serde_json::json!({"defaults": {"kind": "other", "risk_level": "low", "township": township}})).expect("mapping")
+        serde_json::from_value(
+            serde_json::json!({"defaults": {"kind": "other", "risk_level": "low", "township": township}}),
+        )
+        .expect("mapping")
     };
     let mut berlin_map = defaults("990000002");
     berlin_map.columns.insert("TrackID".into(), "name".into());
@@ -70,8 +74,20 @@ pub fn run(_args: &[String]) {
     let malta = data.join("pois/malta_emergency_pois.csv");
     println!("| file | rows | onemap import | ogr2ogr -f GPKG | rows/s onemap | rows/s ogr2ogr | ratio |\n| --- | --- | --- | --- | --- | --- | --- |");
     let cases: [(&Path, MappingFile, String, Vec<&str>, bool); 2] = [
-        (&berlin, berlin_map, format!("/vsigzip/{}", berlin.display()), vec!["-oo", "X_POSSIBLE_NAMES=Longitude", "-oo", "Y_POSSIBLE_NAMES=Latitude"], false),
-        (&malta, defaults("990000001"), malta.display().to_string(), vec!["-oo", "X_POSSIBLE_NAMES=X", "-oo", "Y_POSSIBLE_NAMES=Y"], true),
+        (
+            &berlin,
+            berlin_map,
+            format!("/vsigzip/{}", berlin.display()),
+            vec!["-oo", "X_POSSIBLE_NAMES=Longitude", "-oo", "Y_POSSIBLE_NAMES=Latitude"],
+            false,
+        ),
+        (
+            &malta,
+            defaults("990000001"),
+            malta.display().to_string(),
+            vec!["-oo", "X_POSSIBLE_NAMES=X", "-oo", "Y_POSSIBLE_NAMES=Y"],
+            true,
+        ),
     ];
     for (file, mapping, src, oo, skip) in cases {
         let (t_ours, rows) = ours(file, &mapping, &dir, skip);

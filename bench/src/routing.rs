@@ -103,19 +103,30 @@ pub fn run(args: &[String]) {
     for net in engine.networks() {
         println!("| {} network: {} nodes | |", net.profile, net.len());
     }
-    println!("| graph + 3 networks + hierarchies (3 profiles in parallel on 2 cores), saved | {:.1} s |", t_build.as_secs_f64());
+    println!(
+        "| graph + 3 networks + hierarchies (3 profiles in parallel on 2 cores), saved | {:.1} s |",
+        t_build.as_secs_f64()
+    );
     println!("| restart: graph + networks, hierarchies read from the saved files | {:.1} s |", t_restart.as_secs_f64());
-    println!("| RSS: ways {:.0} MiB → engine {:.0} MiB (engine alone ≈ {:.0} MiB) | |", rss_ways, rss_engine, rss_engine - rss_ways);
+    println!(
+        "| RSS: ways {:.0} MiB → engine {:.0} MiB (engine alone ≈ {:.0} MiB) | |",
+        rss_ways,
+        rss_engine,
+        rss_engine - rss_ways
+    );
 
     let car = engine.network(Profile::Car).expect("car");
     let foot = engine.network(Profile::Foot).expect("foot");
     let mut rng = Rng::new(0x5eed_2026);
 
     // 2. Routes, in-process.
-    let pairs: Vec<([f64; 2], [f64; 2])> = (0..5_000).map(|_| (near_junction(car, &mut rng), near_junction(car, &mut rng))).collect();
+    let pairs: Vec<([f64; 2], [f64; 2])> =
+        (0..5_000).map(|_| (near_junction(car, &mut rng), near_junction(car, &mut rng))).collect();
     let snaps: Vec<(Snap, Snap)> = pairs
         .iter()
-        .map(|(a, b)| (car.snap("a", a[0], a[1], 1_000.0).expect("snap"), car.snap("b", b[0], b[1], 1_000.0).expect("snap")))
+        .map(|(a, b)| {
+            (car.snap("a", a[0], a[1], 1_000.0).expect("snap"), car.snap("b", b[0], b[1], 1_000.0).expect("snap"))
+        })
         .collect();
     let mut route_t = Vec::new();
     for (a, b) in &pairs {
@@ -139,7 +150,12 @@ pub fn run(args: &[String]) {
 
     // Shelters at random junctions.
     let shelters: Vec<Place> = (0..200)
-        .map(|i| Place { id: format!("s{i}"), name: format!("避难场所{i}"), position: foot.position(rng.below(foot.len()) as u32), free: 50 + rng.below(950) as i64 })
+        .map(|i| Place {
+            id: format!("s{i}"),
+            name: format!("避难场所{i}"),
+            position: foot.position(rng.below(foot.len()) as u32),
+            free: 50 + rng.below(950) as i64,
+        })
         .collect();
     let idx = PlaceIndex::build(foot, shelters.clone(), 500.0);
     let points: Vec<Snap> = (0..2_000)
@@ -156,7 +172,11 @@ pub fn run(args: &[String]) {
         assert!(!found.is_empty());
     }
     let (n50, n99) = stats(near_t);
-    let shelter_entries: Vec<Vec<(u32, u64)>> = idx.snaps.iter().map(|s| s.map(|s| foot.entries(&s).iter().map(|d| (d.node, d.ms)).collect()).unwrap_or_default()).collect();
+    let shelter_entries: Vec<Vec<(u32, u64)>> = idx
+        .snaps
+        .iter()
+        .map(|s| s.map(|s| foot.entries(&s).iter().map(|d| (d.node, d.ms)).collect()).unwrap_or_default())
+        .collect();
     let mut base_t = Vec::new();
     for p in points.iter().take(100) {
         let t = Instant::now();
@@ -164,7 +184,13 @@ pub fn run(args: &[String]) {
         let dist = dijkstra::reach(foot, &srcs, UNREACHED - 1, false);
         let mut times: Vec<u64> = (0..shelters.len())
             .filter(|&i| shelters[i].free >= 100)
-            .filter_map(|i| shelter_entries[i].iter().filter(|(n, _)| dist[*n as usize] != UNREACHED).map(|(n, w)| dist[*n as usize] + w).min())
+            .filter_map(|i| {
+                shelter_entries[i]
+                    .iter()
+                    .filter(|(n, _)| dist[*n as usize] != UNREACHED)
+                    .map(|(n, w)| dist[*n as usize] + w)
+                    .min()
+            })
             .collect();
         times.sort_unstable();
         times.truncate(3);
@@ -174,7 +200,11 @@ pub fn run(args: &[String]) {
     println!("| nearest 3 shelters with room for 100, on foot (2,000 points, 200 shelters) | {:.0} µs | {:.0} µs | {:.1} ms / {:.1} ms (one-to-all Dijkstra, 100 points) | {:.0}× |", us(n50), us(n99), ms(b50), ms(b99), b50.as_secs_f64() / n50.as_secs_f64());
 
     // 3. A closure on a long car route.
-    let (a, b) = snaps.iter().find(|(a, b)| car.route_between(a, b).is_some_and(|r| r.distance_m > 8_000.0)).copied().expect("a long route");
+    let (a, b) = snaps
+        .iter()
+        .find(|(a, b)| car.route_between(a, b).is_some_and(|r| r.distance_m > 8_000.0))
+        .copied()
+        .expect("a long route");
     let before = car.route_between(&a, &b).expect("route");
     let mid = before.coords[before.coords.len() / 2];
     let area = onemap_routing::closure::circle(mid, 150.0);
@@ -190,8 +220,15 @@ pub fn run(args: &[String]) {
     engine.reprepare();
     let t_prep = t.elapsed();
     let (f50, f99) = route_times(car, &snaps[..500]);
-    println!("\n| closure (150 m circle on a {:.1} km car route, {} edges) | figure |\n| --- | --- |", before.distance_m / 1000.0, edges.len());
-    println!("| closure to effect: edges found, set on 3 networks, the next route avoids it | {:.2} ms |", ms(t_effect));
+    println!(
+        "\n| closure (150 m circle on a {:.1} km car route, {} edges) | figure |\n| --- | --- |",
+        before.distance_m / 1000.0,
+        edges.len()
+    );
+    println!(
+        "| closure to effect: edges found, set on 3 networks, the next route avoids it | {:.2} ms |",
+        ms(t_effect)
+    );
     println!("| routes while the hierarchy is stale (500 pairs): p50 / p99 | {:.0} µs / {:.1} ms |", us(s50), ms(s99));
     println!("| re-preparation with the fixed node order, 3 profiles | {:.2} s |", t_prep.as_secs_f64());
     println!("| routes after re-preparation: p50 / p99 | {:.0} µs / {:.0} µs |", us(f50), us(f99));
@@ -220,13 +257,20 @@ pub fn run(args: &[String]) {
 
 fn psql_file(db: &str, file: &Path) -> Duration {
     let t = Instant::now();
-    let out = Command::new("psql").args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtX", "-f"]).arg(file).output().expect("psql");
+    let out = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtX", "-f"])
+        .arg(file)
+        .output()
+        .expect("psql");
     assert!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
     t.elapsed()
 }
 
 fn psql(db: &str, sql: &str) {
-    let out = Command::new("psql").args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtX", "-c", sql]).output().expect("psql");
+    let out = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtX", "-c", sql])
+        .output()
+        .expect("psql");
     assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -236,11 +280,23 @@ fn edge_table(db: &str, net: &Network, table: &str, dir: &Path) {
     let _ = std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755));
     let _ = std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644));
     psql(db, &format!("CREATE TABLE {table} (id bigint, source bigint, target bigint, cost float8)"));
-    psql(db, &format!("COPY {table} FROM '{}' WITH (FORMAT csv)", std::fs::canonicalize(&file).expect("path").display()));
+    psql(
+        db,
+        &format!("COPY {table} FROM '{}' WITH (FORMAT csv)", std::fs::canonicalize(&file).expect("path").display()),
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
-fn pgrouting(car: &Network, foot: &Network, pairs: &[(Snap, Snap)], points: &[Snap], idx: &PlaceIndex, dir: &Path, ours_route_us: f64, ours_near_us: f64) {
+fn pgrouting(
+    car: &Network,
+    foot: &Network,
+    pairs: &[(Snap, Snap)],
+    points: &[Snap],
+    idx: &PlaceIndex,
+    dir: &Path,
+    ours_route_us: f64,
+    ours_near_us: f64,
+) {
     let db = format!("onemap_bench_{}", std::process::id());
     psql("postgres", &format!("CREATE DATABASE {db}"));
     psql(&db, "CREATE EXTENSION pgrouting CASCADE");
@@ -255,11 +311,21 @@ fn pgrouting(car: &Network, foot: &Network, pairs: &[(Snap, Snap)], points: &[Sn
     let n = pairs.len() as f64;
     let overhead = psql_file(&db, &script((0..pairs.len()).map(|_| "SELECT 1;".to_owned()).collect(), "noop.sql"));
     let routes = script(
-        pairs.iter().map(|(a, b)| format!("SELECT agg_cost FROM pgr_dijkstraCost('SELECT id, source, target, cost FROM car', {}, {}, true);", node(car, a), node(car, b))).collect(),
+        pairs
+            .iter()
+            .map(|(a, b)| {
+                format!(
+                    "SELECT agg_cost FROM pgr_dijkstraCost('SELECT id, source, target, cost FROM car', {}, {}, true);",
+                    node(car, a),
+                    node(car, b)
+                )
+            })
+            .collect(),
         "routes.sql",
     );
     let t_routes = psql_file(&db, &routes);
-    let shelter_nodes: Vec<String> = idx.snaps.iter().flatten().map(|s| foot.entries(s).first().map_or(0, |d| d.node).to_string()).collect();
+    let shelter_nodes: Vec<String> =
+        idx.snaps.iter().flatten().map(|s| foot.entries(s).first().map_or(0, |d| d.node).to_string()).collect();
     let near = script(
         points
             .iter()
@@ -273,7 +339,12 @@ fn pgrouting(car: &Network, foot: &Network, pairs: &[(Snap, Snap)], points: &[Sn
     let per_near = (t_near.saturating_sub(overhead)).as_secs_f64() / points.len() as f64 * 1e6;
     println!("\n| pgRouting 3.4 (pgr_dijkstraCost, same edge table, one session, {} queries each, psql overhead {:.1} ms subtracted) | per query | onemap p50 in-process | ratio |\n| --- | --- | --- | --- |", pairs.len(), ms(overhead));
     println!("| car route | {:.1} ms | {:.0} µs | {:.0}× |", per_route / 1e3, ours_route_us, per_route / ours_route_us);
-    println!("| nearest 3 of 200 shelters on foot | {:.1} ms | {:.0} µs | {:.0}× |", per_near / 1e3, ours_near_us, per_near / ours_near_us);
+    println!(
+        "| nearest 3 of 200 shelters on foot | {:.1} ms | {:.0} µs | {:.0}× |",
+        per_near / 1e3,
+        ours_near_us,
+        per_near / ours_near_us
+    );
 }
 
 fn http(engine: Engine, shelters: &[Place], pairs: &[([f64; 2], [f64; 2])], points: &[Snap], dir: &Path) {
@@ -283,7 +354,11 @@ fn http(engine: Engine, shelters: &[Place], pairs: &[([f64; 2], [f64; 2])], poin
         .map(|s| NewFeature {
             id: Some(s.id.clone()),
             geometry: geo::Geometry::Point(geo::Point::new(s.position[0], s.position[1])),
-            properties: Properties::from_json(LayerId::Shelters, json!({"name": s.name, "kind": "school", "capacity": s.free})).expect("shelter"),
+            properties: Properties::from_json(
+                LayerId::Shelters,
+                json!({"name": s.name, "kind": "school", "capacity": s.free}),
+            )
+            .expect("shelter"),
         })
         .collect();
     store.insert(LayerId::Shelters, feats, &Writer::system("bench")).expect("insert");
@@ -294,8 +369,16 @@ fn http(engine: Engine, shelters: &[Place], pairs: &[([f64; 2], [f64; 2])], poin
     let addr = listener.local_addr().expect("addr");
     rt.spawn(async move { axum::serve(listener, app(state)).await });
     let url = format!("http://{addr}");
-    let routes: Vec<String> = pairs.iter().take(1000).map(|(a, b)| format!("/routing/route?from={},{}&to={},{}&profile=car&snap_m=1000", a[0], a[1], b[0], b[1])).collect();
-    let near: Vec<String> = points.iter().take(1000).map(|p| format!("/routing/nearest-shelters?at={},{}&k=3&people=100&snap_m=1000", p.point[0], p.point[1])).collect();
+    let routes: Vec<String> = pairs
+        .iter()
+        .take(1000)
+        .map(|(a, b)| format!("/routing/route?from={},{}&to={},{}&profile=car&snap_m=1000", a[0], a[1], b[0], b[1]))
+        .collect();
+    let near: Vec<String> = points
+        .iter()
+        .take(1000)
+        .map(|p| format!("/routing/nearest-shelters?at={},{}&k=3&people=100&snap_m=1000", p.point[0], p.point[1]))
+        .collect();
     let secs = std::env::var("ONEMAP_BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let r = wrk(&url, &routes, dir, secs);
     let n = wrk(&url, &near, dir, secs);
@@ -303,7 +386,14 @@ fn http(engine: Engine, shelters: &[Place], pairs: &[([f64; 2], [f64; 2])], poin
     println!("\n| HTTP (wrk -t1 -c16 -d{secs}s, 1,000 distinct URLs; server and wrk share the 2 cores) | req/s | p50 | p99 |\n| --- | --- | --- | --- |");
     println!("| /routing/route, car | {:.0} | {} | {} |", r.rps, r.p50, r.p99);
     println!("| /routing/nearest-shelters, foot, k=3 | {:.0} | {} | {} |", n.rps, n.p50, n.p99);
-    println!("| baseline: /conformance (a small static JSON document, same stack) | {:.0} | {} | {} |", c.rps, c.p50, c.p99);
-    println!("| ratios to the baseline: route {:.2}, nearest shelters {:.2} | | | |", r.rps / c.rps.max(1.0), n.rps / c.rps.max(1.0));
+    println!(
+        "| baseline: /conformance (a small static JSON document, same stack) | {:.0} | {} | {} |",
+        c.rps, c.p50, c.p99
+    );
+    println!(
+        "| ratios to the baseline: route {:.2}, nearest shelters {:.2} | | | |",
+        r.rps / c.rps.max(1.0),
+        n.rps / c.rps.max(1.0)
+    );
     assert!(!r.non2xx && !n.non2xx, "wrk saw errors");
 }

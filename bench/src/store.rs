@@ -77,7 +77,11 @@ pub fn run(args: &[String]) {
     let path = dir.join(format!("hazards-{n}.gpkg"));
     if !path.exists() {
         let t = build(&path, n);
-        println!("write: {n} points in batches of 10,000: {:.1} s ({:.0} features/s)", t.as_secs_f64(), n as f64 / t.as_secs_f64());
+        println!(
+            "write: {n} points in batches of 10,000: {:.1} s ({:.0} features/s)",
+            t.as_secs_f64(),
+            n as f64 / t.as_secs_f64()
+        );
     }
     let file_mib = std::fs::metadata(&path).map(|m| m.len() as f64 / 1048576.0).unwrap_or(0.0);
 
@@ -94,12 +98,17 @@ pub fn run(args: &[String]) {
     let mut returned = 0usize;
     for b in &qs {
         let t = Instant::now();
-        let page = store.query(LayerId::Hazards, &Query { bbox: Some(*b), limit: 100, ..Query::default() }, &Scope::All).expect("query");
+        let page = store
+            .query(LayerId::Hazards, &Query { bbox: Some(*b), limit: 100, ..Query::default() }, &Scope::All)
+            .expect("query");
         times.push(t.elapsed());
         returned += page.features.len();
     }
     times.sort();
-    let all = store.query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all").features;
+    let all = store
+        .query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All)
+        .expect("all")
+        .features;
     let mut base = Vec::new();
     for b in qs.iter().take(200) {
         let t = Instant::now();
@@ -119,7 +128,8 @@ pub fn run(args: &[String]) {
         base.push(t.elapsed());
     }
     base.sort();
-    let (p50, p99, b50, b99) = (percentile(&times, 0.5), percentile(&times, 0.99), percentile(&base, 0.5), percentile(&base, 0.99));
+    let (p50, p99, b50, b99) =
+        (percentile(&times, 0.5), percentile(&times, 0.99), percentile(&base, 0.5), percentile(&base, 0.99));
     println!(
         "in-process bbox query (limit 100, {} queries, {:.1} features/page): p50 {:?} p99 {:?}; linear scan baseline p50 {:?} p99 {:?}; ratio p50 {:.0}×",
         qs.len(), returned as f64 / qs.len() as f64, p50, p99, b50, b99, b50.as_secs_f64() / p50.as_secs_f64()
@@ -127,7 +137,11 @@ pub fn run(args: &[String]) {
     drop(all);
 
     // Over HTTP with wrk.
-    let paths: Vec<String> = qs.iter().take(1000).map(|b| format!("/collections/hazards/items?bbox={},{},{},{}&limit=100", b[0], b[1], b[2], b[3])).collect();
+    let paths: Vec<String> = qs
+        .iter()
+        .take(1000)
+        .map(|b| format!("/collections/hazards/items?bbox={},{},{},{}&limit=100", b[0], b[1], b[2], b[3]))
+        .collect();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store: Arc<dyn Store> = Arc::new(store);
     let sample = {
@@ -140,7 +154,13 @@ pub fn run(args: &[String]) {
     let size = bytes.len();
     let router = app_with(
         AppState::new(store, ServiceInfo::default()),
-        Router::new().route("/__bench/static", get(move || { let b = bytes.clone(); async move { ([("content-type", "application/geo+json")], b) } })),
+        Router::new().route(
+            "/__bench/static",
+            get(move || {
+                let b = bytes.clone();
+                async move { ([("content-type", "application/geo+json")], b) }
+            }),
+        ),
     );
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -148,7 +168,16 @@ pub fn run(args: &[String]) {
     let url = format!("http://{addr}");
     let items = wrk(&url, &paths, &dir, 10);
     let stat = wrk(&url, &["/__bench/static".to_owned()], &dir, 10);
-    println!("HTTP bbox items (wrk -t1 -c16 -d10s, 1000 distinct boxes): {:.0} req/s, p50 {}, p99 {}", items.rps, items.p50, items.p99);
-    println!("HTTP static {size} bytes (same size, same server): {:.0} req/s, p50 {}, p99 {}; ratio {:.2}", stat.rps, stat.p50, stat.p99, items.rps / stat.rps.max(1.0));
+    println!(
+        "HTTP bbox items (wrk -t1 -c16 -d10s, 1000 distinct boxes): {:.0} req/s, p50 {}, p99 {}",
+        items.rps, items.p50, items.p99
+    );
+    println!(
+        "HTTP static {size} bytes (same size, same server): {:.0} req/s, p50 {}, p99 {}; ratio {:.2}",
+        stat.rps,
+        stat.p50,
+        stat.p99,
+        items.rps / stat.rps.max(1.0)
+    );
     println!("RSS at end: {:.0} MiB", rss_mib());
 }

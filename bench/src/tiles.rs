@@ -94,7 +94,10 @@ fn prepare_postgis(store: &Path) {
     psql("postgres", &format!("CREATE DATABASE {DB}"));
     psql(DB, "CREATE EXTENSION postgis");
     let t = Instant::now();
-    for (table, cols) in [("hazards", "feature_id,name,kind,risk_level,status,threatened_people,township"), ("roads", "feature_id,highway,name,oneway")] {
+    for (table, cols) in [
+        ("hazards", "feature_id,name,kind,risk_level,status,threatened_people,township"),
+        ("roads", "feature_id,highway,name,oneway"),
+    ] {
         let st = Command::new("ogr2ogr")
             .args(["-f", "PostgreSQL", &format!("PG:host=127.0.0.1 user=postgres dbname={DB}")])
             .arg(store)
@@ -109,7 +112,8 @@ fn prepare_postgis(store: &Path) {
 
 /// Tile paths `z/x/y` around random features of `layer`, zooms 10..=16.
 fn tile_paths(store: &dyn Store, layer: LayerId, count: usize, zooms: (u32, u32), rng: &mut Rng) -> Vec<String> {
-    let all = store.query(layer, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("query").features;
+    let all =
+        store.query(layer, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("query").features;
     (0..count)
         .map(|_| {
             let f = &all[(rng.unit() * all.len() as f64) as usize % all.len()];
@@ -159,8 +163,10 @@ pub fn run(args: &[String]) {
         rt.spawn(async move { axum::serve(listener, router).await });
         addr
     };
-    let cold = serve(app(AppState::new(Arc::clone(&store), ServiceInfo { tile_cache_bytes: 0, ..ServiceInfo::default() })));
-    let warm_state = AppState::new(Arc::clone(&store), ServiceInfo { tile_cache_bytes: 1 << 30, ..ServiceInfo::default() });
+    let cold =
+        serve(app(AppState::new(Arc::clone(&store), ServiceInfo { tile_cache_bytes: 0, ..ServiceInfo::default() })));
+    let warm_state =
+        AppState::new(Arc::clone(&store), ServiceInfo { tile_cache_bytes: 1 << 30, ..ServiceInfo::default() });
     let warm = serve(app(warm_state.clone()));
 
     let port = free_port();
@@ -200,13 +206,16 @@ pub fn run(args: &[String]) {
     let mean = exact.values().map(|b| b.len()).sum::<usize>() / exact.len().max(1);
     let exact = Arc::new(exact);
     // The baseline goes through the same layers (trace, CORS, compression, body limit) as the tiles.
-    let static_router = app_with(warm_state.clone(), Router::new().route(
-        "/__bench/{*rest}",
-        get(move |uri: axum::http::Uri| {
-            let b = exact.get(uri.path()).cloned().unwrap_or_default();
-            async move { ([("content-type", "application/vnd.mapbox-vector-tile")], b) }
-        }),
-    ));
+    let static_router = app_with(
+        warm_state.clone(),
+        Router::new().route(
+            "/__bench/{*rest}",
+            get(move |uri: axum::http::Uri| {
+                let b = exact.get(uri.path()).cloned().unwrap_or_default();
+                async move { ([("content-type", "application/vnd.mapbox-vector-tile")], b) }
+            }),
+        ),
+    );
     let stat = serve(static_router.clone());
 
     println!("\n| run (wrk -t1 -c16 -d{secs}s, 2,000 distinct tiles each) | tiles/s | p50 | p99 |\n| --- | --- | --- | --- |");
@@ -242,7 +251,9 @@ pub fn run(args: &[String]) {
             std::hint::black_box(res);
         }
         println!("profile: router oneshot (hit) {:?} per call", t.elapsed() / 20_000);
-        for uri in ["/tiles.json", "/conformance", "/collections/hazards/tiles/WebMercatorQuad", "/tiles/roads/0/0/0.mvt"] {
+        for uri in
+            ["/tiles.json", "/conformance", "/collections/hazards/tiles/WebMercatorQuad", "/tiles/roads/0/0/0.mvt"]
+        {
             let t = Instant::now();
             for _ in 0..2_000 {
                 let req = axum::http::Request::builder().uri(uri).body(axum::body::Body::empty()).expect("req");
@@ -255,10 +266,19 @@ pub fn run(args: &[String]) {
     line("z10–z16: onemap, tile cache warm", &w);
     let static_paths: Vec<String> = ours.iter().map(|p| format!("/__bench{p}")).collect();
     let s = wrk(&format!("http://{stat}"), &static_paths, &dir, secs);
-    line(&format!("static: the same 2,000 tiles' bytes from a HashMap (median {median} B, mean {mean} B), same axum stack"), &s);
+    line(
+        &format!(
+            "static: the same 2,000 tiles' bytes from a HashMap (median {median} B, mean {mean} B), same axum stack"
+        ),
+        &s,
+    );
     let (entries, cache_bytes) = warm_state.tiles.cache().usage();
     let st = &warm_state.tiles.stats;
-    println!("warm server: {} cache hits, {} misses", st.hits.load(std::sync::atomic::Ordering::Relaxed), st.misses.load(std::sync::atomic::Ordering::Relaxed));
+    println!(
+        "warm server: {} cache hits, {} misses",
+        st.hits.load(std::sync::atomic::Ordering::Relaxed),
+        st.misses.load(std::sync::atomic::Ordering::Relaxed)
+    );
     println!(
         "\ncache-miss ratio onemap ÷ martin: z10–z16 {:.2}, z13–z16 {:.2}; cached ÷ static: {:.2}\nRSS: onemap process {:.0} MiB (store + {entries} cached tiles, {:.1} MiB); martin {:.0} MiB (plus PostgreSQL's own)",
         c.rps / m.rps.max(1.0),
@@ -320,5 +340,9 @@ pub fn render_only(args: &[String]) {
         }
     }
     let s = t.elapsed().as_secs_f64();
-    println!("render only, one thread: {n} tiles in {s:.1} s = {:.0} tiles/s, mean {} B", n as f64 / s, bytes / n.max(1));
+    println!(
+        "render only, one thread: {n} tiles in {s:.1} s = {:.0} tiles/s, mean {} B",
+        n as f64 / s,
+        bytes / n.max(1)
+    );
 }

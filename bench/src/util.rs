@@ -18,7 +18,6 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-
 /// Resident memory of another process, MiB.
 pub fn rss_of(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -53,11 +52,12 @@ pub fn wrk(url: &str, paths: &[String], dir: &Path, secs: u32) -> Wrk {
         .output()
         .expect("run wrk (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let rps = text.lines().find_map(|l| l.strip_prefix("Requests/sec:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0);
-    let pct = |p: &str| text.lines().find_map(|l| l.trim().strip_prefix(p).map(|v| v.trim().to_owned())).unwrap_or_default();
+    let rps =
+        text.lines().find_map(|l| l.strip_prefix("Requests/sec:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0);
+    let pct =
+        |p: &str| text.lines().find_map(|l| l.trim().strip_prefix(p).map(|v| v.trim().to_owned())).unwrap_or_default();
     if text.contains("Non-2xx") {
         eprintln!("wrk saw errors:\n{text}");
     }
     Wrk { rps, p50: pct("50%"), p99: pct("99%"), non2xx: text.contains("Non-2xx") }
 }
-

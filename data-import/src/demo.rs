@@ -126,15 +126,20 @@ impl Gen {
     fn admin_areas(&mut self) -> Vec<NewFeature> {
         let a = LayerId::AdminAreas;
         let county = self.block(0, VX, 0, VY);
-        let mut out = vec![feature(a, format!("aa-{COUNTY}"), onemap_model::geometry::multi(county),
-            json!({"code": COUNTY, "name": "演示县", "level": "district", "population": 186_000}))];
+        let mut out = vec![feature(
+            a,
+            format!("aa-{COUNTY}"),
+            onemap_model::geometry::multi(county),
+            json!({"code": COUNTY, "name": "演示县", "level": "district", "population": 186_000}),
+        )];
         for (t, (code, poly)) in self.townships.clone().into_iter().enumerate() {
             out.push(feature(a, format!("aa-{code}"), onemap_model::geometry::multi(poly),
                 json!({"code": code, "name": TOWNSHIPS[t], "level": "township", "parent": COUNTY, "population": self.rng.int(18_000, 42_000)})));
         }
         for (n, (code, poly)) in self.villages.clone().into_iter().enumerate() {
             let parent = &code[..9];
-            let name = format!("{}{}村", TOWNSHIPS[n / 4].trim_end_matches(['镇', '乡']), ["东", "西", "南", "北"][n % 4]);
+            let name =
+                format!("{}{}村", TOWNSHIPS[n / 4].trim_end_matches(['镇', '乡']), ["东", "西", "南", "北"][n % 4]);
             out.push(feature(a, format!("aa-{code}"), onemap_model::geometry::multi(poly.clone()),
                 json!({"code": code, "name": name, "level": "village", "parent": parent, "population": self.rng.int(800, 3200)})));
             // Two grid cells per village, split along the middle.
@@ -144,8 +149,12 @@ impl Gen {
             let (mb, mt) = (mid(b0, b1), mid(t0, t1));
             for (g, cell) in [ring(&[b0, mb, mt, t0]), ring(&[mb, b1, t1, mt])].into_iter().enumerate() {
                 let gcode = format!("{code}{:02}", g + 1);
-                out.push(feature(a, format!("aa-{gcode}"), onemap_model::geometry::multi(cell),
-                    json!({"code": gcode, "name": format!("{name}第{}网格", g + 1), "level": "grid", "parent": code})));
+                out.push(feature(
+                    a,
+                    format!("aa-{gcode}"),
+                    onemap_model::geometry::multi(cell),
+                    json!({"code": gcode, "name": format!("{name}第{}网格", g + 1), "level": "grid", "parent": code}),
+                ));
             }
         }
         out
@@ -167,33 +176,61 @@ impl Gen {
             .collect();
         let mut out = Vec::new();
         let mut edge = |rng: &mut Rng, p: Coord, q: Coord, class: &str, name: Option<String>| {
-            let m = Coord { x: (p.x + q.x) / 2.0 + rng.range(-0.1, 0.1) * dx, y: (p.y + q.y) / 2.0 + rng.range(-0.1, 0.1) * dy };
-            let speed = match class { "primary" => 80.0, "secondary" => 60.0, "tertiary" => 40.0, _ => 30.0 };
+            let m = Coord {
+                x: (p.x + q.x) / 2.0 + rng.range(-0.1, 0.1) * dx,
+                y: (p.y + q.y) / 2.0 + rng.range(-0.1, 0.1) * dy,
+            };
+            let speed = match class {
+                "primary" => 80.0,
+                "secondary" => 60.0,
+                "tertiary" => 40.0,
+                _ => 30.0,
+            };
             let id = format!("rd-{:04}", out.len() + 1);
-            out.push(feature(LayerId::Roads, id, Geometry::LineString(LineString::new(vec![p, m, q])),
-                json!({"name": name, "highway": class, "oneway": false, "maxspeed_kmh": speed})));
+            out.push(feature(
+                LayerId::Roads,
+                id,
+                Geometry::LineString(LineString::new(vec![p, m, q])),
+                json!({"name": name, "highway": class, "oneway": false, "maxspeed_kmh": speed}),
+            ));
         };
         let class_of = |line: usize, main: usize| {
-            if line == main { "primary" } else if line % 3 == 0 { "secondary" } else if line % 3 == 1 { "tertiary" } else { "residential" }
+            if line == main {
+                "primary"
+            } else if line.is_multiple_of(3) {
+                "secondary"
+            } else if line % 3 == 1 {
+                "tertiary"
+            } else {
+                "residential"
+            }
         };
         for b in 0..=ny {
-            for a in 0..nx {
+            for pair in nodes.windows(2) {
                 let class = class_of(b, ny / 2);
                 if class == "residential" && self.rng.unit() < 0.15 {
                     continue;
                 }
-                let name = match class { "primary" => Some("县道X101".to_owned()), "secondary" => Some(format!("乡道Y{:03}", b + 10)), _ => None };
-                edge(&mut self.rng, nodes[a][b], nodes[a + 1][b], class, name);
+                let name = match class {
+                    "primary" => Some("县道X101".to_owned()),
+                    "secondary" => Some(format!("乡道Y{:03}", b + 10)),
+                    _ => None,
+                };
+                edge(&mut self.rng, pair[0][b], pair[1][b], class, name);
             }
         }
-        for a in 0..=nx {
-            for b in 0..ny {
+        for (a, column) in nodes.iter().enumerate() {
+            for pair in column.windows(2) {
                 let class = class_of(a, nx / 2);
                 if class == "residential" && self.rng.unit() < 0.15 {
                     continue;
                 }
-                let name = match class { "primary" => Some("县道X102".to_owned()), "secondary" => Some(format!("乡道Y{:03}", a + 40)), _ => None };
-                edge(&mut self.rng, nodes[a][b], nodes[a][b + 1], class, name);
+                let name = match class {
+                    "primary" => Some("县道X102".to_owned()),
+                    "secondary" => Some(format!("乡道Y{:03}", a + 40)),
+                    _ => None,
+                };
+                edge(&mut self.rng, pair[0], pair[1], class, name);
             }
         }
         out
@@ -212,17 +249,33 @@ impl Gen {
     }
 
     fn hazards(&mut self, n: usize) -> Vec<(Point, NewFeature)> {
-        const KINDS: [(&str, f64); 10] = [("landslide", 30.0), ("collapse", 10.0), ("debris_flow", 10.0), ("flood", 15.0), ("forest_fire", 10.0),
-            ("hazmat", 5.0), ("mine", 3.0), ("building", 7.0), ("crowded_place", 7.0), ("other", 3.0)];
+        const KINDS: [(&str, f64); 10] = [
+            ("landslide", 30.0),
+            ("collapse", 10.0),
+            ("debris_flow", 10.0),
+            ("flood", 15.0),
+            ("forest_fire", 10.0),
+            ("hazmat", 5.0),
+            ("mine", 3.0),
+            ("building", 7.0),
+            ("crowded_place", 7.0),
+            ("other", 3.0),
+        ];
         const LEVELS: [(&str, f64); 4] = [("major", 6.0), ("large", 16.0), ("general", 38.0), ("low", 40.0)];
-        const STATUS: [(&str, f64); 5] = [("discovered", 15.0), ("confirmed", 25.0), ("controlled", 30.0), ("rectifying", 20.0), ("closed", 10.0)];
+        const STATUS: [(&str, f64); 5] =
+            [("discovered", 15.0), ("confirmed", 25.0), ("controlled", 30.0), ("rectifying", 20.0), ("closed", 10.0)];
         (0..n)
             .map(|i| {
                 let p = self.random_point();
                 let (township, t) = self.township_of(p);
                 let kind = self.weighted(&KINDS);
                 let level = self.weighted(&LEVELS);
-                let max_people = match level { "major" => 800, "large" => 300, "general" => 100, _ => 30 };
+                let max_people = match level {
+                    "major" => 800,
+                    "large" => 300,
+                    "general" => 100,
+                    _ => 30,
+                };
                 let kind_zh = onemap_model::HazardKind::parse(kind).map_or("", |k| k.label_zh());
                 let props = json!({
                     "name": format!("{}{}号{}隐患点", TOWNSHIPS[t], i + 1, kind_zh),
@@ -237,8 +290,14 @@ impl Gen {
     }
 
     fn shelters(&mut self, n: usize) -> Vec<(Point, NewFeature)> {
-        const KINDS: [(&str, i64, i64, &str); 6] = [("school", 500, 2500, "中学"), ("park", 1000, 6000, "公园"), ("stadium", 3000, 10_000, "体育场"),
-            ("square", 800, 3000, "广场"), ("community_centre", 200, 800, "社区中心"), ("purpose_built", 1000, 5000, "应急避难场所")];
+        const KINDS: [(&str, i64, i64, &str); 6] = [
+            ("school", 500, 2500, "中学"),
+            ("park", 1000, 6000, "公园"),
+            ("stadium", 3000, 10_000, "体育场"),
+            ("square", 800, 3000, "广场"),
+            ("community_centre", 200, 800, "社区中心"),
+            ("purpose_built", 1000, 5000, "应急避难场所"),
+        ];
         (0..n)
             .map(|i| {
                 let p = self.random_point();
@@ -273,9 +332,18 @@ impl Gen {
     }
 
     fn teams(&mut self) -> Vec<NewFeature> {
-        const KINDS: [(&str, &str); 8] = [("fire_rescue", "消防救援站"), ("flood", "防汛抢险队"), ("forest_fire", "森林消防队"), ("medical", "医疗救护队"),
-            ("militia", "民兵应急排"), ("volunteer", "蓝天救援队"), ("mine_rescue", "矿山救护队"), ("hazmat", "危化品救援队")];
-        const STATUS: [(&str, f64); 4] = [("standby", 70.0), ("dispatched", 12.0), ("on_scene", 8.0), ("off_duty", 10.0)];
+        const KINDS: [(&str, &str); 8] = [
+            ("fire_rescue", "消防救援站"),
+            ("flood", "防汛抢险队"),
+            ("forest_fire", "森林消防队"),
+            ("medical", "医疗救护队"),
+            ("militia", "民兵应急排"),
+            ("volunteer", "蓝天救援队"),
+            ("mine_rescue", "矿山救护队"),
+            ("hazmat", "危化品救援队"),
+        ];
+        const STATUS: [(&str, f64); 4] =
+            [("standby", 70.0), ("dispatched", 12.0), ("on_scene", 8.0), ("off_duty", 10.0)];
         (0..24)
             .map(|i| {
                 let p = self.random_point();
@@ -290,7 +358,12 @@ impl Gen {
     }
 
     fn risk_zones(&mut self) -> Vec<NewFeature> {
-        const KINDS: [(&str, &str); 4] = [("flood", "洪涝风险区"), ("landslide", "地质灾害风险区"), ("fire", "森林火险区"), ("hazmat", "危化品风险区")];
+        const KINDS: [(&str, &str); 4] = [
+            ("flood", "洪涝风险区"),
+            ("landslide", "地质灾害风险区"),
+            ("fire", "森林火险区"),
+            ("hazmat", "危化品风险区"),
+        ];
         (0..14)
             .map(|i| {
                 let c = self.random_point();

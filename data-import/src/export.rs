@@ -14,7 +14,10 @@ fn all_features(store: &dyn Store, layer: LayerId) -> Result<Vec<std::sync::Arc<
 /// Writes every layer into a new GeoPackage at `path` (refusing to overwrite); returns the count.
 pub fn to_gpkg(store: &dyn Store, path: &Path) -> Result<usize> {
     if path.exists() {
-        return Err(ImportError::Format { path: path.display().to_string(), message: "already exists; not overwriting".into() });
+        return Err(ImportError::Format {
+            path: path.display().to_string(),
+            message: "already exists; not overwriting".into(),
+        });
     }
     let out = GpkgStore::open(path)?;
     out.set_dataset(&store.dataset()?)?;
@@ -22,7 +25,11 @@ pub fn to_gpkg(store: &dyn Store, path: &Path) -> Result<usize> {
     for &layer in LayerId::ALL {
         let batch: Vec<NewFeature> = all_features(store, layer)?
             .iter()
-            .map(|f| NewFeature { id: Some(f.id.clone()), geometry: f.geometry.clone(), properties: f.properties.clone() })
+            .map(|f| NewFeature {
+                id: Some(f.id.clone()),
+                geometry: f.geometry.clone(),
+                properties: f.properties.clone(),
+            })
             .collect();
         if !batch.is_empty() {
             n += out.insert(layer, batch, &Writer::system("export"))?.len();

@@ -18,7 +18,8 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
 
-const EXCLUDED_HIGHWAYS: [&str; 8] = ["proposed", "construction", "platform", "abandoned", "bus_stop", "elevator", "corridor", "raceway"];
+const EXCLUDED_HIGHWAYS: [&str; 8] =
+    ["proposed", "construction", "platform", "abandoned", "bus_stop", "elevator", "corridor", "raceway"];
 
 /// The data set description for layers derived from OpenStreetMap.
 pub fn dataset(path: &Path) -> DatasetInfo {
@@ -87,13 +88,21 @@ impl Collected {
         if let Some((kind, default_cap)) = shelter_kind(tags) {
             let capacity = area_m2.map_or(default_cap, |a| ((a / 2.0) as i64).clamp(50, 20_000));
             let n = name(tags).unwrap_or_else(|| format!("避难场所 {osm}"));
-            self.shelters.extend(Self::feature(LayerId::Shelters, format!("osm-{osm}"), g.clone(),
-                json!({"name": n, "kind": kind, "capacity": capacity, "occupancy": 0, "open": false})));
+            self.shelters.extend(Self::feature(
+                LayerId::Shelters,
+                format!("osm-{osm}"),
+                g.clone(),
+                json!({"name": n, "kind": kind, "capacity": capacity, "occupancy": 0, "open": false}),
+            ));
         }
         if let Some((kind, zh)) = team_kind(tags) {
             let n = name(tags).map_or_else(|| format!("{zh} {osm}"), |n| format!("{n} {zh}"));
-            self.teams.extend(Self::feature(LayerId::Teams, format!("osm-{osm}"), g,
-                json!({"name": n, "kind": kind, "level": "district", "members": 20, "status": "standby"})));
+            self.teams.extend(Self::feature(
+                LayerId::Teams,
+                format!("osm-{osm}"),
+                g,
+                json!({"name": n, "kind": kind, "level": "district", "members": 20, "status": "standby"}),
+            ));
         }
     }
 }
@@ -101,10 +110,13 @@ impl Collected {
 /// Reads the roads, shelters and team bases of an OpenStreetMap PBF extract.
 pub fn read_pbf(path: &Path) -> Result<Vec<(LayerId, Vec<NewFeature>)>> {
     let p = path.display().to_string();
-    let reader = ElementReader::from_path(path).map_err(|e| ImportError::Format { path: p.clone(), message: e.to_string() })?;
+    let reader =
+        ElementReader::from_path(path).map_err(|e| ImportError::Format { path: p.clone(), message: e.to_string() })?;
     let mut coords: HashMap<i64, (f64, f64)> = HashMap::new();
     let mut out = Collected::default();
-    let tagmap = |it: &mut dyn Iterator<Item = (&str, &str)>| it.map(|(k, v)| (k.to_owned(), v.to_owned())).collect::<HashMap<_, _>>();
+    let tagmap = |it: &mut dyn Iterator<Item = (&str, &str)>| {
+        it.map(|(k, v)| (k.to_owned(), v.to_owned())).collect::<HashMap<_, _>>()
+    };
     reader
         .for_each(|el| match el {
             Element::Node(n) => {

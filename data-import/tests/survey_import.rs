@@ -16,7 +16,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = GpkgStore::open(&dir.path().join("s.gpkg")).expect("store");
+        let store = GpkgStore::open(dir.path().join("s.gpkg")).expect("store");
         Fixture { dir, store }
     }
 
@@ -27,7 +27,8 @@ impl Fixture {
     }
 
     fn import(&self, path: &Path, o: &Options) -> survey::Report {
-        survey::import(&self.store, path, o, &Writer::system("test"), &mut |_: usize, _: usize| {}).expect("import runs")
+        survey::import(&self.store, path, o, &Writer::system("test"), &mut |_: usize, _: usize| {})
+            .expect("import runs")
     }
 
     fn count(&self, layer: LayerId) -> usize {
@@ -75,7 +76,10 @@ fn a_gbk_csv_as_excel_saves_it_imports_with_chinese_headers_and_values() {
     let fs = fx.all(LayerId::Hazards);
     let f = fs.iter().find(|f| f.properties.to_json()["name"] == "HZ-001号滑坡").expect("HZ-001");
     let p = f.properties.to_json();
-    assert_eq!((p["risk_level"].as_str(), p["threatened_people"].as_i64(), p["kind"].as_str()), (Some("major"), Some(120), Some("landslide")));
+    assert_eq!(
+        (p["risk_level"].as_str(), p["threatened_people"].as_i64(), p["kind"].as_str()),
+        (Some("major"), Some(120), Some("landslide"))
+    );
     assert_eq!(p["responsible"], "张三");
     assert_eq!(lonlat(f), (104.0612, 30.6598));
 }
@@ -90,7 +94,10 @@ fn an_excel_sheet_imports_with_numbers_dates_and_booleans() {
     for (c, h) in ["名称", "类型", "容纳人数", "已开放", "经度", "纬度", "乡镇"].iter().enumerate() {
         sheet.write_string(0, c as u16, *h).expect("header");
     }
-    let rows = [("人民公园", "park", 3000.0, "是", 104.0551, 30.6627), ("七中操场", "school", 1200.0, "否", 104.0410, 30.6512)];
+    let rows = [
+        ("人民公园", "park", 3000.0, "是", 104.0551, 30.6627),
+        ("七中操场", "school", 1200.0, "否", 104.0410, 30.6512),
+    ];
     for (i, (name, kind, cap, open, lon, lat)) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         sheet.write_string(r, 0, *name).expect("cell");
@@ -219,14 +226,32 @@ fn swapped_columns_dry_runs_and_unreadable_files() {
     let (x, y) = lonlat(&fx.all(LayerId::Hazards)[0]);
     assert!(x > 100.0 && y < 40.0);
     // Not a CSV at all (random bytes), a truncated spreadsheet, no coordinate columns.
-    let e = survey::import(&fx.store, &fx.file("junk.csv", &[0x81, 0x20, 0xFF, 0xFF, 0x00]), &o, &Writer::system("t"), &mut |_: usize, _: usize| {})
-        .expect_err("junk");
+    let e = survey::import(
+        &fx.store,
+        &fx.file("junk.csv", &[0x81, 0x20, 0xFF, 0xFF, 0x00]),
+        &o,
+        &Writer::system("t"),
+        &mut |_: usize, _: usize| {},
+    )
+    .expect_err("junk");
     assert!(e.to_string().contains("neither UTF-8 nor GBK"), "{e}");
-    let e = survey::import(&fx.store, &fx.file("cut.xlsx", b"PK\x03\x04 truncated"), &o, &Writer::system("t"), &mut |_: usize, _: usize| {})
-        .expect_err("truncated xlsx");
+    let e = survey::import(
+        &fx.store,
+        &fx.file("cut.xlsx", b"PK\x03\x04 truncated"),
+        &o,
+        &Writer::system("t"),
+        &mut |_: usize, _: usize| {},
+    )
+    .expect_err("truncated xlsx");
     assert!(e.to_string().contains("cut.xlsx"), "{e}");
-    let e = survey::import(&fx.store, &fx.file("nocoords.csv", "名称,地址\n甲,某街\n".as_bytes()), &o, &Writer::system("t"), &mut |_: usize, _: usize| {})
-        .expect_err("no coordinates");
+    let e = survey::import(
+        &fx.store,
+        &fx.file("nocoords.csv", "名称,地址\n甲,某街\n".as_bytes()),
+        &o,
+        &Writer::system("t"),
+        &mut |_: usize, _: usize| {},
+    )
+    .expect_err("no coordinates");
     assert!(e.to_string().contains("no coordinate columns"), "{e}");
     assert_eq!(fx.count(LayerId::Hazards), 2);
 }
@@ -286,7 +311,11 @@ fn an_excel_sheet_with_a_title_and_a_two_row_header_imports() {
     sheet.merge_range(1, 3, 2, 3, "风险等级", &fmt).expect("risk");
     sheet.merge_range(1, 4, 2, 4, "类型", &fmt).expect("kind");
     sheet.merge_range(1, 5, 2, 5, "乡镇代码", &fmt).expect("township");
-    let rows = [("后山滑坡", 104.061, 30.661, "重大"), ("河堤管涌", 104.071, 30.671, "较大"), ("老屋", 104.081, 30.681, "特大")];
+    let rows = [
+        ("后山滑坡", 104.061, 30.661, "重大"),
+        ("河堤管涌", 104.071, 30.671, "较大"),
+        ("老屋", 104.081, 30.681, "特大"),
+    ];
     for (i, (name, lon, lat, risk)) in rows.iter().enumerate() {
         let r = i as u32 + 3;
         sheet.write_string(r, 0, *name).expect("cell");
@@ -311,6 +340,7 @@ fn an_excel_sheet_with_a_title_and_a_two_row_header_imports() {
     let r = fx.import(&path, &o);
     assert!(r.committed, "{}", r.summary(10));
     assert_eq!(fx.count(LayerId::Hazards), 2);
-    let f = fx.all(LayerId::Hazards).into_iter().find(|f| f.properties.to_json()["name"] == "后山滑坡").expect("imported");
+    let f =
+        fx.all(LayerId::Hazards).into_iter().find(|f| f.properties.to_json()["name"] == "后山滑坡").expect("imported");
     assert_eq!(f.properties.to_json()["risk_level"], "major");
 }

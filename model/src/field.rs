@@ -43,11 +43,7 @@ impl ColumnType {
     /// Whether a filter value `raw` can be compared with this column; the error says why not.
     pub fn check_filter(self, enum_values: Option<&[&str]>, raw: &str) -> Result<(), String> {
         if let Some(values) = enum_values {
-            return if values.contains(&raw) {
-                Ok(())
-            } else {
-                Err(format!("must be one of {}", values.join(", ")))
-            };
+            return if values.contains(&raw) { Ok(()) } else { Err(format!("must be one of {}", values.join(", "))) };
         }
         match self {
             ColumnType::Text => Ok(()),
@@ -57,12 +53,12 @@ impl ColumnType {
                 _ => Err("must be a number".into()),
             },
             ColumnType::Boolean => parse_bool(raw).map(|_| ()).ok_or_else(|| "must be true or false".into()),
-            ColumnType::Date => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .map(|_| ())
-                .map_err(|_| "must be a date YYYY-MM-DD".into()),
-            ColumnType::DateTime => DateTime::parse_from_rfc3339(raw)
-                .map(|_| ())
-                .map_err(|_| "must be an RFC 3339 date-time".into()),
+            ColumnType::Date => {
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|_| ()).map_err(|_| "must be a date YYYY-MM-DD".into())
+            }
+            ColumnType::DateTime => {
+                DateTime::parse_from_rfc3339(raw).map(|_| ()).map_err(|_| "must be an RFC 3339 date-time".into())
+            }
             ColumnType::Json => Err("cannot be filtered on".into()),
         }
     }

@@ -82,8 +82,8 @@ pub fn geometry_from_geojson(value: &serde_json::Value, kind: GeometryKind) -> R
         }
         _ => {}
     }
-    let geometry = Geometry::<f64>::try_from(gj)
-        .map_err(|e| ValidationError::new("geometry", format!("cannot convert: {e}")))?;
+    let geometry =
+        Geometry::<f64>::try_from(gj).map_err(|e| ValidationError::new("geometry", format!("cannot convert: {e}")))?;
     Ok(match geometry {
         Geometry::Polygon(p) => Geometry::MultiPolygon(MultiPolygon(vec![p])),
         other => other,

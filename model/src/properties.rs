@@ -87,10 +87,10 @@ impl Properties {
     pub fn validate_change(&self, old: &Properties) -> Result<(), ValidationError> {
         if let (Properties::Hazard(new), Properties::Hazard(old)) = (self, old) {
             if !old.status.can_become(new.status) {
-                let allowed = old.status.next().map_or_else(
-                    || "none: the hazard is closed".to_owned(),
-                    |n| format!("{} or {}", old.status, n),
-                );
+                let allowed = old
+                    .status
+                    .next()
+                    .map_or_else(|| "none: the hazard is closed".to_owned(), |n| format!("{} or {}", old.status, n));
                 return Err(ValidationError::property(
                     "status",
                     format!("illegal transition {} → {}; allowed: {allowed}", old.status, new.status),

@@ -18,9 +18,9 @@ impl Scope {
     pub fn contains(&self, props: &Properties) -> bool {
         match self {
             Scope::All => true,
-            Scope::Areas(codes) => props
-                .admin_code()
-                .is_some_and(|code| codes.iter().any(|c| code.starts_with(c.as_str()))),
+            Scope::Areas(codes) => {
+                props.admin_code().is_some_and(|code| codes.iter().any(|c| code.starts_with(c.as_str())))
+            }
         }
     }
 }

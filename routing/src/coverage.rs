@@ -91,7 +91,13 @@ impl Network {
     /// Reach time along edge `e` (a road-graph edge of this network) against `threshold_ms`.
     pub fn edge_reach(&self, cov: &Coverage, e: u32, threshold_ms: u64) -> EdgeReach {
         let pieces = self.pieces(cov, e);
-        let f = |t: f64| pieces.iter().filter(|p| t >= p.2 - 1e-12 && t <= p.3 + 1e-12).map(|p| p.0 + p.1 * t).fold(f64::INFINITY, f64::min);
+        let f = |t: f64| {
+            pieces
+                .iter()
+                .filter(|p| t >= p.2 - 1e-12 && t <= p.3 + 1e-12)
+                .map(|p| p.0 + p.1 * t)
+                .fold(f64::INFINITY, f64::min)
+        };
         let mut ts = vec![0.0, 1.0];
         for (i, p) in pieces.iter().enumerate() {
             ts.extend([p.2, p.3]);
@@ -127,7 +133,11 @@ impl Network {
                 b - a
             } else if fa > th || fb > th {
                 let cross = (th - fa) / (fb - fa); // where the line meets the threshold
-                if fa > th { (b - a) * cross } else { (b - a) * (1.0 - cross) }
+                if fa > th {
+                    (b - a) * cross
+                } else {
+                    (b - a) * (1.0 - cross)
+                }
             } else {
                 0.0
             };

@@ -44,11 +44,7 @@ pub fn reach(net: &Network, sources: &[(u32, u64)], limit: u64, reverse: bool) -
 /// The least total weight from any source to any target (both weighted, milliseconds).
 pub fn shortest(net: &Network, sources: &[(u32, u64)], targets: &[(u32, u64)]) -> Option<u64> {
     let dist = reach(net, sources, UNREACHED - 1, false);
-    targets
-        .iter()
-        .filter(|(t, _)| dist[*t as usize] != UNREACHED)
-        .map(|(t, w)| dist[*t as usize] + w)
-        .min()
+    targets.iter().filter(|(t, _)| dist[*t as usize] != UNREACHED).map(|(t, w)| dist[*t as usize] + w).min()
 }
 
 /// The least milliseconds from snapped point `a` to snapped point `b` by Dijkstra: along their

@@ -62,8 +62,7 @@ impl RoadGraph {
     /// Builds the graph: a way is cut into edges at every node it shares with another way (or
     /// visits twice) and at its ends.
     pub fn build(ways: &[Way]) -> RoadGraph {
-        let rules: Vec<[Option<(f64, Direction)>; 3]> =
-            ways.iter().map(|w| Profile::ALL.map(|p| p.rule(w))).collect();
+        let rules: Vec<[Option<(f64, Direction)>; 3]> = ways.iter().map(|w| Profile::ALL.map(|p| p.rule(w))).collect();
         let usable = |i: usize| rules[i].iter().any(Option::is_some);
         let mut uses: HashMap<i64, u32> = HashMap::new();
         for (_, w) in ways.iter().enumerate().filter(|(i, _)| usable(*i)) {
@@ -110,7 +109,14 @@ impl RoadGraph {
                     }
                 });
                 let last = g.shape.len() - 1;
-                g.edges.push(Edge { from: start, to: end, way: w.id, shape: (shape_start as u32, last as u32), length_m: length, cost });
+                g.edges.push(Edge {
+                    from: start,
+                    to: end,
+                    way: w.id,
+                    shape: (shape_start as u32, last as u32),
+                    length_m: length,
+                    cost,
+                });
                 // The next edge starts at this junction: its first shape point is this one.
                 start = end;
                 shape_start = last;
@@ -142,8 +148,16 @@ mod tests {
     fn ways_are_cut_at_shared_nodes() {
         // A street of 5 nodes crossed at its middle node by a one-way street; a footway joins at node 1.
         let ways = [
-            way(1, &[("highway", "residential")], &[(1, 0.0, 0.0), (2, 0.001, 0.0), (3, 0.002, 0.0), (4, 0.003, 0.0), (5, 0.004, 0.0)]),
-            way(2, &[("highway", "primary"), ("oneway", "yes")], &[(10, 0.002, -0.001), (3, 0.002, 0.0), (11, 0.002, 0.001)]),
+            way(
+                1,
+                &[("highway", "residential")],
+                &[(1, 0.0, 0.0), (2, 0.001, 0.0), (3, 0.002, 0.0), (4, 0.003, 0.0), (5, 0.004, 0.0)],
+            ),
+            way(
+                2,
+                &[("highway", "primary"), ("oneway", "yes")],
+                &[(10, 0.002, -0.001), (3, 0.002, 0.0), (11, 0.002, 0.001)],
+            ),
             way(3, &[("highway", "footway")], &[(1, 0.0, 0.0), (20, 0.0, 0.001)]),
             way(4, &[("building", "yes")], &[(30, 1.0, 1.0), (31, 1.0, 1.1)]),
         ];

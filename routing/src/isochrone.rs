@@ -58,14 +58,20 @@ impl Network {
         // Points along the roads, so that a sparse network (rural roads kilometres between
         // junctions) still shows how far one gets along them.
         let samples = self.road_samples(from, &dist, max, k);
-        let reached_pts = reached.iter().map(|&n| self.position(n)).chain(samples.iter().filter(|v| v.ms <= max).map(|v| [v.pos.x / k, v.pos.y]));
+        let reached_pts = reached
+            .iter()
+            .map(|&n| self.position(n))
+            .chain(samples.iter().filter(|v| v.ms <= max).map(|v| [v.pos.x / k, v.pos.y]));
         let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
         for p in reached_pts {
             lo = [lo[0].min(p[0]), lo[1].min(p[1])];
             hi = [hi[0].max(p[0]), hi[1].max(p[1])];
         }
         if lo[0] > hi[0] {
-            return limits.iter().map(|&l| Isochrone { limit_s: l as f64 / 1000.0, area: MultiPolygon::new(vec![]), nodes: 0 }).collect();
+            return limits
+                .iter()
+                .map(|&l| Isochrone { limit_s: l as f64 / 1000.0, area: MultiPolygon::new(vec![]), nodes: 0 })
+                .collect();
         }
         // Every junction in the reached box (grown by a margin), reached or not: an unreached
         // junction left out could end up inside a triangle of reached ones.
@@ -83,15 +89,20 @@ impl Network {
         verts.extend(samples.into_iter().filter(|v| env.contains_point(&[v.pos.x / k, v.pos.y])));
         // A frame of unreached points around it all, so that every junction is inside the
         // triangulation and a reached one is never on its hull (where rounding could put it out).
-        let (x0, y0, x1, y1) = (env.lower()[0] - margin, env.lower()[1] - margin, env.upper()[0] + margin, env.upper()[1] + margin);
+        let (x0, y0, x1, y1) =
+            (env.lower()[0] - margin, env.lower()[1] - margin, env.upper()[0] + margin, env.upper()[1] + margin);
         for i in 0..=8 {
             let f = f64::from(i) / 8.0;
-            for (x, y) in [(x0 + f * (x1 - x0), y0), (x0 + f * (x1 - x0), y1), (x0, y0 + f * (y1 - y0)), (x1, y0 + f * (y1 - y0))] {
+            for (x, y) in
+                [(x0 + f * (x1 - x0), y0), (x0 + f * (x1 - x0), y1), (x0, y0 + f * (y1 - y0)), (x1, y0 + f * (y1 - y0))]
+            {
                 verts.push(Vertex { pos: Point2::new(x * k, y), ms: UNREACHED });
             }
         }
         // Junctions at one position (bridges over each other): the faster one counts.
-        verts.sort_by(|a, b| (a.pos.x, a.pos.y, a.ms).partial_cmp(&(b.pos.x, b.pos.y, b.ms)).unwrap_or(std::cmp::Ordering::Equal));
+        verts.sort_by(|a, b| {
+            (a.pos.x, a.pos.y, a.ms).partial_cmp(&(b.pos.x, b.pos.y, b.ms)).unwrap_or(std::cmp::Ordering::Equal)
+        });
         verts.dedup_by(|b, a| a.pos == b.pos);
         let Ok(tri) = DelaunayTriangulation::<Vertex>::bulk_load(verts) else { return Vec::new() };
         limits
@@ -138,7 +149,8 @@ impl Network {
                 let ms = self.time_at(&cov, e, t).unwrap_or(UNREACHED);
                 if ms <= beyond {
                     // Walk the shape to the point `d` metres along it.
-                    while seg + 2 < shape.len() && seg_start + crate::graph::haversine_m(shape[seg], shape[seg + 1]) < d {
+                    while seg + 2 < shape.len() && seg_start + crate::graph::haversine_m(shape[seg], shape[seg + 1]) < d
+                    {
                         seg_start += crate::graph::haversine_m(shape[seg], shape[seg + 1]);
                         seg += 1;
                     }
@@ -193,7 +205,9 @@ impl Network {
     /// An R-tree of the network's nodes (WGS84 degrees), built on first use.
     pub(crate) fn nodes_tree(&self) -> &NodeTree {
         self.node_tree.get_or_init(|| {
-            RTree::bulk_load((0..self.len() as u32).map(|n| rstar::primitives::GeomWithData::new(self.position(n), n)).collect())
+            RTree::bulk_load(
+                (0..self.len() as u32).map(|n| rstar::primitives::GeomWithData::new(self.position(n), n)).collect(),
+            )
         })
     }
 }

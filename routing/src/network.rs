@@ -91,10 +91,15 @@ impl Network {
 
     /// Like [`Network::build`], but reads the hierarchy from `dir` when one was saved there for
     /// exactly this network, and saves it there after preparing. Returns whether it was read.
-    pub fn build_saved(graph: Arc<RoadGraph>, profile: Profile, dir: Option<&std::path::Path>) -> Result<(Network, bool)> {
+    pub fn build_saved(
+        graph: Arc<RoadGraph>,
+        profile: Profile,
+        dir: Option<&std::path::Path>,
+    ) -> Result<(Network, bool)> {
         let (net_of, node_of, out, inn) = Self::restrict(&graph, profile)?;
         let n = node_of.len();
-        let key = crate::prepared::input_key(n, (0..n as u32).flat_map(|u| out.of(u).iter().map(move |l| (u, l.node, l.ms))));
+        let key =
+            crate::prepared::input_key(n, (0..n as u32).flat_map(|u| out.of(u).iter().map(move |l| (u, l.node, l.ms))));
         let loaded = match dir {
             Some(d) => crate::prepared::load(d, profile, key, n).unwrap_or_else(|e| {
                 eprintln!("onemap: {e}; preparing again");

@@ -39,10 +39,15 @@ pub struct Reached {
 impl PlaceIndex {
     /// Snaps every place to `net` within `snap_m` metres.
     pub fn build(net: &Network, places: Vec<Place>, snap_m: f64) -> PlaceIndex {
-        let snaps: Vec<Option<Snap>> = places.iter().map(|p| net.snap("a place", p.position[0], p.position[1], snap_m).ok()).collect();
+        let snaps: Vec<Option<Snap>> =
+            places.iter().map(|p| net.snap("a place", p.position[0], p.position[1], snap_m).ok()).collect();
         let mean = places.iter().map(|p| p.position[1]).sum::<f64>() / places.len().max(1) as f64;
         let k = mean.to_radians().cos().max(0.01);
-        let pts = snaps.iter().enumerate().filter_map(|(i, s)| s.map(|s| GeomWithData::new([s.point[0] * k, s.point[1]], i))).collect();
+        let pts = snaps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.map(|s| GeomWithData::new([s.point[0] * k, s.point[1]], i)))
+            .collect();
         let abs_lat_max = snaps.iter().flatten().map(|s| s.point[1].abs()).fold(0.0, f64::max);
         PlaceIndex { places, snaps, tree: RTree::bulk_load(pts), k, abs_lat_max }
     }
@@ -109,7 +114,11 @@ impl Network {
         best.into_iter()
             .filter_map(|(_, i, leg)| {
                 let to = idx.snaps[i]?;
-                let route = if toward { self.build_route(&to, from, leg, &closed) } else { self.build_route(from, &to, leg, &closed) }?;
+                let route = if toward {
+                    self.build_route(&to, from, leg, &closed)
+                } else {
+                    self.build_route(from, &to, leg, &closed)
+                }?;
                 Some(Reached { place: i, route })
             })
             .collect()

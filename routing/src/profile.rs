@@ -80,12 +80,14 @@ fn denied(v: Option<&str>) -> bool {
 
 fn foot_speed(class: &str, way: &Way) -> Option<f64> {
     match class {
-        "motorway" | "motorway_link" | "trunk" | "trunk_link" | "construction" | "proposed" | "abandoned" | "bus_guideway"
-        | "raceway" => return None,
+        "motorway" | "motorway_link" | "trunk" | "trunk_link" | "construction" | "proposed" | "abandoned"
+        | "bus_guideway" | "raceway" => return None,
         _ => {}
     }
     let foot = way.tag("foot");
-    if matches!(foot, Some("no")) || (denied(way.tag("access")) && !matches!(foot, Some("yes" | "designated" | "permissive"))) {
+    if matches!(foot, Some("no"))
+        || (denied(way.tag("access")) && !matches!(foot, Some("yes" | "designated" | "permissive")))
+    {
         return None;
     }
     Some(if class == "steps" { 3.0 } else { 5.0 })
@@ -116,7 +118,8 @@ fn car_speed(class: &str, way: &Way, rescue: bool) -> Option<f64> {
     let base = class_speed(class, rescue)?;
     if !rescue {
         let motor = way.tag("motor_vehicle").or(way.tag("motorcar")).or(way.tag("vehicle"));
-        if denied(motor) || (denied(way.tag("access")) && !matches!(motor, Some("yes" | "destination" | "permissive"))) {
+        if denied(motor) || (denied(way.tag("access")) && !matches!(motor, Some("yes" | "destination" | "permissive")))
+        {
             return None;
         }
     }
@@ -168,7 +171,10 @@ mod tests {
         assert!(Profile::Rescue.rule(&private).is_some());
         assert_eq!(Profile::Car.rule(&way(&[("highway", "track")])), None);
         assert!(Profile::Rescue.rule(&way(&[("highway", "track")])).is_some());
-        assert_eq!(Profile::Car.rule(&way(&[("highway", "secondary"), ("oneway", "-1")])).map(|r| r.1), Some(Direction::Backward));
+        assert_eq!(
+            Profile::Car.rule(&way(&[("highway", "secondary"), ("oneway", "-1")])).map(|r| r.1),
+            Some(Direction::Backward)
+        );
         assert_eq!(Profile::Car.rule(&way(&[("building", "yes")])), None);
     }
 

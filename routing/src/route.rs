@@ -51,16 +51,30 @@ impl Network {
         if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
             return Err(RoutingError::BadCoordinate { what, lon, lat });
         }
-        let s = self.snap.nearest(&self.graph, lon, lat, &self.closed()).ok_or(RoutingError::NoRoads { profile: self.profile })?;
+        let s = self
+            .snap
+            .nearest(&self.graph, lon, lat, &self.closed())
+            .ok_or(RoutingError::NoRoads { profile: self.profile })?;
         if s.distance_m > limit_m {
-            return Err(RoutingError::TooFar { what, lon, lat, distance_m: s.distance_m, limit_m, profile: self.profile });
+            return Err(RoutingError::TooFar {
+                what,
+                lon,
+                lat,
+                distance_m: s.distance_m,
+                limit_m,
+                profile: self.profile,
+            });
         }
         Ok(s)
     }
 
     fn frac(&self, s: &Snap) -> f64 {
         let len = self.graph.edges[s.edge as usize].length_m;
-        if len > 0.0 { (s.offset_m / len).clamp(0.0, 1.0) } else { 0.0 }
+        if len > 0.0 {
+            (s.offset_m / len).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
     }
 
     /// The nodes a snapped start can reach directly, with the time to reach them.
@@ -143,7 +157,9 @@ impl Network {
         let dsts: Vec<(u32, u64)> = entries.iter().map(|d| (d.node, d.ms)).collect();
         let via = self.ch_query(&srcs, &dsts, closed);
         match (direct, via) {
-            (Some((ms, forward)), via) if via.as_ref().is_none_or(|(w, _)| ms <= *w) => Some((ms, Leg::Direct { ms, forward })),
+            (Some((ms, forward)), via) if via.as_ref().is_none_or(|(w, _)| ms <= *w) => {
+                Some((ms, Leg::Direct { ms, forward }))
+            }
             (_, Some((total, nodes))) => Some((total, Leg::Via { total, nodes, exits, entries })),
             _ => None,
         }
@@ -153,7 +169,9 @@ impl Network {
     pub(crate) fn build_route(&self, a: &Snap, b: &Snap, leg: Leg, closed: &crate::Closed) -> Option<Route> {
         match leg {
             Leg::Direct { ms, forward } => Some(self.direct_route(a, b, ms, forward)),
-            Leg::Via { total, nodes, exits, entries } => self.assemble_route(a, b, &exits, &entries, total, &nodes, closed),
+            Leg::Via { total, nodes, exits, entries } => {
+                self.assemble_route(a, b, &exits, &entries, total, &nodes, closed)
+            }
         }
     }
 
@@ -168,7 +186,14 @@ impl Network {
             coords.extend(shape[sb + 1..=sa].iter().rev());
         }
         coords.push(b.point);
-        Route { duration_s: ms as f64 / 1000.0, distance_m: (b.offset_m - a.offset_m).abs(), coords, edges: vec![a.edge], from: *a, to: *b }
+        Route {
+            duration_s: ms as f64 / 1000.0,
+            distance_m: (b.offset_m - a.offset_m).abs(),
+            coords,
+            edges: vec![a.edge],
+            from: *a,
+            to: *b,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

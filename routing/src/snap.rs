@@ -35,7 +35,8 @@ pub struct Snap {
 impl SnapIndex {
     /// Indexes every segment of the edges for which `usable(edge index)` holds.
     pub fn build(g: &RoadGraph, usable: impl Fn(usize) -> bool) -> SnapIndex {
-        let mean_lat = if g.nodes.is_empty() { 0.0 } else { g.nodes.iter().map(|p| p[1]).sum::<f64>() / g.nodes.len() as f64 };
+        let mean_lat =
+            if g.nodes.is_empty() { 0.0 } else { g.nodes.iter().map(|p| p[1]).sum::<f64>() / g.nodes.len() as f64 };
         let k = mean_lat.to_radians().cos().max(0.01);
         let mut segs = Vec::new();
         for (i, e) in g.edges.iter().enumerate() {

@@ -18,17 +18,30 @@ fn check_town(seed: u64, n: usize, pairs: usize) -> usize {
     for profile in Profile::ALL {
         let Ok(net) = Network::build(Arc::clone(&graph), profile) else { continue };
         for _ in 0..pairs {
-            let p = |rng: &mut StdRng| [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)];
+            let p = |rng: &mut StdRng| {
+                [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)]
+            };
             let (from, to) = (p(&mut rng), p(&mut rng));
-            let (a, b) = (net.snap("a", from[0], from[1], 5_000.0).expect("snap a"), net.snap("b", to[0], to[1], 5_000.0).expect("snap b"));
+            let (a, b) = (
+                net.snap("a", from[0], from[1], 5_000.0).expect("snap a"),
+                net.snap("b", to[0], to[1], 5_000.0).expect("snap b"),
+            );
             let oracle = oracle(&net, &a, &b);
             assert_eq!(dijkstra::between(&net, &a, &b), oracle);
             let route = net.route_between(&a, &b);
-            assert_eq!(route.as_ref().map(|r| (r.duration_s * 1000.0).round() as u64), oracle, "seed {seed} {profile} {from:?} → {to:?}");
+            assert_eq!(
+                route.as_ref().map(|r| (r.duration_s * 1000.0).round() as u64),
+                oracle,
+                "seed {seed} {profile} {from:?} → {to:?}"
+            );
             if let Some(r) = route {
                 assert_eq!((r.coords[0], *r.coords.last().expect("coords")), (a.point, b.point));
                 let line: f64 = r.coords.windows(2).map(|w| haversine_m(w[0], w[1])).sum();
-                assert!((line - r.distance_m).abs() < 0.5 + 1e-6 * line, "seed {seed}: line {line} m, distance {} m", r.distance_m);
+                assert!(
+                    (line - r.distance_m).abs() < 0.5 + 1e-6 * line,
+                    "seed {seed}: line {line} m, distance {} m",
+                    r.distance_m
+                );
                 checked += 1;
             }
         }
@@ -68,9 +81,16 @@ fn nearest_places_equal_brute_force() {
         let graph = Arc::new(RoadGraph::build(&town(&mut rng, n)));
         for profile in Profile::ALL {
             let Ok(net) = Network::build(Arc::clone(&graph), profile) else { continue };
-            let p = |rng: &mut StdRng| [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)];
+            let p = |rng: &mut StdRng| {
+                [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)]
+            };
             let places: Vec<Place> = (0..30)
-                .map(|i| Place { id: format!("s{i}"), name: format!("避难场所{i}"), position: p(&mut rng), free: rng.random_range(0..200) })
+                .map(|i| Place {
+                    id: format!("s{i}"),
+                    name: format!("避难场所{i}"),
+                    position: p(&mut rng),
+                    free: rng.random_range(0..200),
+                })
                 .collect();
             let idx = PlaceIndex::build(&net, places, 5_000.0);
             for _ in 0..10 {
@@ -78,8 +98,11 @@ fn nearest_places_equal_brute_force() {
                 let from = net.snap("at", at[0], at[1], 5_000.0).expect("snap");
                 let need = rng.random_range(0..150);
                 let k = rng.random_range(1..6);
-                let got: Vec<(usize, u64)> =
-                    net.nearest_places(&idx, &from, k, need).iter().map(|r| (r.place, (r.route.duration_s * 1000.0).round() as u64)).collect();
+                let got: Vec<(usize, u64)> = net
+                    .nearest_places(&idx, &from, k, need)
+                    .iter()
+                    .map(|r| (r.place, (r.route.duration_s * 1000.0).round() as u64))
+                    .collect();
                 let mut all: Vec<(usize, u64)> = (0..idx.places.len())
                     .filter(|&i| idx.places[i].free >= need)
                     .filter_map(|i| idx.snaps[i].and_then(|s| oracle(&net, &from, &s)).map(|ms| (i, ms)))

@@ -22,12 +22,22 @@ fn compare(engine: &Engine, rng: &mut StdRng, n: usize, pairs: usize, label: &st
     let mut routed = 0;
     for net in engine.networks() {
         for _ in 0..pairs {
-            let p = |rng: &mut StdRng| [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)];
+            let p = |rng: &mut StdRng| {
+                [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)]
+            };
             let (from, to) = (p(rng), p(rng));
-            let (Ok(a), Ok(b)) = (net.snap("a", from[0], from[1], 5_000.0), net.snap("b", to[0], to[1], 5_000.0)) else { continue };
+            let (Ok(a), Ok(b)) = (net.snap("a", from[0], from[1], 5_000.0), net.snap("b", to[0], to[1], 5_000.0))
+            else {
+                continue;
+            };
             let want = oracle(net, &a, &b);
             let got = net.route_between(&a, &b);
-            assert_eq!(got.as_ref().map(|r| (r.duration_s * 1000.0).round() as u64), want, "{label} {} {from:?} → {to:?}", net.profile);
+            assert_eq!(
+                got.as_ref().map(|r| (r.duration_s * 1000.0).round() as u64),
+                want,
+                "{label} {} {from:?} → {to:?}",
+                net.profile
+            );
             if let Some(r) = got {
                 let closed = net.closed();
                 assert!(r.edges.iter().all(|e| !closed.is_closed(*e)), "{label}: a route uses a closed edge");
@@ -49,7 +59,8 @@ fn routes_with_closures_equal_dijkstra_before_and_after_repreparing() {
         // Close a few random squares (~50–150 m), as landslides would.
         let mut edges = Vec::new();
         for _ in 0..rng.random_range(1..4) {
-            let c = [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)];
+            let c =
+                [104.06 + rng.random_range(0.0..0.0006 * n as f64), 30.65 + rng.random_range(0.0..0.0005 * n as f64)];
             edges.extend(engine.edges.in_area(&engine.graph, &square(c, rng.random_range(0.0005..0.0015))));
         }
         let closed = engine.set_closed(edges);

@@ -48,9 +48,17 @@ fn isochrones_hold_exactly_the_junctions_reached_in_time() {
                     // A junction at the very position of a reached one (a bridge) shares its fate.
                     let twin = (0..net.len()).any(|w| w != v && positions[w] == positions[v] && dist[w] <= limit);
                     if reached {
-                        assert!(inside, "seed {seed} {}: node {v} reached in {} ms is outside the {limit} ms band", net.profile, dist[v]);
+                        assert!(
+                            inside,
+                            "seed {seed} {}: node {v} reached in {} ms is outside the {limit} ms band",
+                            net.profile, dist[v]
+                        );
                     } else if !twin {
-                        assert!(!inside, "seed {seed} {}: node {v} at {} ms is inside the {limit} ms band", net.profile, dist[v]);
+                        assert!(
+                            !inside,
+                            "seed {seed} {}: node {v} at {} ms is inside the {limit} ms band",
+                            net.profile, dist[v]
+                        );
                     }
                     checked += 1;
                 }
@@ -71,10 +79,12 @@ fn coverage_equals_dijkstra_to_sampled_road_points() {
         let n = 9;
         let engine = Engine::build(&town(&mut rng, n), "town").expect("engine");
         for net in engine.networks() {
-            let sources: Vec<Snap> = (0..3).filter_map(|_| {
-                let p = rand_pos(&mut rng, n);
-                net.snap("source", p[0], p[1], 5_000.0).ok()
-            }).collect();
+            let sources: Vec<Snap> = (0..3)
+                .filter_map(|_| {
+                    let p = rand_pos(&mut rng, n);
+                    net.snap("source", p[0], p[1], 5_000.0).ok()
+                })
+                .collect();
             let threshold = rng.random_range(20_000..120_000u64);
             let cov = net.coverage(sources.clone());
             for e in net.edges() {
@@ -85,18 +95,39 @@ fn coverage_equals_dijkstra_to_sampled_road_points() {
                         sources.iter().filter_map(|s| oracle(net, s, &t)).min()
                     })
                     .collect();
-                let cost = net.graph.edges[e as usize].cost.iter().flatten().filter(|&&c| c != u32::MAX).max().copied().unwrap_or(0);
+                let cost = net.graph.edges[e as usize]
+                    .cost
+                    .iter()
+                    .flatten()
+                    .filter(|&&c| c != u32::MAX)
+                    .max()
+                    .copied()
+                    .unwrap_or(0);
                 let tol = 2 + u64::from(cost) / samples as u64 * 2;
                 if times.iter().all(Option::is_some) {
                     let worst = times.iter().flatten().max().copied().unwrap_or(0);
-                    assert!(got.worst_ms + 1 >= worst && got.worst_ms <= worst + tol, "seed {seed} {} edge {e}: {} vs sampled {worst}", net.profile, got.worst_ms);
+                    assert!(
+                        got.worst_ms + 1 >= worst && got.worst_ms <= worst + tol,
+                        "seed {seed} {} edge {e}: {} vs sampled {worst}",
+                        net.profile,
+                        got.worst_ms
+                    );
                     let best = times.iter().flatten().min().copied().unwrap_or(0);
-                    assert!(got.best_ms <= best + 1 && best <= got.best_ms + tol, "seed {seed} edge {e}: best {} vs {best}", got.best_ms);
+                    assert!(
+                        got.best_ms <= best + 1 && best <= got.best_ms + tol,
+                        "seed {seed} edge {e}: best {} vs {best}",
+                        got.best_ms
+                    );
                 } else {
                     assert_eq!(got.worst_ms, UNREACHED);
                 }
-                let share = times.iter().filter(|t| t.is_none_or(|ms| ms > threshold)).count() as f64 / (samples + 1) as f64;
-                assert!((share - got.beyond).abs() <= 0.02, "seed {seed} edge {e}: beyond {} vs sampled {share}", got.beyond);
+                let share =
+                    times.iter().filter(|t| t.is_none_or(|ms| ms > threshold)).count() as f64 / (samples + 1) as f64;
+                assert!(
+                    (share - got.beyond).abs() <= 0.02,
+                    "seed {seed} edge {e}: beyond {} vs sampled {share}",
+                    got.beyond
+                );
                 edges_checked += 1;
             }
         }
@@ -105,7 +136,14 @@ fn coverage_equals_dijkstra_to_sampled_road_points() {
 }
 
 fn places(rng: &mut StdRng, n: usize, count: usize) -> Vec<Place> {
-    (0..count).map(|i| Place { id: format!("p{i}"), name: format!("场所{i}"), position: rand_pos(rng, n), free: rng.random_range(0..120) }).collect()
+    (0..count)
+        .map(|i| Place {
+            id: format!("p{i}"),
+            name: format!("场所{i}"),
+            position: rand_pos(rng, n),
+            free: rng.random_range(0..120),
+        })
+        .collect()
 }
 
 #[test]
@@ -121,7 +159,8 @@ fn dispatch_equals_routing_from_every_team() {
             let p = rand_pos(&mut rng, n);
             let at = net.snap("at", p[0], p[1], 5_000.0).expect("snap");
             let k = rng.random_range(1..6);
-            let got: Vec<u64> = net.fastest_to(&idx, &at, k).iter().map(|r| (r.route.duration_s * 1000.0).round() as u64).collect();
+            let got: Vec<u64> =
+                net.fastest_to(&idx, &at, k).iter().map(|r| (r.route.duration_s * 1000.0).round() as u64).collect();
             let mut all: Vec<u64> = idx.snaps.iter().flatten().filter_map(|s| oracle(net, s, &at)).collect();
             all.sort_unstable();
             all.truncate(k);
@@ -153,10 +192,20 @@ fn assignments_respect_room_and_leave_nobody_behind_needlessly() {
             used[p.place] += p.people;
             moved[p.group] += p.people;
             let want = idx.snaps[p.place].and_then(|s| oracle(net, &groups[p.group].snap, &s));
-            assert_eq!(Some((p.route.duration_s * 1000.0).round() as u64), want, "seed {seed}: a placement's route is the fastest");
+            assert_eq!(
+                Some((p.route.duration_s * 1000.0).round() as u64),
+                want,
+                "seed {seed}: a placement's route is the fastest"
+            );
         }
         for (i, place) in idx.places.iter().enumerate() {
-            assert!(used[i] <= place.free.max(0), "seed {seed}: {} placed at {} with room for {}", used[i], place.id, place.free);
+            assert!(
+                used[i] <= place.free.max(0),
+                "seed {seed}: {} placed at {} with room for {}",
+                used[i],
+                place.id,
+                place.free
+            );
         }
         for (g, left) in &a.unplaced {
             moved[*g] += left;
@@ -170,7 +219,6 @@ fn assignments_respect_room_and_leave_nobody_behind_needlessly() {
         }
     }
 }
-
 
 /// The crow-fly stop where the tree's longitude scale is off: the places' mean latitude is 32.5°
 /// (one far north), the query at 20° N. In the tree an eastern place 23 km away looks nearer than
@@ -192,7 +240,11 @@ fn the_crow_fly_stop_holds_where_longitudes_shrink() {
     let engine = Engine::build(&ways, "plain").expect("engine");
     let net = engine.network(Profile::Car).expect("car");
     let place = |id: &str, p: [f64; 2]| Place { id: id.into(), name: String::new(), position: p, free: 10 };
-    let idx = PlaceIndex::build(net, vec![place("c1", c1), place("d", d), place("c2", c2), place("far", [100.0, 70.0])], 500.0);
+    let idx = PlaceIndex::build(
+        net,
+        vec![place("c1", c1), place("d", d), place("c2", c2), place("far", [100.0, 70.0])],
+        500.0,
+    );
     let from = net.snap("at", o[0], o[1], 500.0).expect("snap");
     let got = net.nearest_places(&idx, &from, 1, 1);
     assert_eq!(idx.places[got[0].place].id, "d", "{:?}", got.iter().map(|r| r.route.duration_s).collect::<Vec<_>>());

@@ -80,7 +80,8 @@ pub fn options(layer: LayerId, a: &ImportArgs) -> Result<Options, Error> {
     o.format = a.format.as_deref().map(str::parse::<Format>).transpose()?;
     if let Some(m) = &a.mapping {
         let text = std::fs::read_to_string(m).map_err(|e| format!("mapping file {}: {e}", m.display()))?;
-        o.mapping = serde_json::from_str::<MappingFile>(&text).map_err(|e| format!("mapping file {}: {e}", m.display()))?;
+        o.mapping =
+            serde_json::from_str::<MappingFile>(&text).map_err(|e| format!("mapping file {}: {e}", m.display()))?;
     }
     o.key = a.key.clone();
     o.dry_run = a.dry_run;
@@ -101,7 +102,9 @@ fn write_report(path: &Path, r: &survey::Report) -> Result<(), Error> {
 pub fn run(store: &dyn Store, layer: LayerId, a: &ImportArgs) -> Result<(), Error> {
     let o = options(layer, a)?;
     let bar = ProgressBar::new(0);
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} rows ({per_sec}, {eta})")?.progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} rows ({per_sec}, {eta})")?.progress_chars("=> "),
+    );
     bar.set_message(format!("checking {}", a.file.display()));
     let mut progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
@@ -115,7 +118,12 @@ pub fn run(store: &dyn Store, layer: LayerId, a: &ImportArgs) -> Result<(), Erro
     }
     let summary = report.summary(20);
     if report.committed {
-        println!("{summary}onemap: imported {} features into {layer} ({} new, {} updated)", report.inserted + report.updated, report.inserted, report.updated);
+        println!(
+            "{summary}onemap: imported {} features into {layer} ({} new, {} updated)",
+            report.inserted + report.updated,
+            report.inserted,
+            report.updated
+        );
         return Ok(());
     }
     if report.dry_run && report.rows_rejected == 0 {

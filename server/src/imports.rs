@@ -131,16 +131,28 @@ fn flag(name: &str, v: &str) -> Result<bool, ApiError> {
 /// A file name safe to create in a temporary directory, keeping its extension (which names the format).
 fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("upload");
-    let cleaned: String = base.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
-    if cleaned.trim_matches('.').is_empty() { "upload".into() } else { cleaned }
+    let cleaned: String =
+        base.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    if cleaned.trim_matches('.').is_empty() {
+        "upload".into()
+    } else {
+        cleaned
+    }
 }
 
 /// `POST /imports` (multipart/form-data): `file`, `layer`, and optionally `crs`, `key`, `sheet`,
 /// `format`, `mapping` (JSON), `area` (min_lon,min_lat,max_lon,max_lat), `skip_invalid`, `dry_run`.
-async fn create(State(state): State<AppState>, Query(p): Query<CreateParams>, headers: HeaderMap, mut form: Multipart) -> Result<Response, ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    Query(p): Query<CreateParams>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Result<Response, ApiError> {
     let mut file: Option<(String, axum::body::Bytes)> = None;
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
-    while let Some(field) = form.next_field().await.map_err(|e| ApiError::bad_request(format!("multipart body: {e}")))? {
+    while let Some(field) =
+        form.next_field().await.map_err(|e| ApiError::bad_request(format!("multipart body: {e}")))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             let file_name = field.file_name().unwrap_or("upload").to_owned();
@@ -151,14 +163,18 @@ async fn create(State(state): State<AppState>, Query(p): Query<CreateParams>, he
             fields.insert(name, text);
         }
     }
-    let (file_name, bytes) = file.ok_or_else(|| ApiError::bad_param("file", "is missing: send the survey file as form field `file`"))?;
+    let (file_name, bytes) =
+        file.ok_or_else(|| ApiError::bad_param("file", "is missing: send the survey file as form field `file`"))?;
     let layer_name = fields.remove("layer").ok_or_else(|| ApiError::bad_param("layer", "is missing"))?;
-    let layer = LayerId::parse(&layer_name).ok_or_else(|| ApiError::bad_param("layer", format!("unknown layer `{layer_name}`")))?;
+    let layer = LayerId::parse(&layer_name)
+        .ok_or_else(|| ApiError::bad_param("layer", format!("unknown layer `{layer_name}`")))?;
     let mut o = Options::new(layer);
     for (k, v) in &fields {
         match k.as_str() {
             "crs" if !v.is_empty() => o.crs = Some(v.parse::<Crs>().map_err(|e| ApiError::bad_param("crs", e))?),
-            "format" if !v.is_empty() => o.format = Some(v.parse::<Format>().map_err(|e| ApiError::bad_param("format", e))?),
+            "format" if !v.is_empty() => {
+                o.format = Some(v.parse::<Format>().map_err(|e| ApiError::bad_param("format", e))?)
+            }
             "key" if !v.is_empty() => o.key = Some(v.clone()),
             "sheet" if !v.is_empty() => o.sheet = Some(v.clone()),
             "osm_tags" if !v.is_empty() => o.osm_tags = Some(v.clone()),
@@ -166,8 +182,14 @@ async fn create(State(state): State<AppState>, Query(p): Query<CreateParams>, he
                 o.mapping = serde_json::from_str::<MappingFile>(v).map_err(|e| ApiError::bad_param("mapping", e))?;
             }
             "area" if !v.is_empty() => {
-                let n: Vec<f64> = v.split(',').map(|x| x.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| ApiError::bad_param("area", "must be four numbers"))?;
-                let [a, b, c, d] = n[..] else { return Err(ApiError::bad_param("area", "must be four numbers min_lon,min_lat,max_lon,max_lat")) };
+                let n: Vec<f64> = v
+                    .split(',')
+                    .map(|x| x.trim().parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| ApiError::bad_param("area", "must be four numbers"))?;
+                let [a, b, c, d] = n[..] else {
+                    return Err(ApiError::bad_param("area", "must be four numbers min_lon,min_lat,max_lon,max_lat"));
+                };
                 o.area = Some([a, b, c, d]);
             }
             "skip_invalid" => o.skip_invalid = flag(k, v)?,

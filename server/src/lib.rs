@@ -83,7 +83,11 @@ impl AppState {
 
     /// Adds routing on `roads`; its place caches and automatic closures follow the
     /// store's writes; manual closures are kept in `closures_file` (none: in memory only).
-    pub fn with_routing(mut self, roads: impl Into<routing::RoadNetwork>, closures_file: Option<std::path::PathBuf>) -> Result<Self, routing::closures::BookError> {
+    pub fn with_routing(
+        mut self,
+        roads: impl Into<routing::RoadNetwork>,
+        closures_file: Option<std::path::PathBuf>,
+    ) -> Result<Self, routing::closures::BookError> {
         let rs = Arc::new(routing::RoutingState::new(roads.into(), &self.store, closures_file)?);
         self.store.subscribe(rs.clone());
         rs.refresh().map_err(|e| routing::closures::BookError::Io {

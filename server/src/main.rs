@@ -16,7 +16,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "onemap", version, about = "应急指挥一张图 — the emergency one map: OGC API – Features over an embedded GeoPackage")]
+#[command(
+    name = "onemap",
+    version,
+    about = "应急指挥一张图 — the emergency one map: OGC API – Features over an embedded GeoPackage"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -228,7 +232,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
 
 fn main() -> ExitCode {
     let json = std::env::var("ONEMAP_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();

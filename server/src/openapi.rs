@@ -34,9 +34,21 @@ fn layer_paths(paths: &mut Map<String, Value>, base: &BaseUrl, layer: LayerId) {
     let schema_ref = json!({"$ref": format!("#/components/schemas/{id}")});
     let feature = json!({"content": {"application/geo+json": {"schema": schema_ref}}});
     let mut params = vec![
-        param("bbox", "minLon,minLat,maxLon,maxLat in CRS84 degrees", json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}})),
-        param("limit", "features per page", json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})),
-        param("offset", "features to skip (the next link sets it)", json!({"type": "integer", "minimum": 0, "default": 0})),
+        param(
+            "bbox",
+            "minLon,minLat,maxLon,maxLat in CRS84 degrees",
+            json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
+        ),
+        param(
+            "limit",
+            "features per page",
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+        ),
+        param(
+            "offset",
+            "features to skip (the next link sets it)",
+            json!({"type": "integer", "minimum": 0, "default": 0}),
+        ),
         param("datetime", "instant or interval (a/b, .. open) on the feature's last update", json!({"type": "string"})),
     ];
     let queryables = queryables_schema(base, layer);

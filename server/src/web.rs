@@ -60,9 +60,10 @@ fn fields(layer: LayerId) -> Vec<Value> {
         .columns()
         .iter()
         .map(|c| {
-            let labels: Option<serde_json::Map<String, Value>> = c.enum_values.zip(c.enum_labels_zh).map(|(v, l)| {
-                v.iter().zip(l.iter()).map(|(v, l)| ((*v).to_owned(), json!(l))).collect()
-            });
+            let labels: Option<serde_json::Map<String, Value>> = c
+                .enum_values
+                .zip(c.enum_labels_zh)
+                .map(|(v, l)| v.iter().zip(l.iter()).map(|(v, l)| ((*v).to_owned(), json!(l))).collect());
             json!({"name": c.name, "title_zh": c.title_zh, "labels_zh": labels})
         })
         .collect()

@@ -25,7 +25,12 @@ fn parse_area(v: &Value) -> Result<Geometry, ValidationError> {
         "Point" => onemap_model::GeometryKind::Point,
         "LineString" => onemap_model::GeometryKind::LineString,
         "Polygon" | "MultiPolygon" => onemap_model::GeometryKind::MultiPolygon,
-        other => return Err(ValidationError::new("geometry.type", format!("{other} is not supported; use a Point, LineString, Polygon or MultiPolygon"))),
+        other => {
+            return Err(ValidationError::new(
+                "geometry.type",
+                format!("{other} is not supported; use a Point, LineString, Polygon or MultiPolygon"),
+            ))
+        }
     };
     onemap_model::geometry::geometry_from_geojson(v, kind)
 }
@@ -51,9 +56,9 @@ async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> Api
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                v.as_str().and_then(LayerId::parse).ok_or_else(|| {
-                    ValidationError::new(format!("layers[{i}]"), format!("unknown layer {v}"))
-                })
+                v.as_str()
+                    .and_then(LayerId::parse)
+                    .ok_or_else(|| ValidationError::new(format!("layers[{i}]"), format!("unknown layer {v}")))
             })
             .collect::<Result<Vec<_>, _>>()?,
         Some(_) => return Err(ValidationError::new("layers", "must be an array of layer ids").into()),

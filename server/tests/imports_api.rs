@@ -30,7 +30,11 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     body
 }
 
-async fn upload(app: &common::TestApp, uri: &str, parts: &[(&str, Option<&str>, &[u8])]) -> (StatusCode, Value, Option<String>) {
+async fn upload(
+    app: &common::TestApp,
+    uri: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+) -> (StatusCode, Value, Option<String>) {
     let req = Request::post(uri)
         .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
         .header("host", "onemap.test")
@@ -49,7 +53,12 @@ const CSV: &str = "编号,名称,类型,经度,纬度,风险等级,受威胁人�
 async fn an_uploaded_csv_becomes_a_job_and_its_features_appear() {
     let app = demo_app(20, 1 << 20);
     let before = app.store.summary(LayerId::Hazards, &Scope::All).count;
-    let (status, job, location) = upload(&app, "/imports?wait=true", &[("layer", None, b"hazards"), ("key", None, "编号".as_bytes()), ("file", Some("新隐患.csv"), CSV.as_bytes())]).await;
+    let (status, job, location) = upload(
+        &app,
+        "/imports?wait=true",
+        &[("layer", None, b"hazards"), ("key", None, "编号".as_bytes()), ("file", Some("新隐患.csv"), CSV.as_bytes())],
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{job}");
     assert_eq!(job["status"], "succeeded");
     assert_eq!(job["report"]["inserted"], 2);
@@ -63,7 +72,12 @@ async fn an_uploaded_csv_becomes_a_job_and_its_features_appear() {
     assert_eq!(again.body["file_name"], "新隐患.csv");
     assert!(app.get("/imports").await.body["jobs"].as_array().is_some_and(|j| !j.is_empty()));
     // Without wait: 202 and a job to follow, which ends in the same state.
-    let (status, job, location) = upload(&app, "/imports", &[("layer", None, b"hazards"), ("key", None, "编号".as_bytes()), ("file", Some("again.csv"), CSV.as_bytes())]).await;
+    let (status, job, location) = upload(
+        &app,
+        "/imports",
+        &[("layer", None, b"hazards"), ("key", None, "编号".as_bytes()), ("file", Some("again.csv"), CSV.as_bytes())],
+    )
+    .await;
     assert_eq!((status, job["status"].as_str()), (StatusCode::ACCEPTED, Some("running")));
     let loc = location.expect("location");
     let mut last = Value::Null;
@@ -86,21 +100,36 @@ async fn bad_uploads_are_4xx_and_change_nothing() {
     let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"hazards")]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body["description"].as_str().unwrap_or("").contains("file"), "{body}");
-    let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"volcanoes"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
+    let (s, body, _) =
+        upload(&app, "/imports", &[("layer", None, b"volcanoes"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
     assert_eq!((s, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("layer")));
-    let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"hazards"), ("crs", None, b"EPSG:99999"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
+    let (s, body, _) = upload(
+        &app,
+        "/imports",
+        &[("layer", None, b"hazards"), ("crs", None, b"EPSG:99999"), ("file", Some("a.csv"), CSV.as_bytes())],
+    )
+    .await;
     assert_eq!((s, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("crs")));
-    let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"hazards"), ("colour", None, b"red"), ("file", Some("a.csv"), CSV.as_bytes())]).await;
+    let (s, body, _) = upload(
+        &app,
+        "/imports",
+        &[("layer", None, b"hazards"), ("colour", None, b"red"), ("file", Some("a.csv"), CSV.as_bytes())],
+    )
+    .await;
     assert_eq!((s, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("colour")));
     // A file with a bad row: 422, the report names row 3 and its column; nothing written.
     let bad = CSV.replace("一般,5", "一般,五个");
-    let (s, job, _) = upload(&app, "/imports?wait=true", &[("layer", None, b"hazards"), ("file", Some("bad.csv"), bad.as_bytes())]).await;
+    let (s, job, _) =
+        upload(&app, "/imports?wait=true", &[("layer", None, b"hazards"), ("file", Some("bad.csv"), bad.as_bytes())])
+            .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{job}");
     assert_eq!(job["status"], "rejected");
     let issue = &job["report"]["issues"][0];
     assert_eq!((issue["row"].as_u64(), issue["column"].as_str()), (Some(3), Some("受威胁人数")), "{job}");
     // Not a spreadsheet at all.
-    let (s, job, _) = upload(&app, "/imports?wait=true", &[("layer", None, b"hazards"), ("file", Some("x.xlsx"), b"not a zip")]).await;
+    let (s, job, _) =
+        upload(&app, "/imports?wait=true", &[("layer", None, b"hazards"), ("file", Some("x.xlsx"), b"not a zip")])
+            .await;
     assert_eq!((s, job["status"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("failed")));
     assert!(job["error"].as_str().unwrap_or("").contains("x.xlsx"), "{job}");
     assert!(!job["error"].as_str().unwrap_or("").contains("/tmp"), "no server paths in messages: {job}");

@@ -19,7 +19,8 @@ async fn landing_links_and_conformance() {
     }
     assert!(r.body["links"][0]["href"].as_str().expect("href").starts_with("http://onemap.test/"));
     let c = app.get("/conformance").await;
-    let classes: Vec<&str> = c.body["conformsTo"].as_array().expect("conformsTo").iter().filter_map(Value::as_str).collect();
+    let classes: Vec<&str> =
+        c.body["conformsTo"].as_array().expect("conformsTo").iter().filter_map(Value::as_str).collect();
     assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"));
     assert!(classes.contains(&"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete"));
     assert_error(&app.get("/conformance?foo=1").await, StatusCode::BAD_REQUEST, "unknown query parameter");
@@ -28,7 +29,8 @@ async fn landing_links_and_conformance() {
 #[tokio::test]
 async fn landing_serves_the_map_page_to_browsers() {
     let app = demo_app(5, 1 << 20);
-    let r = app.send(axum::http::Method::GET, "/", None, &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")]).await;
+    let r =
+        app.send(axum::http::Method::GET, "/", None, &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("应急指挥一张图") && r.text.contains("/static/app.js"), "{}", r.text);
     let js = app.get("/static/app.js").await;
@@ -103,19 +105,28 @@ async fn bbox_and_property_filters_match_a_brute_force_scan() {
     let app = demo_app(300, 1 << 20);
     let bbox = [103.6, 30.85, 103.75, 30.95];
     let r = app.get("/collections/hazards/items?bbox=103.6,30.85,103.75,30.95&risk_level=general&limit=10000").await;
-    let all = app.store.query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
+    let all =
+        app.store.query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
     let expected: Vec<String> = all
         .features
         .iter()
         .filter(|f| {
             let geo::Geometry::Point(p) = f.geometry else { return false };
-            p.x() >= bbox[0] && p.x() <= bbox[2] && p.y() >= bbox[1] && p.y() <= bbox[3]
+            p.x() >= bbox[0]
+                && p.x() <= bbox[2]
+                && p.y() >= bbox[1]
+                && p.y() <= bbox[3]
                 && f.properties.to_json()["risk_level"] == "general"
         })
         .map(|f| f.id.clone())
         .collect();
     assert!(!expected.is_empty());
-    let got: Vec<String> = r.body["features"].as_array().expect("features").iter().map(|f| f["id"].as_str().expect("id").to_owned()).collect();
+    let got: Vec<String> = r.body["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id").to_owned())
+        .collect();
     assert_eq!(got, expected);
     assert_eq!(r.body["numberMatched"], expected.len());
 }
@@ -151,7 +162,9 @@ async fn one_item_has_an_etag_and_honours_if_none_match() {
     assert_eq!(r.body["geometry"]["type"], "Point");
     let etag = r.headers["etag"].to_str().expect("etag").to_owned();
     assert_eq!(etag, "\"1\"");
-    let again = app.send(axum::http::Method::GET, "/collections/hazards/items/hz-0001", None, &[("if-none-match", &etag)]).await;
+    let again = app
+        .send(axum::http::Method::GET, "/collections/hazards/items/hz-0001", None, &[("if-none-match", &etag)])
+        .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_error(&app.get("/collections/hazards/items/nope").await, StatusCode::NOT_FOUND, "nope");
 }

@@ -18,10 +18,18 @@ async fn routing_app() -> (TestApp, std::path::PathBuf) {
     let zones = t.get("/collections/risk_zones/items?limit=100").await;
     for f in zones.body["features"].as_array().expect("zones") {
         let id = f["id"].as_str().expect("id");
-        let r = t.json(Method::PATCH, &format!("/collections/risk_zones/items/{id}"), &json!({"properties": {"active": false}}), &[]).await;
+        let r = t
+            .json(
+                Method::PATCH,
+                &format!("/collections/risk_zones/items/{id}"),
+                &json!({"properties": {"active": false}}),
+                &[],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
-    let engine = onemap_server::routing::load_engine(t.store.as_ref(), None, None).expect("roads").expect("the demo has roads");
+    let engine =
+        onemap_server::routing::load_engine(t.store.as_ref(), None, None).expect("roads").expect("the demo has roads");
     let file = t._dir.path().join("t.closures.json");
     let info = onemap_server::ServiceInfo { demo: true, frontend_dir: common::frontend(), ..Default::default() };
     let state = AppState::new(Arc::clone(&t.store), info).with_routing(engine, Some(file.clone())).expect("routing");
@@ -30,7 +38,12 @@ async fn routing_app() -> (TestApp, std::path::PathBuf) {
 }
 
 fn coords(f: &Value) -> Vec<[f64; 2]> {
-    f["geometry"]["coordinates"].as_array().expect("line").iter().map(|c| [c[0].as_f64().unwrap_or(f64::NAN), c[1].as_f64().unwrap_or(f64::NAN)]).collect()
+    f["geometry"]["coordinates"]
+        .as_array()
+        .expect("line")
+        .iter()
+        .map(|c| [c[0].as_f64().unwrap_or(f64::NAN), c[1].as_f64().unwrap_or(f64::NAN)])
+        .collect()
 }
 
 fn crosses(line: &[[f64; 2]], area: &geo::MultiPolygon<f64>) -> bool {
@@ -55,7 +68,10 @@ async fn a_closure_reroutes_at_once_and_its_removal_restores_the_route() {
     let r = t.get(&format!("/routing/route?from={FROM}&to={TO}&profile=car")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let before = coords(&r.body);
-    let (dist, dur) = (r.body["properties"]["distance_m"].as_f64().expect("d"), r.body["properties"]["duration_s"].as_f64().expect("t"));
+    let (dist, dur) = (
+        r.body["properties"]["distance_m"].as_f64().expect("d"),
+        r.body["properties"]["duration_s"].as_f64().expect("t"),
+    );
     assert!(dist > 30_000.0 && dur > 0.0, "{dist} m {dur} s");
     assert_eq!(r.body["properties"]["closures_avoided"], json!([]));
     let line_m: f64 = before.windows(2).map(|w| onemap_routing::graph::haversine_m(w[0], w[1])).sum();
@@ -64,7 +80,14 @@ async fn a_closure_reroutes_at_once_and_its_removal_restores_the_route() {
     // Close a square around the route's middle.
     let mid = before[before.len() / 2];
     let sq = square(mid, 0.004);
-    let c = t.json(Method::POST, "/routing/closures", &json!({"reason": "滑坡 landslide", "geometry": sq}), &[("x-onemap-user", "指挥中心")]).await;
+    let c = t
+        .json(
+            Method::POST,
+            "/routing/closures",
+            &json!({"reason": "滑坡 landslide", "geometry": sq}),
+            &[("x-onemap-user", "指挥中心")],
+        )
+        .await;
     assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
     let id = c.body["id"].as_str().expect("id").to_owned();
     assert!(c.body["properties"]["edges_closed"].as_u64().expect("edges") > 0);
@@ -82,14 +105,22 @@ async fn a_closure_reroutes_at_once_and_its_removal_restores_the_route() {
     assert_eq!(r2.body["properties"]["closures_avoided"][0]["id"], id.as_str());
 
     let list = t.get("/routing/closures").await;
-    let manual: Vec<&Value> = list.body["features"].as_array().expect("list").iter().filter(|f| f["properties"]["origin"] == "manual").collect();
+    let manual: Vec<&Value> = list.body["features"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|f| f["properties"]["origin"] == "manual")
+        .collect();
     assert_eq!(manual.len(), 1, "{}", list.text);
 
     let d = t.send(Method::DELETE, &format!("/routing/closures/{id}"), None, &[]).await;
     assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.text);
     let r3 = t.get(&format!("/routing/route?from={FROM}&to={TO}&profile=car")).await;
     assert_eq!(coords(&r3.body), before);
-    assert_eq!(t.send(Method::DELETE, &format!("/routing/closures/{id}"), None, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.send(Method::DELETE, &format!("/routing/closures/{id}"), None, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     let saved: Value = serde_json::from_slice(&std::fs::read(&file).expect("closures file")).expect("json");
     assert_eq!(saved, json!([]));
 }
@@ -110,7 +141,14 @@ async fn risk_zones_and_controlled_hazards_close_roads_by_themselves() {
     assert_eq!(r2.status, StatusCode::OK, "{}", r2.text);
     assert!(!crosses(&coords(&r2.body), &area(&square(mid, 0.003))));
     assert_eq!(r2.body["properties"]["closures_avoided"][0]["id"], format!("risk_zones:{zid}"));
-    let p = t.json(Method::PATCH, &format!("/collections/risk_zones/items/{zid}"), &json!({"properties": {"active": false}}), &[]).await;
+    let p = t
+        .json(
+            Method::PATCH,
+            &format!("/collections/risk_zones/items/{zid}"),
+            &json!({"properties": {"active": false}}),
+            &[],
+        )
+        .await;
     assert_eq!(p.status, StatusCode::OK);
     assert_eq!(coords(&t.get(&format!("/routing/route?from={FROM}&to={TO}&profile=rescue")).await.body), before);
 
@@ -124,7 +162,11 @@ async fn risk_zones_and_controlled_hazards_close_roads_by_themselves() {
     let cordon = onemap_routing::closure::circle(at, 100.0);
     assert!(!crosses(&coords(&r3.body), &cordon));
     let list = t.get("/routing/closures").await;
-    assert!(list.body["features"].as_array().expect("list").iter().any(|f| f["properties"]["origin"] == "hazard"), "{}", list.text);
+    assert!(
+        list.body["features"].as_array().expect("list").iter().any(|f| f["properties"]["origin"] == "hazard"),
+        "{}",
+        list.text
+    );
 }
 
 #[tokio::test]
@@ -150,12 +192,15 @@ async fn shelters_dispatch_and_assignment() {
     }
 
     let groups: Vec<Value> = (0..6).map(|i| json!({"id": format!("村{i}"), "at": [103.6 + 0.05 * f64::from(i), 30.9 + 0.02 * f64::from(i)], "people": 400})).collect();
-    let a = t.json(Method::POST, "/routing/assign", &json!({"groups": groups, "profile": "foot", "snap_m": 3000}), &[]).await;
+    let a = t
+        .json(Method::POST, "/routing/assign", &json!({"groups": groups, "profile": "foot", "snap_m": 3000}), &[])
+        .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     for s in a.body["shelters"].as_array().expect("shelters") {
         assert!(s["assigned"].as_i64() <= s["free_before"].as_i64(), "{s}");
     }
-    let placed = a.body["people_placed"].as_i64().expect("placed") + a.body["people_unplaced"].as_i64().expect("unplaced");
+    let placed =
+        a.body["people_placed"].as_i64().expect("placed") + a.body["people_unplaced"].as_i64().expect("unplaced");
     assert_eq!(placed, 2_400);
 }
 
@@ -180,7 +225,8 @@ async fn isochrones_coverage_and_a_saved_route() {
     let (lon, lat) = (103.7f64, 30.95f64);
     let n = 1024.0;
     let x = ((lon + 180.0) / 360.0 * n) as u32;
-    let y = ((1.0 - (lat.to_radians().tan() + 1.0 / lat.to_radians().cos()).ln() / std::f64::consts::PI) / 2.0 * n) as u32;
+    let y =
+        ((1.0 - (lat.to_radians().tan() + 1.0 / lat.to_radians().cos()).ln() / std::f64::consts::PI) / 2.0 * n) as u32;
     let tile = t.get(&format!("/routing/coverage/10/{x}/{y}.mvt?from=teams&minutes=10")).await;
     assert_eq!(tile.status, StatusCode::OK, "{}", tile.text);
     let feats = onemap_tiles::decode::features(&tile.bytes).expect("mvt");
@@ -190,12 +236,22 @@ async fn isochrones_coverage_and_a_saved_route() {
     let roads = t.get("/collections/roads/items?limit=200").await;
     let vertex = |i: usize| roads.body["features"][i]["geometry"]["coordinates"][0].clone();
     let (a, b) = (vertex(0), vertex(150));
-    let s = t.json(Method::POST, "/routing/evacuation-routes", &json!({"name": "一号转移路线", "from": a, "to": b, "profile": "foot"}), &[("x-onemap-user", "规划科")]).await;
+    let s = t
+        .json(
+            Method::POST,
+            "/routing/evacuation-routes",
+            &json!({"name": "一号转移路线", "from": a, "to": b, "profile": "foot"}),
+            &[("x-onemap-user", "规划科")],
+        )
+        .await;
     assert_eq!(s.status, StatusCode::CREATED, "{}", s.text);
     let loc = s.headers["location"].to_str().expect("location").to_owned();
     let got = t.get(&loc).await;
     assert_eq!(got.body["properties"]["created_by"], "规划科");
-    let (len, min) = (got.body["properties"]["length_m"].as_f64().expect("length"), got.body["properties"]["minutes"].as_f64().expect("minutes"));
+    let (len, min) = (
+        got.body["properties"]["length_m"].as_f64().expect("length"),
+        got.body["properties"]["minutes"].as_f64().expect("minutes"),
+    );
     assert!(len > 1_000.0, "{len}");
     // On foot at 5 km/h.
     assert!((min - len / (5_000.0 / 60.0)).abs() < 0.2, "{min} min for {len} m");
@@ -205,35 +261,74 @@ async fn isochrones_coverage_and_a_saved_route() {
 #[tokio::test]
 async fn bad_routing_input_is_a_4xx_naming_the_parameter() {
     let (t, file) = routing_app().await;
-    assert_error(&t.get("/routing/route?from=103.6,30.9&to=103.7,30.95&profile=bike").await, StatusCode::BAD_REQUEST, "profile");
+    assert_error(
+        &t.get("/routing/route?from=103.6,30.9&to=103.7,30.95&profile=bike").await,
+        StatusCode::BAD_REQUEST,
+        "profile",
+    );
     assert_error(&t.get("/routing/route?from=103.6&to=103.7,30.95").await, StatusCode::BAD_REQUEST, "from");
-    assert_error(&t.get("/routing/route?from=10.0,30.9&to=103.7,30.95").await, StatusCode::UNPROCESSABLE_ENTITY, "from the nearest road");
+    assert_error(
+        &t.get("/routing/route?from=10.0,30.9&to=103.7,30.95").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "from the nearest road",
+    );
     assert_error(&t.get("/routing/route?from=103.6,30.9&to=103.7,30.95&via=1").await, StatusCode::BAD_REQUEST, "via");
     assert_error(&t.get("/routing/nearest-shelters?at=103.7,30.95&k=0").await, StatusCode::BAD_REQUEST, "k");
     assert_error(&t.get("/routing/isochrone?at=103.7,30.95&minutes=0").await, StatusCode::BAD_REQUEST, "minutes");
     assert_error(&t.get("/routing/isochrone?at=103.7,30.95&minutes=500").await, StatusCode::BAD_REQUEST, "minutes");
     assert_error(&t.get("/routing/coverage?from=villages").await, StatusCode::BAD_REQUEST, "from");
     assert_error(&t.get("/routing/dispatch?at=103.7,30.95&kind=pilot").await, StatusCode::BAD_REQUEST, "kind");
-    let no_reason = t.json(Method::POST, "/routing/closures", &json!({"geometry": square([103.7, 30.95], 0.01)}), &[]).await;
+    let no_reason =
+        t.json(Method::POST, "/routing/closures", &json!({"geometry": square([103.7, 30.95], 0.01)}), &[]).await;
     assert_error(&no_reason, StatusCode::BAD_REQUEST, "reason");
-    let far = t.json(Method::POST, "/routing/closures", &json!({"reason": "x", "geometry": square([10.0, 10.0], 0.01)}), &[]).await;
+    let far = t
+        .json(Method::POST, "/routing/closures", &json!({"reason": "x", "geometry": square([10.0, 10.0], 0.01)}), &[])
+        .await;
     assert_error(&far, StatusCode::UNPROCESSABLE_ENTITY, "no road");
-    let past = t.json(Method::POST, "/routing/closures", &json!({"reason": "x", "roads": [1], "until": "2020-01-01T00:00:00Z"}), &[]).await;
+    let past = t
+        .json(
+            Method::POST,
+            "/routing/closures",
+            &json!({"reason": "x", "roads": [1], "until": "2020-01-01T00:00:00Z"}),
+            &[],
+        )
+        .await;
     assert_error(&past, StatusCode::BAD_REQUEST, "until");
     // None of the refused closures was written or is in force.
     assert!(!file.exists(), "a refused closure reached the closures file");
     let listed = t.get("/routing/closures").await;
-    assert!(listed.body["features"].as_array().expect("list").iter().all(|f| f["properties"]["origin"] != "manual"), "{}", listed.text);
+    assert!(
+        listed.body["features"].as_array().expect("list").iter().all(|f| f["properties"]["origin"] != "manual"),
+        "{}",
+        listed.text
+    );
     // Refused evacuation routes write no feature.
     let routes_before = t.get("/collections/evacuation_routes/items?limit=1").await.body["numberMatched"].clone();
-    let no_name = t.json(Method::POST, "/routing/evacuation-routes", &json!({"from": [103.6, 30.9], "to": [103.7, 30.95]}), &[]).await;
+    let no_name = t
+        .json(Method::POST, "/routing/evacuation-routes", &json!({"from": [103.6, 30.9], "to": [103.7, 30.95]}), &[])
+        .await;
     assert_error(&no_name, StatusCode::BAD_REQUEST, "name");
-    let no_shelter = t.json(Method::POST, "/routing/evacuation-routes", &json!({"name": "x", "from": [103.6, 30.9], "shelter": "no-such-shelter"}), &[]).await;
+    let no_shelter = t
+        .json(
+            Method::POST,
+            "/routing/evacuation-routes",
+            &json!({"name": "x", "from": [103.6, 30.9], "shelter": "no-such-shelter"}),
+            &[],
+        )
+        .await;
     assert_error(&no_shelter, StatusCode::BAD_REQUEST, "no shelter");
-    let far = t.json(Method::POST, "/routing/evacuation-routes", &json!({"name": "x", "from": [10.0, 10.0], "to": [103.7, 30.95]}), &[]).await;
+    let far = t
+        .json(
+            Method::POST,
+            "/routing/evacuation-routes",
+            &json!({"name": "x", "from": [10.0, 10.0], "to": [103.7, 30.95]}),
+            &[],
+        )
+        .await;
     assert_error(&far, StatusCode::UNPROCESSABLE_ENTITY, "from the nearest road");
     assert_eq!(t.get("/collections/evacuation_routes/items?limit=1").await.body["numberMatched"], routes_before);
-    let groups = t.json(Method::POST, "/routing/assign", &json!({"groups": [{"at": [103.7, 30.95], "people": -3}]}), &[]).await;
+    let groups =
+        t.json(Method::POST, "/routing/assign", &json!({"groups": [{"at": [103.7, 30.95], "people": -3}]}), &[]).await;
     assert_error(&groups, StatusCode::BAD_REQUEST, "groups[0].people");
     // A ring of closures cuts the destination off: its roads are open but unreachable.
     let (cx, cy) = (103.71, 30.95);
@@ -243,23 +338,39 @@ async fn bad_routing_input_is_a_4xx_naming_the_parameter() {
         [[cx - i, cy - i], [cx - i, cy + i], [cx + i, cy + i], [cx + i, cy - i], [cx - i, cy - i]]]});
     let c = t.json(Method::POST, "/routing/closures", &json!({"reason": "包围圈", "geometry": ring}), &[]).await;
     assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
-    assert_error(&t.get(&format!("/routing/route?from={FROM}&to={cx},{cy}&profile=car&snap_m=2000")).await, StatusCode::UNPROCESSABLE_ENTITY, "no car route");
+    assert_error(
+        &t.get(&format!("/routing/route?from={FROM}&to={cx},{cy}&profile=car&snap_m=2000")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no car route",
+    );
     // Without roads, routing says so.
     let bare = demo_app(0, 1 << 20);
-    assert_error(&bare.get("/routing/route?from=103.6,30.9&to=103.7,30.95").await, StatusCode::SERVICE_UNAVAILABLE, "no road network");
+    assert_error(
+        &bare.get("/routing/route?from=103.6,30.9&to=103.7,30.95").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no road network",
+    );
 }
 
 #[tokio::test]
 async fn roads_are_closed_by_feature_id_and_listed_as_given() {
     let (t, _) = routing_app().await;
-    let c = t.json(Method::POST, "/routing/closures", &json!({"reason": "道路施工", "roads": ["rd-0005", "rd-0006"], "until": "2099-01-01T00:00:00+08:00"}), &[]).await;
+    let c = t
+        .json(
+            Method::POST,
+            "/routing/closures",
+            &json!({"reason": "道路施工", "roads": ["rd-0005", "rd-0006"], "until": "2099-01-01T00:00:00+08:00"}),
+            &[],
+        )
+        .await;
     assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
     assert_eq!(c.body["properties"]["roads"], json!(["rd-0005", "rd-0006"]));
     // Each demo road line is one edge between two junctions (or two, where a junction splits it).
     let edges = c.body["properties"]["edges_closed"].as_u64().expect("edges");
     assert!((2..=4).contains(&edges), "{edges}");
     assert_eq!(c.body["properties"]["until"], "2098-12-31T16:00:00Z");
-    let unknown = t.json(Method::POST, "/routing/closures", &json!({"reason": "x", "roads": ["no-such-road"]}), &[]).await;
+    let unknown =
+        t.json(Method::POST, "/routing/closures", &json!({"reason": "x", "roads": ["no-such-road"]}), &[]).await;
     assert_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "no road");
 }
 
@@ -269,10 +380,24 @@ async fn the_openapi_document_describes_routing() {
     let api = t.get("/api").await;
     assert_eq!(api.status, StatusCode::OK);
     let paths = api.body["paths"].as_object().expect("paths");
-    for p in ["/routing/route", "/routing/nearest-shelters", "/routing/dispatch", "/routing/assign", "/routing/isochrone", "/routing/coverage", "/routing/closures", "/routing/evacuation-routes"] {
+    for p in [
+        "/routing/route",
+        "/routing/nearest-shelters",
+        "/routing/dispatch",
+        "/routing/assign",
+        "/routing/isochrone",
+        "/routing/coverage",
+        "/routing/closures",
+        "/routing/evacuation-routes",
+    ] {
         assert!(paths.contains_key(p), "{p} missing from /api");
     }
-    let names: Vec<&str> = paths["/routing/route"]["get"]["parameters"].as_array().expect("params").iter().filter_map(|p| p["name"].as_str()).collect();
+    let names: Vec<&str> = paths["/routing/route"]["get"]["parameters"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
     assert_eq!(names, ["from", "to", "profile", "snap_m"]);
     // Every documented query parameter of the route endpoint is accepted by it.
     let r = t.get("/routing/route?from=103.56,30.86&to=103.86,31.04&profile=car&snap_m=3000").await;
@@ -291,12 +416,22 @@ async fn a_shelter_inside_a_closed_area_takes_nobody_in() {
     let s = t.get(&format!("/collections/shelters/items/{first}")).await;
     let c = s.body["geometry"]["coordinates"].clone();
     let at = [c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat")];
-    let close = t.json(Method::POST, "/routing/closures", &json!({"reason": "内涝", "geometry": {"type": "Point", "coordinates": at}, "buffer_m": 300}), &[]).await;
+    let close = t
+        .json(
+            Method::POST,
+            "/routing/closures",
+            &json!({"reason": "内涝", "geometry": {"type": "Point", "coordinates": at}, "buffer_m": 300}),
+            &[],
+        )
+        .await;
     assert_eq!(close.status, StatusCode::CREATED, "{}", close.text);
     let r2 = t.get(url).await;
     assert_eq!(r2.body["shelters_in_closed_areas"].as_u64(), Some(before + 1), "{}", r2.text);
     assert_ne!(r2.body["features"][0]["properties"]["shelter"], first.as_str());
     let id = close.body["id"].as_str().expect("id");
-    assert_eq!(t.send(Method::DELETE, &format!("/routing/closures/{id}"), None, &[]).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        t.send(Method::DELETE, &format!("/routing/closures/{id}"), None, &[]).await.status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(t.get(url).await.body["features"][0]["properties"]["shelter"], first.as_str());
 }

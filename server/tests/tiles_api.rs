@@ -35,7 +35,10 @@ async fn tile(app: &TestApp, uri: &str) -> Vec<DecodedFeature> {
 }
 
 fn ids(fs: &[DecodedFeature], layer: &str) -> Vec<String> {
-    fs.iter().filter(|f| f.layer == layer).filter_map(|f| f.attrs.get("id").and_then(Value::as_str).map(str::to_owned)).collect()
+    fs.iter()
+        .filter(|f| f.layer == layer)
+        .filter_map(|f| f.attrs.get("id").and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -94,8 +97,10 @@ async fn every_hazard_is_counted_once_across_the_clustered_tiles_of_a_zoom() {
 #[tokio::test]
 async fn clusters_carry_the_worst_risk_and_summed_people() {
     let app = demo_app(400, 1 << 20);
-    let all = app.store.query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
-    let people: i64 = all.features.iter().map(|f| f.properties.to_json()["threatened_people"].as_i64().unwrap_or(0)).sum();
+    let all =
+        app.store.query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
+    let people: i64 =
+        all.features.iter().map(|f| f.properties.to_json()["threatened_people"].as_i64().unwrap_or(0)).sum();
     // At zoom 5 the whole demo county fits one tile (plus perhaps a neighbour).
     let e = app.store.summary(LayerId::Hazards, &Scope::All).extent.expect("extent");
     let (x, y) = lonlat_to_world((e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0);
@@ -111,7 +116,10 @@ async fn filters_narrow_the_tile() {
     let app = demo_app(300, 1 << 20);
     let (z, x, y) = tile_of(&app, LayerId::Hazards, "hz-0001", 12);
     let major = tile(&app, &format!("/tiles/{z}/{x}/{y}.mvt?risk_level=major")).await;
-    assert!(major.iter().filter(|f| f.layer == "hazards" || f.layer == "risk_zones").all(|f| f.attrs["risk_level"] == "major"));
+    assert!(major
+        .iter()
+        .filter(|f| f.layer == "hazards" || f.layer == "risk_zones")
+        .all(|f| f.attrs["risk_level"] == "major"));
     assert!(major.iter().any(|f| f.layer == "roads"), "layers without risk_level stay as context");
     let h = app.store.get(LayerId::Hazards, "hz-0001", &Scope::All).expect("hz-0001");
     let township = h.properties.admin_code().expect("township").to_owned();
@@ -122,8 +130,16 @@ async fn filters_narrow_the_tile() {
         assert!(code.starts_with(&township), "{code} outside {township}");
     }
     assert_error(&app.get(&format!("/tiles/{z}/{x}/{y}.mvt?risk=major")).await, StatusCode::BAD_REQUEST, "risk");
-    assert_error(&app.get(&format!("/tiles/{z}/{x}/{y}.mvt?risk_level=huge")).await, StatusCode::BAD_REQUEST, "risk_level");
-    assert_error(&app.get(&format!("/tiles/roads/{z}/{x}/{y}.mvt?risk_level=major")).await, StatusCode::BAD_REQUEST, "no requested layer");
+    assert_error(
+        &app.get(&format!("/tiles/{z}/{x}/{y}.mvt?risk_level=huge")).await,
+        StatusCode::BAD_REQUEST,
+        "risk_level",
+    );
+    assert_error(
+        &app.get(&format!("/tiles/roads/{z}/{x}/{y}.mvt?risk_level=major")).await,
+        StatusCode::BAD_REQUEST,
+        "no requested layer",
+    );
     assert_error(&app.get(&format!("/tiles/{z}/{x}/{y}.mvt?township=abc")).await, StatusCode::BAD_REQUEST, "township");
 }
 
@@ -160,9 +176,21 @@ async fn etag_304_204_and_bad_coordinates() {
     assert_error(&app.get("/tiles/3/0/0.png").await, StatusCode::NOT_FOUND, ".mvt");
     assert_error(&app.get("/tiles/hazards,bridges/3/0/0.mvt").await, StatusCode::NOT_FOUND, "unknown layer `bridges`");
     assert_error(&app.get("/collections/bridges/tiles/WebMercatorQuad/0/0/0").await, StatusCode::NOT_FOUND, "bridges");
-    assert_error(&app.get("/collections/hazards/tiles/WorldCRS84Quad/0/0/0").await, StatusCode::NOT_FOUND, "WorldCRS84Quad");
-    assert_error(&app.get("/collections/hazards/tiles/WebMercatorQuad/2/4/0").await, StatusCode::NOT_FOUND, "y (tileRow) 4");
-    assert_error(&app.get("/collections/hazards/tiles/WebMercatorQuad/2/0/0?f=png").await, StatusCode::BAD_REQUEST, "f");
+    assert_error(
+        &app.get("/collections/hazards/tiles/WorldCRS84Quad/0/0/0").await,
+        StatusCode::NOT_FOUND,
+        "WorldCRS84Quad",
+    );
+    assert_error(
+        &app.get("/collections/hazards/tiles/WebMercatorQuad/2/4/0").await,
+        StatusCode::NOT_FOUND,
+        "y (tileRow) 4",
+    );
+    assert_error(
+        &app.get("/collections/hazards/tiles/WebMercatorQuad/2/0/0?f=png").await,
+        StatusCode::BAD_REQUEST,
+        "f",
+    );
 }
 
 #[tokio::test]
@@ -177,7 +205,13 @@ async fn tilejson_and_ogc_tiles_metadata() {
     assert!(b[0].as_f64().unwrap_or(0.0) > 103.0);
     let some = app.get("/tiles/hazards,shelters.json?risk_level=major").await;
     assert_eq!(some.body["tiles"][0], "http://onemap.test/tiles/hazards,shelters/{z}/{x}/{y}.mvt?risk_level=major");
-    let hz = some.body["vector_layers"].as_array().expect("layers").iter().find(|l| l["id"] == "hazards").cloned().expect("hazards");
+    let hz = some.body["vector_layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .find(|l| l["id"] == "hazards")
+        .cloned()
+        .expect("hazards");
     assert_eq!(hz["fields"]["threatened_people"], "Number");
     assert_eq!(hz["fields"]["point_count"], "Number");
 
@@ -188,8 +222,12 @@ async fn tilejson_and_ogc_tiles_metadata() {
     let sets = app.get("/collections/hazards/tiles").await;
     assert_eq!(sets.body["tilesets"][0]["dataType"], "vector");
     let ts = app.get("/collections/hazards/tiles/WebMercatorQuad").await;
-    let item = ts.body["links"].as_array().expect("links").iter().find(|l| l["rel"] == "item").cloned().expect("item link");
-    assert_eq!(item["href"], "http://onemap.test/collections/hazards/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}");
+    let item =
+        ts.body["links"].as_array().expect("links").iter().find(|l| l["rel"] == "item").cloned().expect("item link");
+    assert_eq!(
+        item["href"],
+        "http://onemap.test/collections/hazards/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}"
+    );
     assert_eq!(item["type"], "application/vnd.mapbox-vector-tile");
     assert_eq!(ts.body["layers"][0]["geometryDimension"], "points");
     let tms = app.get("/tileMatrixSets/WebMercatorQuad").await;
@@ -223,11 +261,16 @@ async fn a_write_is_in_every_tile_read_after_it() {
     let after = tile(&app, &uri).await;
     let f = after.iter().find(|f| f.attrs.get("id") == Some(&json!("hz-0002"))).expect("hz-0002");
     assert_eq!(f.attrs["risk_level"], "low");
-    assert_eq!(app.send(Method::DELETE, "/collections/hazards/items/new-1", None, &[]).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.send(Method::DELETE, "/collections/hazards/items/new-1", None, &[]).await.status,
+        StatusCode::NO_CONTENT
+    );
     assert!(!ids(&tile(&app, &uri).await, "hazards").contains(&"new-1".to_owned()));
     // The low-zoom cluster tile re-summed after the writes: one more hazard was added then deleted.
     let low_after = tile(&app, &low).await;
-    let sum = |fs: &[DecodedFeature]| fs.iter().map(|f| f.attrs.get("point_count").and_then(Value::as_i64).unwrap_or(1)).sum::<i64>();
+    let sum = |fs: &[DecodedFeature]| {
+        fs.iter().map(|f| f.attrs.get("point_count").and_then(Value::as_i64).unwrap_or(1)).sum::<i64>()
+    };
     assert_eq!(sum(&low_after), sum(&tile(&app, &low).await));
 }
 
@@ -270,7 +313,11 @@ async fn concurrent_writers_and_readers_never_see_a_stale_tile_after_a_2xx() {
         let (x, y) = tile_xy(lon, p0.y());
         let fs = tile(&app, &format!("/tiles/hazards/{z}/{x}/{y}.mvt")).await;
         let f = fs.iter().find(|f| f.attrs.get("id") == Some(&json!("hz-0003")));
-        assert_eq!(f.map(|f| f.attrs["threatened_people"].clone()), Some(json!(i)), "write {i}: stale tile {z}/{x}/{y}");
+        assert_eq!(
+            f.map(|f| f.attrs["threatened_people"].clone()),
+            Some(json!(i)),
+            "write {i}: stale tile {z}/{x}/{y}"
+        );
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut reads = 0;

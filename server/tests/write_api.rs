@@ -24,7 +24,9 @@ fn count(app: &TestApp, layer: LayerId) -> usize {
 #[tokio::test]
 async fn create_read_replace_patch_delete() {
     let app = demo_app(5, 1 << 20);
-    let r = app.json(Method::POST, "/collections/hazards/items", &hazard(Some("new-1")), &[("x-onemap-user", "李警官")]).await;
+    let r = app
+        .json(Method::POST, "/collections/hazards/items", &hazard(Some("new-1")), &[("x-onemap-user", "李警官")])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.headers["location"], "http://onemap.test/collections/hazards/items/new-1");
     assert_eq!(r.headers["etag"], "\"1\"");
@@ -36,7 +38,14 @@ async fn create_read_replace_patch_delete() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!((r.body["version"].clone(), r.body["properties"]["risk_level"].clone()), (json!(2), json!("low")));
 
-    let r = app.json(Method::PATCH, "/collections/hazards/items/new-1", &json!({"properties": {"status": "confirmed", "phone": null}}), &[]).await;
+    let r = app
+        .json(
+            Method::PATCH,
+            "/collections/hazards/items/new-1",
+            &json!({"properties": {"status": "confirmed", "phone": null}}),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["properties"]["status"], "confirmed");
     assert_eq!(r.body["properties"]["risk_level"], "low");
@@ -64,7 +73,11 @@ async fn a_feature_collection_is_created_all_or_nothing() {
     assert_eq!(count(&app, LayerId::Hazards), before);
 
     let dup = json!({"type": "FeatureCollection", "features": [hazard(Some("c-1")), hazard(Some("hz-0001"))]});
-    assert_error(&app.json(Method::POST, "/collections/hazards/items", &dup, &[]).await, StatusCode::CONFLICT, "hz-0001");
+    assert_error(
+        &app.json(Method::POST, "/collections/hazards/items", &dup, &[]).await,
+        StatusCode::CONFLICT,
+        "hz-0001",
+    );
     assert_eq!(count(&app, LayerId::Hazards), before);
 
     let ok = json!({"type": "FeatureCollection", "features": [hazard(Some("c-1")), hazard(Some("c-2"))]});
@@ -85,7 +98,11 @@ async fn bad_writes_get_4xx_naming_the_problem_and_change_nothing() {
 
     let mut line = hazard(None);
     line["geometry"] = json!({"type": "LineString", "coordinates": [[103.7, 30.9], [103.8, 30.9]]});
-    assert_error(&app.json(Method::POST, url, &line, &[]).await, StatusCode::BAD_REQUEST, "takes Point, not LineString");
+    assert_error(
+        &app.json(Method::POST, url, &line, &[]).await,
+        StatusCode::BAD_REQUEST,
+        "takes Point, not LineString",
+    );
 
     let mut far = hazard(None);
     far["geometry"]["coordinates"] = json!([103.7, 91.0]);
@@ -103,18 +120,35 @@ async fn bad_writes_get_4xx_naming_the_problem_and_change_nothing() {
     let closed = json!({"properties": {"status": "closed"}});
     let current_status = before["properties"]["status"].as_str().expect("status").to_owned();
     if current_status != "rectifying" && current_status != "closed" {
-        assert_error(&app.json(Method::PATCH, "/collections/hazards/items/hz-0001", &closed, &[]).await, StatusCode::BAD_REQUEST, "illegal transition");
+        assert_error(
+            &app.json(Method::PATCH, "/collections/hazards/items/hz-0001", &closed, &[]).await,
+            StatusCode::BAD_REQUEST,
+            "illegal transition",
+        );
     }
 
     let stale = json!({"properties": {"threatened_people": 1}});
     let r = app.json(Method::PATCH, "/collections/hazards/items/hz-0001", &stale, &[("if-match", "\"7\"")]).await;
     assert_error(&r, StatusCode::PRECONDITION_FAILED, "not 7");
-    let r = app.json(Method::PUT, "/collections/hazards/items/hz-0001", &hazard(None), &[("if-match", "W/\"x\"")]).await;
+    let r =
+        app.json(Method::PUT, "/collections/hazards/items/hz-0001", &hazard(None), &[("if-match", "W/\"x\"")]).await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
 
-    assert_error(&app.json(Method::POST, "/collections/nowhere/items", &hazard(None), &[]).await, StatusCode::NOT_FOUND, "nowhere");
-    assert_error(&app.json(Method::PATCH, "/collections/hazards/items/hz-0001", &json!({"colour": 1}), &[]).await, StatusCode::BAD_REQUEST, "colour");
-    assert_error(&app.json(Method::PUT, "/collections/hazards/items/missing", &hazard(None), &[]).await, StatusCode::NOT_FOUND, "missing");
+    assert_error(
+        &app.json(Method::POST, "/collections/nowhere/items", &hazard(None), &[]).await,
+        StatusCode::NOT_FOUND,
+        "nowhere",
+    );
+    assert_error(
+        &app.json(Method::PATCH, "/collections/hazards/items/hz-0001", &json!({"colour": 1}), &[]).await,
+        StatusCode::BAD_REQUEST,
+        "colour",
+    );
+    assert_error(
+        &app.json(Method::PUT, "/collections/hazards/items/missing", &hazard(None), &[]).await,
+        StatusCode::NOT_FOUND,
+        "missing",
+    );
 
     assert_eq!(app.get("/collections/hazards/items/hz-0001").await.body, before);
     assert_eq!(count(&app, LayerId::Hazards), n);
@@ -124,16 +158,28 @@ async fn bad_writes_get_4xx_naming_the_problem_and_change_nothing() {
 async fn within_answers_what_lies_inside_an_area() {
     let app = demo_app(300, 1 << 20);
     let area = json!({"type": "Polygon", "coordinates": [[[103.55, 30.82], [103.75, 30.82], [103.75, 30.98], [103.55, 30.98], [103.55, 30.82]]]});
-    let r = app.json(Method::POST, "/query/within", &json!({"geometry": area, "layers": ["hazards", "shelters", "teams"]}), &[]).await;
+    let r = app
+        .json(
+            Method::POST,
+            "/query/within",
+            &json!({"geometry": area, "layers": ["hazards", "shelters", "teams"]}),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let hazards = r.body["layers"]["hazards"]["features"]["features"].as_array().expect("hazards");
     // Oracle: a plain scan of every hazard.
     let all = app.get("/collections/hazards/items?limit=10000").await.body;
-    let inside: Vec<&Value> = all["features"].as_array().expect("all").iter().filter(|f| {
-        let c = &f["geometry"]["coordinates"];
-        let (x, y) = (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0));
-        (103.55..=103.75).contains(&x) && (30.82..=30.98).contains(&y)
-    }).collect();
+    let inside: Vec<&Value> = all["features"]
+        .as_array()
+        .expect("all")
+        .iter()
+        .filter(|f| {
+            let c = &f["geometry"]["coordinates"];
+            let (x, y) = (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0));
+            (103.55..=103.75).contains(&x) && (30.82..=30.98).contains(&y)
+        })
+        .collect();
     assert_eq!(hazards.len(), inside.len());
     let people: i64 = inside.iter().map(|f| f["properties"]["threatened_people"].as_i64().unwrap_or(0)).sum();
     assert_eq!(r.body["layers"]["hazards"]["totals"]["threatened_people"], people);
@@ -144,7 +190,25 @@ async fn within_answers_what_lies_inside_an_area() {
     let r = app.json(Method::POST, "/query/within", &point, &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["area"]["type"], "MultiPolygon");
-    assert_error(&app.json(Method::POST, "/query/within", &json!({"geometry": {"type": "Point", "coordinates": [103.7, 30.9]}}), &[]).await, StatusCode::BAD_REQUEST, "buffer_m");
-    assert_error(&app.json(Method::POST, "/query/within", &json!({"geometry": area, "layers": ["volcanoes"]}), &[]).await, StatusCode::BAD_REQUEST, "layers[0]");
-    assert_error(&app.json(Method::POST, "/query/within", &json!({"geometry": area, "buffer_m": 1e9}), &[]).await, StatusCode::BAD_REQUEST, "buffer_m");
+    assert_error(
+        &app.json(
+            Method::POST,
+            "/query/within",
+            &json!({"geometry": {"type": "Point", "coordinates": [103.7, 30.9]}}),
+            &[],
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "buffer_m",
+    );
+    assert_error(
+        &app.json(Method::POST, "/query/within", &json!({"geometry": area, "layers": ["volcanoes"]}), &[]).await,
+        StatusCode::BAD_REQUEST,
+        "layers[0]",
+    );
+    assert_error(
+        &app.json(Method::POST, "/query/within", &json!({"geometry": area, "buffer_m": 1e9}), &[]).await,
+        StatusCode::BAD_REQUEST,
+        "buffer_m",
+    );
 }

@@ -88,7 +88,8 @@ impl WithinReport {
             }
         }
         for (k, v) in sums {
-            let v = if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!((v * 1000.0).round() / 1000.0) };
+            let v =
+                if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!((v * 1000.0).round() / 1000.0) };
             t.insert(k.into(), v);
         }
         if !by.is_empty() {
@@ -104,13 +105,17 @@ impl WithinReport {
 }
 
 /// Everything in `layers` that intersects `area` buffered by `buffer_m` metres.
-pub fn within(store: &dyn Store, area: &Geometry, buffer_m: f64, layers: &[LayerId], scope: &Scope) -> Result<WithinReport> {
+pub fn within(
+    store: &dyn Store,
+    area: &Geometry,
+    buffer_m: f64,
+    layers: &[LayerId],
+    scope: &Scope,
+) -> Result<WithinReport> {
     let area = buffer_metres(area, buffer_m);
     let g = Geometry::MultiPolygon(area.clone());
-    let layers = layers
-        .iter()
-        .map(|&l| store.intersecting(l, &g, scope).map(|f| (l, f)))
-        .collect::<Result<Vec<_>>>()?;
+    let layers =
+        layers.iter().map(|&l| store.intersecting(l, &g, scope).map(|f| (l, f))).collect::<Result<Vec<_>>>()?;
     Ok(WithinReport { area, layers })
 }
 

@@ -44,7 +44,8 @@ pub fn crud(open: &Opener) {
     assert_eq!((r.version, r.created), (2, f[0].created));
     assert!(r.updated >= f[0].updated);
 
-    let patch = FeaturePatch { geometry: None, properties: Some(json!({"status": "confirmed", "phone": "13800000000"})) };
+    let patch =
+        FeaturePatch { geometry: None, properties: Some(json!({"status": "confirmed", "phone": "13800000000"})) };
     let p = s.patch(h, "a", patch, None, &admin()).expect("patch");
     assert_eq!(p.version, 3);
     assert_eq!(p.properties.to_json()["status"], json!("confirmed"));
@@ -82,11 +83,13 @@ pub fn bbox(open: &Opener) {
         ids.sort();
         ids
     };
-    let boxes = [[-10.0, -10.0, 50.0, 20.0], [170.0, -50.0, -160.0, 50.0], [0.0, 0.0, 0.1, 0.1], [-180.0, -90.0, 180.0, 90.0]];
+    let boxes =
+        [[-10.0, -10.0, 50.0, 20.0], [170.0, -50.0, -160.0, 50.0], [0.0, 0.0, 0.1, 0.1], [-180.0, -90.0, 180.0, 90.0]];
     let want: Vec<_> = boxes.iter().map(|b| expected(*b)).collect();
     s.insert(LayerId::Hazards, batch.clone(), &admin()).expect("insert");
     for (b, want) in boxes.iter().zip(want) {
-        let page = s.query(LayerId::Hazards, &all(Query { bbox: Some(*b), ..Query::default() }), &Scope::All).expect("query");
+        let page =
+            s.query(LayerId::Hazards, &all(Query { bbox: Some(*b), ..Query::default() }), &Scope::All).expect("query");
         let mut got: Vec<String> = page.features.iter().map(|f| f.id.clone()).collect();
         got.sort();
         assert_eq!(got, want, "bbox {b:?}");
@@ -98,7 +101,9 @@ pub fn bbox(open: &Opener) {
 pub fn filters_and_paging(open: &Opener) {
     let s = open();
     let levels = ["major", "large", "general", "low"];
-    let batch: Vec<_> = (0..25).map(|i| hazard(&format!("h{i:02}"), 100.0 + f64::from(i) * 0.01, 30.0, "510114001", levels[i as usize % 4])).collect();
+    let batch: Vec<_> = (0..25)
+        .map(|i| hazard(&format!("h{i:02}"), 100.0 + f64::from(i) * 0.01, 30.0, "510114001", levels[i as usize % 4]))
+        .collect();
     s.insert(LayerId::Hazards, batch, &admin()).expect("insert");
     let q = Query { filters: vec![("risk_level".into(), "major".into())], offset: 2, limit: 3, ..Query::default() };
     let page = s.query(LayerId::Hazards, &q, &Scope::All).expect("query");
@@ -115,8 +120,12 @@ pub fn filters_and_paging(open: &Opener) {
 pub fn scope(open: &Opener) {
     let s = open();
     let h = LayerId::Hazards;
-    s.insert(h, vec![hazard("in", 1.0, 1.0, "510114001", "low"), hazard("out", 1.0, 1.0, "510114002", "low")], &admin())
-        .expect("insert");
+    s.insert(
+        h,
+        vec![hazard("in", 1.0, 1.0, "510114001", "low"), hazard("out", 1.0, 1.0, "510114002", "low")],
+        &admin(),
+    )
+    .expect("insert");
     let scope = Scope::Areas(vec!["510114001".into()]);
     let officer = Writer { scope: scope.clone(), actor: "officer".into() };
     let page = s.query(h, &all(Query::default()), &scope).expect("query");
@@ -124,7 +133,9 @@ pub fn scope(open: &Opener) {
     assert_eq!(s.summary(h, &scope).count, 1);
     assert!(matches!(s.get(h, "out", &scope), Err(StoreError::NotFound { .. })));
     assert!(matches!(s.delete(h, "out", None, &officer), Err(StoreError::NotFound { .. })));
-    let err = s.insert(h, vec![hazard("new", 1.0, 1.0, "510114002", "low")], &officer).unwrap_err();
+    let err = s
+        .insert(h, vec![hazard("new", 1.0, 1.0, "510114002", "low")], &officer)
+        .expect_err("an insert outside the scope fails");
     assert!(matches!(err, StoreError::OutOfScope { .. }), "{err}");
     let move_out = FeaturePatch { geometry: None, properties: Some(json!({"township": "510114002"})) };
     assert!(matches!(s.patch(h, "in", move_out, None, &officer), Err(StoreError::OutOfScope { .. })));
@@ -139,9 +150,11 @@ pub fn version_conflicts(open: &Opener) {
     s.insert(h, vec![hazard("v", 1.0, 1.0, "510114001", "low")], &admin()).expect("insert");
     let patch = |p: serde_json::Value| FeaturePatch { geometry: None, properties: Some(p) };
     s.patch(h, "v", patch(json!({"threatened_people": 5})), Some(1), &admin()).expect("patch v1");
-    let err = s.patch(h, "v", patch(json!({"threatened_people": 6})), Some(1), &admin()).unwrap_err();
+    let err =
+        s.patch(h, "v", patch(json!({"threatened_people": 6})), Some(1), &admin()).expect_err("a stale version fails");
     assert!(matches!(err, StoreError::VersionConflict { expected: 1, actual: 2, .. }), "{err}");
-    let err = s.patch(h, "v", patch(json!({"status": "closed"})), None, &admin()).unwrap_err();
+    let err =
+        s.patch(h, "v", patch(json!({"status": "closed"})), None, &admin()).expect_err("an illegal transition fails");
     assert!(matches!(err, StoreError::Invalid(ref e) if e.field == "properties.status"), "{err}");
     let f = s.get(h, "v", &Scope::All).expect("get");
     assert_eq!((f.version, f.properties.to_json()["threatened_people"].clone()), (2, json!(5)));
@@ -152,7 +165,11 @@ pub fn atomic_batches(open: &Opener) {
     let s = open();
     let h = LayerId::Hazards;
     s.insert(h, vec![hazard("x", 1.0, 1.0, "510114001", "low")], &admin()).expect("insert");
-    let batch = vec![hazard("y", 1.0, 1.0, "510114001", "low"), hazard("z", 1.0, 1.0, "510114001", "low"), hazard("x", 2.0, 2.0, "510114001", "low")];
+    let batch = vec![
+        hazard("y", 1.0, 1.0, "510114001", "low"),
+        hazard("z", 1.0, 1.0, "510114001", "low"),
+        hazard("x", 2.0, 2.0, "510114001", "low"),
+    ];
     assert!(matches!(s.insert(h, batch, &admin()), Err(StoreError::Duplicate { .. })));
     let dup_in_batch = vec![hazard("y", 1.0, 1.0, "510114001", "low"), hazard("y", 1.0, 1.0, "510114001", "low")];
     assert!(matches!(s.insert(h, dup_in_batch, &admin()), Err(StoreError::Duplicate { .. })));
@@ -189,7 +206,11 @@ pub fn batch_history(open: &Opener) {
     let risks = ["low", "general", "major"];
     {
         let s = open();
-        let batch = risks.iter().enumerate().map(|(i, r)| hazard(&format!("h{i}"), 1.0 + i as f64, 1.0, "510114001", r)).collect();
+        let batch = risks
+            .iter()
+            .enumerate()
+            .map(|(i, r)| hazard(&format!("h{i}"), 1.0 + i as f64, 1.0, "510114001", r))
+            .collect();
         s.insert(h, batch, &admin()).expect("insert");
         let raise = FeaturePatch { geometry: None, properties: Some(json!({"risk_level": "large"})) };
         s.patch(h, "h1", raise, None, &Writer::system("township")).expect("patch");
@@ -200,7 +221,14 @@ pub fn batch_history(open: &Opener) {
         s.history(h, id)
             .expect("history")
             .into_iter()
-            .map(|c| (c.op.as_str().to_owned(), c.version, c.actor, c.properties.map_or(json!(null), |p| p["risk_level"].clone())))
+            .map(|c| {
+                (
+                    c.op.as_str().to_owned(),
+                    c.version,
+                    c.actor,
+                    c.properties.map_or(json!(null), |p| p["risk_level"].clone()),
+                )
+            })
             .collect()
     };
     let row = |op: &str, v: i64, actor: &str, risk: serde_json::Value| (op.to_owned(), v, actor.to_owned(), risk);
@@ -209,7 +237,10 @@ pub fn batch_history(open: &Opener) {
         record("h1"),
         [row("insert", 1, "contract-test", json!("general")), row("update", 2, "township", json!("large"))]
     );
-    assert_eq!(record("h2"), [row("insert", 1, "contract-test", json!("major")), row("delete", 1, "contract-test", json!(null))]);
+    assert_eq!(
+        record("h2"),
+        [row("insert", 1, "contract-test", json!("major")), row("delete", 1, "contract-test", json!(null))]
+    );
     assert!(record("nobody").is_empty());
 }
 
@@ -218,8 +249,14 @@ pub fn reopen(open: &Opener) {
     {
         let s = open();
         s.insert(LayerId::Hazards, vec![hazard("k", 7.42, 43.73, "510114001", "major")], &admin()).expect("insert");
-        s.patch(LayerId::Hazards, "k", FeaturePatch { geometry: None, properties: Some(json!({"status": "confirmed"})) }, None, &admin())
-            .expect("patch");
+        s.patch(
+            LayerId::Hazards,
+            "k",
+            FeaturePatch { geometry: None, properties: Some(json!({"status": "confirmed"})) },
+            None,
+            &admin(),
+        )
+        .expect("patch");
     }
     let s = open();
     let f = s.get(LayerId::Hazards, "k", &Scope::All).expect("get after reopen");
@@ -233,7 +270,11 @@ pub fn reopen(open: &Opener) {
 
 /// The data set description is kept across reopening.
 pub fn dataset(open: &Opener) {
-    let info = crate::DatasetInfo { title: Some("演示县".into()), demo: true, attribution: Some("© OpenStreetMap contributors".into()) };
+    let info = crate::DatasetInfo {
+        title: Some("演示县".into()),
+        demo: true,
+        attribution: Some("© OpenStreetMap contributors".into()),
+    };
     assert_eq!(open().dataset().expect("read"), crate::DatasetInfo::default());
     open().set_dataset(&info).expect("write");
     assert_eq!(open().dataset().expect("read back"), info);
@@ -242,8 +283,12 @@ pub fn dataset(open: &Opener) {
 /// `intersecting` tests the exact geometry, not only the envelope.
 pub fn intersecting(open: &Opener) {
     let s = open();
-    s.insert(LayerId::Hazards, vec![hazard("in", 0.2, 0.2, "510114001", "low"), hazard("corner", 0.9, 0.9, "510114001", "low")], &admin())
-        .expect("insert");
+    s.insert(
+        LayerId::Hazards,
+        vec![hazard("in", 0.2, 0.2, "510114001", "low"), hazard("corner", 0.9, 0.9, "510114001", "low")],
+        &admin(),
+    )
+    .expect("insert");
     let ring = geo::LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]);
     let triangle = Geometry::Polygon(geo::Polygon::new(ring, vec![]));
     let hits = s.intersecting(LayerId::Hazards, &triangle, &Scope::All).expect("intersecting");
@@ -264,8 +309,12 @@ pub fn listeners(open: &Opener) {
     let rec = Arc::new(Record::default());
     s.subscribe(rec.clone());
     let h = LayerId::Hazards;
-    s.insert(h, vec![hazard("a", 103.0, 30.0, "510114001", "major"), hazard("b", 104.0, 31.0, "510114001", "low")], &admin())
-        .expect("insert");
+    s.insert(
+        h,
+        vec![hazard("a", 103.0, 30.0, "510114001", "major"), hazard("b", 104.0, 31.0, "510114001", "low")],
+        &admin(),
+    )
+    .expect("insert");
     let moved = FeaturePatch { geometry: Some(Geometry::Point(point!(x: 105.0, y: 32.0))), properties: None };
     s.patch(h, "a", moved, Some(1), &admin()).expect("patch");
     assert!(s.delete(h, "b", Some(7), &admin()).is_err());

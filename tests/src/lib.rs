@@ -41,7 +41,10 @@ pub fn shared_data(file: &str) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("test data {} is missing (CI=true requires it)", path.display());
     }
-    eprintln!("\n*** SKIPPED: test data {} is missing; set ONEMAP_TEST_DATA or put ../shared/data beside the repo ***\n", path.display());
+    eprintln!(
+        "\n*** SKIPPED: test data {} is missing; set ONEMAP_TEST_DATA or put ../shared/data beside the repo ***\n",
+        path.display()
+    );
     None
 }
 
@@ -161,7 +164,8 @@ pub fn http_bytes(method: &str, url: &str, body: Option<&str>) -> (u16, Vec<u8>)
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("status line");
     let body = &raw[split + 4..];
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_vec() };
+    let body =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_vec() };
     (status, body)
 }
 
@@ -189,7 +193,21 @@ pub mod pg {
     /// psql's message when it fails.
     pub fn psql(db: &str, sql: &str) -> String {
         run(
-            Command::new(require_tool("psql")).args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtX", "-F", "\t", "-c", sql]),
+            Command::new(require_tool("psql")).args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                db,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qAtX",
+                "-F",
+                "\t",
+                "-c",
+                sql,
+            ]),
             Duration::from_secs(300),
         )
     }
@@ -201,7 +219,8 @@ pub mod pg {
 
     impl Db {
         pub fn create(extensions: &[&str]) -> Db {
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+            let nanos =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
             let name = format!("onemap_test_{}_{nanos}", std::process::id());
             psql("postgres", &format!("CREATE DATABASE {name}"));
             let db = Db { name };
@@ -215,7 +234,17 @@ pub mod pg {
     impl Drop for Db {
         fn drop(&mut self) {
             let _ = Command::new("psql")
-                .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtX", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "postgres",
+                    "-qAtX",
+                    "-c",
+                    &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+                ])
                 .output();
         }
     }

@@ -7,14 +7,16 @@ use std::process::Command;
 use std::time::Duration;
 
 /// Risk colours of the legend (domain.md): major, large, general, low.
-const RISK_RGB: [(&str, [u8; 3]); 4] =
-    [("major", [0xd7, 0x19, 0x1c]), ("large", [0xf1, 0x7c, 0x0e]), ("general", [0xf5, 0xd0, 0x00]), ("low", [0x2b, 0x83, 0xba])];
+const RISK_RGB: [(&str, [u8; 3]); 4] = [
+    ("major", [0xd7, 0x19, 0x1c]),
+    ("large", [0xf1, 0x7c, 0x0e]),
+    ("general", [0xf5, 0xd0, 0x00]),
+    ("low", [0x2b, 0x83, 0xba]),
+];
 
 /// Pixels of the screenshot within a small distance of `rgb`.
 fn pixels_near(img: &image::RgbaImage, rgb: [u8; 3]) -> usize {
-    img.pixels()
-        .filter(|p| p.0[..3].iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) <= 10))
-        .count()
+    img.pixels().filter(|p| p.0[..3].iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) <= 10)).count()
 }
 
 #[test]
@@ -79,7 +81,11 @@ fn chromium_routes_saves_and_shows_coverage_on_the_demo_county() {
     };
     let shot = root().join("target/browser-routing.png");
     let out = run(
-        Command::new(node).current_dir(root()).args(["tests/e2e/routing.mjs", &format!("{}/", server.url)]).arg(&shot).args([vertex(10), vertex(200)]),
+        Command::new(node)
+            .current_dir(root())
+            .args(["tests/e2e/routing.mjs", &format!("{}/", server.url)])
+            .arg(&shot)
+            .args([vertex(10), vertex(200)]),
         Duration::from_secs(180),
     );
     let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
@@ -88,12 +94,19 @@ fn chromium_routes_saves_and_shows_coverage_on_the_demo_county() {
     assert!(report["routeRendered"].as_u64().unwrap_or(0) > 0, "the route is not drawn: {report}");
     assert!(report["routeText"].as_str().unwrap_or("").contains("分钟"), "{report}");
     let saved = report["saved"].as_str().expect("saved route id");
-    let (status, body) = onemap_e2e::http("GET", &format!("{}/collections/evacuation_routes/items/{saved}", server.url), None);
+    let (status, body) =
+        onemap_e2e::http("GET", &format!("{}/collections/evacuation_routes/items/{saved}", server.url), None);
     assert_eq!(status, 200, "{body}");
     assert!(report["shelters"]["count"].as_u64().unwrap_or(0) > 0, "{report}");
     assert!(report["sheltersText"].as_str().unwrap_or("").contains("空余"), "{report}");
-    let bands: Vec<f64> = report["isochrone"]["bands"].as_array().map(|b| b.iter().filter_map(serde_json::Value::as_f64).collect()).unwrap_or_default();
-    assert!(bands.len() == 3 && bands[0] > 0.0 && bands[0] <= bands[1] && bands[1] <= bands[2], "isochrone areas {bands:?}: {report}");
+    let bands: Vec<f64> = report["isochrone"]["bands"]
+        .as_array()
+        .map(|b| b.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default();
+    assert!(
+        bands.len() == 3 && bands[0] > 0.0 && bands[0] <= bands[1] && bands[1] <= bands[2],
+        "isochrone areas {bands:?}: {report}"
+    );
     assert!(report["isochroneRendered"].as_u64().unwrap_or(0) > 0, "no isochrone drawn: {report}");
     assert!(report["coverageRendered"].as_u64().unwrap_or(0) > 0, "no coverage drawn: {report}");
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "page errors: {report}");

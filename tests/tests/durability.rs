@@ -18,7 +18,11 @@ fn a_2xx_write_survives_kill_9_and_restart() {
         assert_eq!(status, 201, "{body}");
         ids.push(format!("k9-{i}"));
     }
-    let (status, _) = http("PATCH", &format!("{}/collections/hazards/items/k9-0", server.url), Some(r#"{"properties": {"status": "confirmed"}}"#));
+    let (status, _) = http(
+        "PATCH",
+        &format!("{}/collections/hazards/items/k9-0", server.url),
+        Some(r#"{"properties": {"status": "confirmed"}}"#),
+    );
     assert_eq!(status, 200);
     let bad = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": "k9-bad-1", "geometry": {"type": "Point", "coordinates": [103.6, 30.9]},
@@ -46,9 +50,13 @@ fn a_2xx_write_survives_kill_9_and_restart() {
 
 /// Features GDAL counts in the hazards layer of a store.
 fn hazard_count(store: &std::path::Path) -> usize {
-    let out = std::process::Command::new("ogrinfo").args(["-ro", "-so"]).arg(store).arg("hazards").output().expect("ogrinfo");
+    let out =
+        std::process::Command::new("ogrinfo").args(["-ro", "-so"]).arg(store).arg("hazards").output().expect("ogrinfo");
     let text = String::from_utf8_lossy(&out.stdout);
-    text.lines().find_map(|l| l.strip_prefix("Feature Count: ")).and_then(|n| n.trim().parse().ok()).unwrap_or_else(|| panic!("no count: {text}"))
+    text.lines()
+        .find_map(|l| l.strip_prefix("Feature Count: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count: {text}"))
 }
 
 /// `kill -9` while a large import is being written: afterwards the store holds all of that
@@ -62,7 +70,12 @@ fn kill_9_during_a_large_import_leaves_all_or_nothing() {
     let n: usize = 100_000;
     let mut text = String::from("编号,名称,类型,经度,纬度,风险等级,受威胁人数,乡镇代码\n");
     for i in 0..u32::try_from(n).expect("n") {
-        text.push_str(&format!("B{i},批量{i},滑坡,{:.6},{:.6},一般,{},519901001\n", 103.0 + f64::from(i % 1000) * 0.001, 30.0 + f64::from(i / 1000) * 0.001, i % 50));
+        text.push_str(&format!(
+            "B{i},批量{i},滑坡,{:.6},{:.6},一般,{},519901001\n",
+            103.0 + f64::from(i % 1000) * 0.001,
+            30.0 + f64::from(i / 1000) * 0.001,
+            i % 50
+        ));
     }
     std::fs::write(&csv, text).expect("csv");
     let bin = onemap_e2e::onemap_bin();
@@ -117,15 +130,28 @@ fn a_closure_survives_kill_9_and_the_restart_reads_the_saved_hierarchies() {
     let path = store.to_str().expect("path");
     let server = Server::start(&["demo", "--store", path, "--hazards", "40"]);
     let route = |url: &str| {
-        let (status, body) = http("GET", &format!("{url}/routing/route?from=103.56,30.86&to=103.86,31.04&profile=car&snap_m=3000"), None);
+        let (status, body) = http(
+            "GET",
+            &format!("{url}/routing/route?from=103.56,30.86&to=103.86,31.04&profile=car&snap_m=3000"),
+            None,
+        );
         assert_eq!(status, 200, "{body}");
         let v: Value = serde_json::from_str(&body).expect("json");
-        v["geometry"]["coordinates"].as_array().expect("line").iter().map(|c| [c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0)]).collect::<Vec<[f64; 2]>>()
+        v["geometry"]["coordinates"]
+            .as_array()
+            .expect("line")
+            .iter()
+            .map(|c| [c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0)])
+            .collect::<Vec<[f64; 2]>>()
     };
     let before = route(&server.url);
     let [x, y] = before[before.len() / 2];
     let square = json!({"type": "Polygon", "coordinates": [[[x - 0.003, y - 0.003], [x + 0.003, y - 0.003], [x + 0.003, y + 0.003], [x - 0.003, y + 0.003], [x - 0.003, y - 0.003]]]});
-    let (status, body) = http("POST", &format!("{}/routing/closures", server.url), Some(&json!({"reason": "桥梁垮塌", "geometry": square}).to_string()));
+    let (status, body) = http(
+        "POST",
+        &format!("{}/routing/closures", server.url),
+        Some(&json!({"reason": "桥梁垮塌", "geometry": square}).to_string()),
+    );
     assert_eq!(status, 201, "{body}");
     let id = serde_json::from_str::<Value>(&body).expect("json")["id"].as_str().expect("id").to_owned();
     let around = route(&server.url);

@@ -14,7 +14,8 @@ fn ogrinfo_lists_the_collections_over_ogc_api() {
     require_tool("ogrinfo");
     let dir = tempfile_dir();
     let server = demo_server(dir.path(), "50");
-    let out = run(Command::new("ogrinfo").args(["-ro", "-q", &format!("OAPIF:{}", server.url)]), Duration::from_secs(60));
+    let out =
+        run(Command::new("ogrinfo").args(["-ro", "-q", &format!("OAPIF:{}", server.url)]), Duration::from_secs(60));
     for layer in ["hazards", "risk_zones", "shelters", "evacuation_routes", "depots", "teams", "admin_areas", "roads"] {
         assert!(out.contains(layer), "ogrinfo did not list {layer}:\n{out}");
     }
@@ -28,15 +29,21 @@ fn ogr2ogr_reads_every_feature_through_the_next_links() {
     let out = dir.path().join("hazards.geojson");
     run(
         Command::new("ogr2ogr").args([
-            "-f", "GeoJSON", out.to_str().expect("path"),
-            &format!("OAPIF:{}", server.url), "hazards", "-oo", "PAGE_SIZE=100",
+            "-f",
+            "GeoJSON",
+            out.to_str().expect("path"),
+            &format!("OAPIF:{}", server.url),
+            "hazards",
+            "-oo",
+            "PAGE_SIZE=100",
         ]),
         Duration::from_secs(120),
     );
     let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("json");
     let features = fc["features"].as_array().expect("features");
     assert_eq!(features.len(), 1234, "GDAL did not page through every feature");
-    let mut ids: Vec<&str> = features.iter().filter_map(|f| f["properties"]["id"].as_str().or(f["id"].as_str())).collect();
+    let mut ids: Vec<&str> =
+        features.iter().filter_map(|f| f["properties"]["id"].as_str().or(f["id"].as_str())).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 1234, "duplicate or missing ids across pages");
@@ -50,10 +57,20 @@ fn ogrinfo_reads_the_store_file_with_types_and_counts() {
     let dir = tempfile_dir();
     let store = dir.path().join("demo.gpkg");
     run(
-        Command::new(onemap_e2e::onemap_bin()).args(["demo", "--no-serve", "--hazards", "77", "--store", store.to_str().expect("path")]),
+        Command::new(onemap_e2e::onemap_bin()).args([
+            "demo",
+            "--no-serve",
+            "--hazards",
+            "77",
+            "--store",
+            store.to_str().expect("path"),
+        ]),
         Duration::from_secs(60),
     );
-    let out = run(Command::new("ogrinfo").args(["-ro", "-al", "-so", store.to_str().expect("path")]), Duration::from_secs(60));
+    let out = run(
+        Command::new("ogrinfo").args(["-ro", "-al", "-so", store.to_str().expect("path")]),
+        Duration::from_secs(60),
+    );
     let expect = [
         ("hazards", "Point", Some(77)),
         ("shelters", "Point", Some(36)),
@@ -65,14 +82,25 @@ fn ogrinfo_reads_the_store_file_with_types_and_counts() {
         ("admin_areas", "Multi Polygon", Some(79)),
     ];
     for (layer, geom, count) in expect {
-        let block = out.split("Layer name: ").find(|b| b.starts_with(&format!("{layer}\n"))).unwrap_or_else(|| panic!("no layer {layer}:\n{out}"));
+        let block = out
+            .split("Layer name: ")
+            .find(|b| b.starts_with(&format!("{layer}\n")))
+            .unwrap_or_else(|| panic!("no layer {layer}:\n{out}"));
         assert!(block.contains(&format!("Geometry: {geom}\n")), "{layer} is not {geom}:\n{block}");
-        let n: usize = block.split("Feature Count: ").nth(1).and_then(|s| s.lines().next()).and_then(|s| s.trim().parse().ok()).expect("count");
+        let n: usize = block
+            .split("Feature Count: ")
+            .nth(1)
+            .and_then(|s| s.lines().next())
+            .and_then(|s| s.trim().parse().ok())
+            .expect("count");
         match count {
             Some(c) => assert_eq!(n, c, "{layer}"),
             None => assert!(n > 0, "{layer} is empty"),
         }
-        assert!(block.contains("EPSG\",4326") || block.contains("ID[\"EPSG\",4326]") || block.contains("WGS 84"), "{layer} has no WGS 84 SRS");
+        assert!(
+            block.contains("EPSG\",4326") || block.contains("ID[\"EPSG\",4326]") || block.contains("WGS 84"),
+            "{layer} has no WGS 84 SRS"
+        );
     }
 }
 

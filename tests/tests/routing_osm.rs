@@ -29,10 +29,18 @@ fn check(file: &str, pairs: usize) {
             let b = net.snap("b", to[0], to[1], 1_000.0).expect("snap b");
             let want = dijkstra::between(&net, &a, &b);
             let got = net.route_between(&a, &b);
-            assert_eq!(got.as_ref().map(|r| (r.duration_s * 1000.0).round() as u64), want, "{file} {profile} {from:?} → {to:?}");
+            assert_eq!(
+                got.as_ref().map(|r| (r.duration_s * 1000.0).round() as u64),
+                want,
+                "{file} {profile} {from:?} → {to:?}"
+            );
             let r = got.expect("strongly connected: every pair has a route");
             let line: f64 = r.coords.windows(2).map(|w| haversine_m(w[0], w[1])).sum();
-            assert!((line - r.distance_m).abs() < 0.5 + 1e-6 * line, "{file} {profile}: line {line} m, distance {} m", r.distance_m);
+            assert!(
+                (line - r.distance_m).abs() < 0.5 + 1e-6 * line,
+                "{file} {profile}: line {line} m, distance {} m",
+                r.distance_m
+            );
             routes += 1;
         }
         eprintln!("{file} {profile}: {} nodes, {routes} routes equal to Dijkstra", net.len());

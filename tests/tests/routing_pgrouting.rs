@@ -22,12 +22,17 @@ fn grid_town() -> Vec<Way> {
                 if r2 >= n || c2 >= n || rng.random_bool(0.1) {
                     continue;
                 }
-                let mut tags = vec![("highway".to_owned(), if r % 5 == 0 { "primary" } else { "residential" }.to_owned())];
+                let mut tags =
+                    vec![("highway".to_owned(), if r % 5 == 0 { "primary" } else { "residential" }.to_owned())];
                 if rng.random_bool(0.15) {
                     tags.push(("oneway".into(), "yes".into()));
                 }
                 let id = ways.len() as i64 + 1;
-                ways.push(Way { id, tags, nodes: vec![((r * n + c) as i64, pos(r, c)), ((r2 * n + c2) as i64, pos(r2, c2))] });
+                ways.push(Way {
+                    id,
+                    tags,
+                    nodes: vec![((r * n + c) as i64, pos(r, c)), ((r2 * n + c2) as i64, pos(r2, c2))],
+                });
             }
         }
     }
@@ -53,9 +58,15 @@ fn compare(ways: &[Way], label: &str, pairs: usize) -> usize {
         psql(&db.name, &format!("CREATE TABLE {table} (id bigint, source bigint, target bigint, cost float8)"));
         psql(&db.name, &format!("COPY {table} FROM '{}' WITH (FORMAT csv)", file.display()));
         let mut rng = StdRng::seed_from_u64(2026);
-        let sample: Vec<(u32, u32)> = (0..pairs).map(|_| (rng.random_range(0..net.len() as u32), rng.random_range(0..net.len() as u32))).filter(|(a, b)| a != b).collect();
+        let sample: Vec<(u32, u32)> = (0..pairs)
+            .map(|_| (rng.random_range(0..net.len() as u32), rng.random_range(0..net.len() as u32)))
+            .filter(|(a, b)| a != b)
+            .collect();
         let values: Vec<String> = sample.iter().map(|(a, b)| format!("({a},{b})")).collect();
-        psql(&db.name, &format!("CREATE TABLE pairs_{profile} AS SELECT * FROM (VALUES {}) v(source, target)", values.join(",")));
+        psql(
+            &db.name,
+            &format!("CREATE TABLE pairs_{profile} AS SELECT * FROM (VALUES {}) v(source, target)", values.join(",")),
+        );
         let out = psql(
             &db.name,
             &format!("SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCost('SELECT id, source, target, cost FROM {table}', 'SELECT source, target FROM pairs_{profile}', true)"),
@@ -71,8 +82,13 @@ fn compare(ways: &[Way], label: &str, pairs: usize) -> usize {
             let ours = net.ch_query(&[(*a, 0)], &[(*b, 0)], &Closed::default()).map(|(ms, _)| ms as f64 / 1000.0);
             let want = theirs.get(&(*a, *b)).copied();
             match (ours, want) {
-                (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-3 * y.max(1.0), "{label} {profile} {a}→{b}: ours {x} s, pgRouting {y} s"),
-                (x, y) => assert_eq!(x.is_some(), y.is_some(), "{label} {profile} {a}→{b}: ours {x:?}, pgRouting {y:?}"),
+                (Some(x), Some(y)) => assert!(
+                    (x - y).abs() <= 1e-3 * y.max(1.0),
+                    "{label} {profile} {a}→{b}: ours {x} s, pgRouting {y} s"
+                ),
+                (x, y) => {
+                    assert_eq!(x.is_some(), y.is_some(), "{label} {profile} {a}→{b}: ours {x:?}, pgRouting {y:?}")
+                }
             }
             compared += 1;
         }

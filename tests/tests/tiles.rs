@@ -24,7 +24,8 @@ fn save_tile(server: &Server, dir: &Path, path: &str, z: u8, x: u32, y: u32) -> 
 
 /// `ogrinfo -al -so`: layer → (feature count, field names).
 fn ogr_summary(file: &Path) -> BTreeMap<String, (usize, BTreeSet<String>)> {
-    let text = run(Command::new(require_tool("ogrinfo")).args(["-ro", "-al", "-so"]).arg(file), Duration::from_secs(60));
+    let text =
+        run(Command::new(require_tool("ogrinfo")).args(["-ro", "-al", "-so"]).arg(file), Duration::from_secs(60));
     let mut out: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
     let mut current = String::new();
     let mut in_fields = false;
@@ -48,7 +49,8 @@ fn ogr_summary(file: &Path) -> BTreeMap<String, (usize, BTreeSet<String>)> {
 
 /// `ogrinfo -al` on one layer: id attribute → POINT (x y) in EPSG:3857 metres.
 fn ogr_points(file: &Path, layer: &str) -> BTreeMap<String, (f64, f64)> {
-    let text = run(Command::new(require_tool("ogrinfo")).args(["-ro", "-al"]).arg(file).arg(layer), Duration::from_secs(60));
+    let text =
+        run(Command::new(require_tool("ogrinfo")).args(["-ro", "-al"]).arg(file).arg(layer), Duration::from_secs(60));
     let mut out = BTreeMap::new();
     let mut id = String::new();
     for line in text.lines().map(str::trim) {
@@ -79,7 +81,10 @@ fn gdal_and_python_read_our_tiles() {
     let server = Server::start(&["demo", "--store", store.to_str().expect("path"), "--hazards", "600"]);
     let (_, body) = http("GET", &format!("{}/collections/hazards/items/hz-0001", server.url), None);
     let h: Value = serde_json::from_str(&body).expect("hazard json");
-    let (lon, lat) = (h["geometry"]["coordinates"][0].as_f64().expect("lon"), h["geometry"]["coordinates"][1].as_f64().expect("lat"));
+    let (lon, lat) = (
+        h["geometry"]["coordinates"][0].as_f64().expect("lon"),
+        h["geometry"]["coordinates"][1].as_f64().expect("lat"),
+    );
     let (wx, wy) = lonlat_to_world(lon, lat);
     let at = |z: u8| ((wx * f64::from(1u32 << z)) as u32, (wy * f64::from(1u32 << z)) as u32);
 
@@ -90,10 +95,19 @@ fn gdal_and_python_read_our_tiles() {
         // GDAL: same layers, counts and attribute names.
         let ogr = ogr_summary(&file);
         let counts = layer_counts(&ours);
-        assert_eq!(ogr.iter().map(|(l, (n, _))| (l.clone(), *n)).collect::<BTreeMap<_, _>>(), counts, "{}", file.display());
+        assert_eq!(
+            ogr.iter().map(|(l, (n, _))| (l.clone(), *n)).collect::<BTreeMap<_, _>>(),
+            counts,
+            "{}",
+            file.display()
+        );
         for (layer, (_, fields)) in &ogr {
-            let ours_keys: BTreeSet<String> =
-                ours.iter().filter(|f| &f.layer == layer).flat_map(|f| f.attrs.keys().cloned()).chain(["mvt_id".to_owned()]).collect();
+            let ours_keys: BTreeSet<String> = ours
+                .iter()
+                .filter(|f| &f.layer == layer)
+                .flat_map(|f| f.attrs.keys().cloned())
+                .chain(["mvt_id".to_owned()])
+                .collect();
             assert_eq!(fields, &ours_keys, "fields of {layer} in {}", file.display());
         }
         files.push((file, ours, z, at(z)));
@@ -105,7 +119,10 @@ fn gdal_and_python_read_our_tiles() {
     let (mx, my) = pts.get("hz-0001").copied().expect("hz-0001 in GDAL's reading");
     let (ex, ey) = (wx * 2.0 * HALF - HALF, HALF - wy * 2.0 * HALF);
     let unit = 2.0 * HALF / f64::from(1u32 << *z) / 4096.0;
-    assert!((mx - ex).abs() <= unit && (my - ey).abs() <= unit, "GDAL puts hz-0001 at {mx},{my}, expected {ex},{ey} (±{unit} m)");
+    assert!(
+        (mx - ex).abs() <= unit && (my - ey).abs() <= unit,
+        "GDAL puts hz-0001 at {mx},{my}, expected {ex},{ey} (±{unit} m)"
+    );
 
     // Python's mapbox-vector-tile: same features, ids, properties and coordinates.
     let mut cmd = Command::new(&python);

@@ -36,16 +36,19 @@ fn provinces(path: &std::path::Path) -> Value {
                 .as_array()?
                 .iter()
                 .filter_map(|poly| {
-                    let rings: Vec<&Value> = poly.as_array()?.iter().filter(|r| r.as_array().is_some_and(|r| r.len() >= 4)).collect();
+                    let rings: Vec<&Value> =
+                        poly.as_array()?.iter().filter(|r| r.as_array().is_some_and(|r| r.len() >= 4)).collect();
                     (!rings.is_empty() && poly[0].as_array().is_some_and(|r| r.len() >= 4)).then(|| json!(rings))
                 })
                 .collect();
             let code = f["properties"]["id"].as_str()?;
-            (!polys.is_empty()).then(|| json!({
-                "type": "Feature", "id": format!("cn-{code}"),
-                "geometry": {"type": "MultiPolygon", "coordinates": polys},
-                "properties": {"code": code, "name": f["properties"]["name"], "level": "district"},
-            }))
+            (!polys.is_empty()).then(|| {
+                json!({
+                    "type": "Feature", "id": format!("cn-{code}"),
+                    "geometry": {"type": "MultiPolygon", "coordinates": polys},
+                    "properties": {"code": code, "name": f["properties"]["name"], "level": "district"},
+                })
+            })
         })
         .collect();
     json!({"type": "FeatureCollection", "features": feats})
@@ -93,11 +96,7 @@ fn postgis_tiles(db: &str, table: &str, tiles: &[(u8, u32, u32)]) -> Vec<BTreeMa
 fn our_tile(server: &Server, layer: &str, (z, x, y): (u8, u32, u32)) -> BTreeMap<String, DecodedFeature> {
     let (status, bytes) = http_bytes("GET", &format!("{}/tiles/{layer}/{z}/{x}/{y}.mvt", server.url), None);
     assert!(status == 200 || status == 204, "{layer} {z}/{x}/{y}: {status}");
-    features(&bytes)
-        .expect("decode")
-        .into_iter()
-        .map(|f| (f.attrs["id"].as_str().expect("id").to_owned(), f))
-        .collect()
+    features(&bytes).expect("decode").into_iter().map(|f| (f.attrs["id"].as_str().expect("id").to_owned(), f)).collect()
 }
 
 fn coords(v: &Value) -> Vec<Coord<f64>> {
@@ -109,7 +108,9 @@ fn coords(v: &Value) -> Vec<Coord<f64>> {
 fn lines_of(g: &Value) -> MultiLineString<f64> {
     match g["type"].as_str() {
         Some("LineString") => MultiLineString(vec![LineString(coords(&g["coordinates"]))]),
-        Some("MultiLineString") => MultiLineString(g["coordinates"].as_array().map_or_else(Vec::new, |a| a.iter().map(|l| LineString(coords(l))).collect())),
+        Some("MultiLineString") => MultiLineString(
+            g["coordinates"].as_array().map_or_else(Vec::new, |a| a.iter().map(|l| LineString(coords(l))).collect()),
+        ),
         _ => MultiLineString(vec![]),
     }
 }
@@ -122,7 +123,11 @@ fn lines_of(g: &Value) -> MultiLineString<f64> {
 fn hausdorff(a: &MultiLineString<f64>, b: &MultiLineString<f64>) -> f64 {
     let on_edge = |c: &Coord<f64>| [c.x, c.y].iter().any(|v| *v == -64.0 || *v == 4160.0);
     let one_way = |a: &MultiLineString<f64>, b: &MultiLineString<f64>| {
-        a.0.iter().flat_map(|l| l.0.iter()).filter(|c| !on_edge(c)).map(|c| Euclidean.distance(&Point::from(*c), b)).fold(0.0, f64::max)
+        a.0.iter()
+            .flat_map(|l| l.0.iter())
+            .filter(|c| !on_edge(c))
+            .map(|c| Euclidean.distance(&Point::from(*c), b))
+            .fold(0.0, f64::max)
     };
     one_way(a, b).max(one_way(b, a))
 }
@@ -143,18 +148,28 @@ fn polygon_area(g: &Value) -> f64 {
         .iter()
         .map(|p| {
             let rings = p.as_array().cloned().unwrap_or_default();
-            rings.iter().enumerate().map(|(i, r)| if i == 0 { ring_area(&coords(r)).abs() } else { -ring_area(&coords(r)).abs() }).sum::<f64>()
+            rings
+                .iter()
+                .enumerate()
+                .map(|(i, r)| if i == 0 { ring_area(&coords(r)).abs() } else { -ring_area(&coords(r)).abs() })
+                .sum::<f64>()
         })
         .sum()
 }
 
 #[test]
 fn our_tile_geometries_match_postgis_st_asmvtgeom() {
-    let (Some(pbf), Some(china)) = (shared_data("osm/malta-2018.osm.pbf"), shared_data("boundaries/china/echarts4_china.geojson")) else { return };
+    let (Some(pbf), Some(china)) =
+        (shared_data("osm/malta-2018.osm.pbf"), shared_data("boundaries/china/echarts4_china.geojson"))
+    else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("malta.gpkg");
-    let server = Server::start(&["demo", "--store", store.to_str().expect("path"), "--osm", pbf.to_str().expect("path")]);
-    let (status, body) = http("POST", &format!("{}/collections/admin_areas/items", server.url), Some(&provinces(&china).to_string()));
+    let server =
+        Server::start(&["demo", "--store", store.to_str().expect("path"), "--osm", pbf.to_str().expect("path")]);
+    let (status, body) =
+        http("POST", &format!("{}/collections/admin_areas/items", server.url), Some(&provinces(&china).to_string()));
     assert_eq!(status, 201, "provinces: {body}");
 
     let db = Db::create(&["postgis"]);
@@ -168,7 +183,11 @@ fn our_tile_geometries_match_postgis_st_asmvtgeom() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let sample = |table: &str, n: usize| -> Vec<(f64, f64)> {
         // Points on the features (for polygons, a few random points inside each).
-        let p = if table == "admin_areas" { "(ST_Dump(ST_GeneratePoints(ST_CollectionExtract(ST_MakeValid(geom), 3), 20, 7))).geom" } else { "ST_PointOnSurface(geom)" };
+        let p = if table == "admin_areas" {
+            "(ST_Dump(ST_GeneratePoints(ST_CollectionExtract(ST_MakeValid(geom), 3), 20, 7))).geom"
+        } else {
+            "ST_PointOnSurface(geom)"
+        };
         psql(&db.name, &format!("SELECT ST_X(p), ST_Y(p) FROM (SELECT {p} p FROM {table} ORDER BY fid LIMIT {n}) s"))
             .lines()
             .filter_map(|l| l.split_once('\t').and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?))))
@@ -185,13 +204,29 @@ fn our_tile_geometries_match_postgis_st_asmvtgeom() {
         for (id, g) in &theirs {
             let c = coords(&json!([g["coordinates"]]))[0];
             match ours.get(id) {
-                Some(f) if (f64::from(f.parts[0][0].0) - c.x).abs() <= 1.0 && (f64::from(f.parts[0][0].1) - c.y).abs() <= 1.0 => points += 1,
+                Some(f)
+                    if (f64::from(f.parts[0][0].0) - c.x).abs() <= 1.0
+                        && (f64::from(f.parts[0][0].1) - c.y).abs() <= 1.0 =>
+                {
+                    points += 1
+                }
                 other => point_mismatch.push(format!("{t:?} {id}: ours {:?} theirs {g}", other.map(|f| &f.parts))),
             }
         }
-        assert_eq!(ours.len(), theirs.len(), "shelters in {t:?}: ours {:?} theirs {:?}", ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
+        assert_eq!(
+            ours.len(),
+            theirs.len(),
+            "shelters in {t:?}: ours {:?} theirs {:?}",
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>()
+        );
     }
-    assert!(point_mismatch.is_empty(), "{} point mismatches: {:?}", point_mismatch.len(), &point_mismatch[..point_mismatch.len().min(5)]);
+    assert!(
+        point_mismatch.is_empty(),
+        "{} point mismatches: {:?}",
+        point_mismatch.len(),
+        &point_mismatch[..point_mismatch.len().min(5)]
+    );
 
     // Lines: every PostGIS line is ours within one tile unit (Hausdorff ≤ √2 allows 1 unit on each axis).
     let (mut lines, mut worst, mut missing) = (0usize, 0.0f64, Vec::new());
@@ -202,17 +237,31 @@ fn our_tile_geometries_match_postgis_st_asmvtgeom() {
                 missing.push(format!("{t:?} {id} {g}"));
                 continue;
             };
-            let mine = MultiLineString(f.parts.iter().map(|p| LineString(p.iter().map(|&(x, y)| Coord { x: x.into(), y: y.into() }).collect())).collect());
+            let mine = MultiLineString(
+                f.parts
+                    .iter()
+                    .map(|p| LineString(p.iter().map(|&(x, y)| Coord { x: x.into(), y: y.into() }).collect()))
+                    .collect(),
+            );
             let d = hausdorff(&mine, &lines_of(g));
             worst = worst.max(d);
             lines += 1;
-            assert!(d <= std::f64::consts::SQRT_2 + 1e-9, "road {id} in {t:?}: Hausdorff {d} tile units\nours {mine:?}\ntheirs {g}");
+            assert!(
+                d <= std::f64::consts::SQRT_2 + 1e-9,
+                "road {id} in {t:?}: Hausdorff {d} tile units\nours {mine:?}\ntheirs {g}"
+            );
         }
-        let extra: Vec<(&String, &Vec<Vec<(i32, i32)>>)> = ours.iter().filter(|(id, _)| !theirs.contains_key(*id)).map(|(id, f)| (id, &f.parts)).collect();
+        let extra: Vec<_> =
+            ours.iter().filter(|(id, _)| !theirs.contains_key(*id)).map(|(id, f)| (id, &f.parts)).collect();
         assert!(extra.len() <= 1, "roads only we draw in {t:?}: {extra:?}");
     }
     // A line that grazes the buffer edge may round into or out of it on one side only.
-    assert!(missing.len() * 100 <= lines, "{} of {lines} PostGIS lines missing from ours: {:?}", missing.len(), &missing[..missing.len().min(5)]);
+    assert!(
+        missing.len() * 100 <= lines,
+        "{} of {lines} PostGIS lines missing from ours: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
 
     // Polygons: same area within 1 % (provinces valid per GEOS; PostGIS repairs invalid ones its own way).
     let (mut polys, mut worst_area) = (0usize, 0.0f64);
@@ -224,7 +273,10 @@ fn our_tile_geometries_match_postgis_st_asmvtgeom() {
                 continue; // slivers of a few units are all rounding
             }
             let got = ours.get(id).map_or(0.0, |f| {
-                f.parts.iter().map(|r| ring_area(&r.iter().map(|&(x, y)| Coord { x: x.into(), y: y.into() }).collect::<Vec<_>>())).sum()
+                f.parts
+                    .iter()
+                    .map(|r| ring_area(&r.iter().map(|&(x, y)| Coord { x: x.into(), y: y.into() }).collect::<Vec<_>>()))
+                    .sum()
             });
             let rel = (got - expected).abs() / expected;
             worst_area = worst_area.max(rel);
@@ -237,5 +289,8 @@ fn our_tile_geometries_match_postgis_st_asmvtgeom() {
         missing.len(),
         worst_area * 100.0
     );
-    assert!(points > 50 && lines > 500 && polys > 50, "too little compared: {points} points, {lines} lines, {polys} polygons");
+    assert!(
+        points > 50 && lines > 500 && polys > 50,
+        "too little compared: {points} points, {lines} lines, {polys} polygons"
+    );
 }

@@ -107,7 +107,12 @@ impl TileCache {
             .weigher(|k: &TileKey, v: &Entry| (v.tile.bytes.len() + k.variant.len() + 96).min(u32::MAX as usize) as u32)
             .support_invalidation_closures()
             .build();
-        TileCache { tiles, log: RwLock::new(Log { seq: 0, recent: VecDeque::new() }), seq: AtomicU64::new(0), pad: pad_fraction }
+        TileCache {
+            tiles,
+            log: RwLock::new(Log { seq: 0, recent: VecDeque::new() }),
+            seq: AtomicU64::new(0),
+            pad: pad_fraction,
+        }
     }
 
     /// Whether an invalidation logged after `since` touches `key`; `None` when the log no longer
@@ -259,7 +264,10 @@ mod tests {
         let merged = coalesce(&boxes);
         assert!(merged.len() <= 64 && merged.len() > 1, "{} boxes", merged.len());
         for b in &boxes {
-            assert!(merged.iter().any(|m| m[0] <= b[0] && m[1] <= b[1] && m[2] >= b[2] && m[3] >= b[3]), "{b:?} not covered");
+            assert!(
+                merged.iter().any(|m| m[0] <= b[0] && m[1] <= b[1] && m[2] >= b[2] && m[3] >= b[3]),
+                "{b:?} not covered"
+            );
         }
         assert_eq!(coalesce(&boxes[..3]), boxes[..3].to_vec());
     }

@@ -17,12 +17,15 @@ pub struct Group<'a> {
     pub members: Vec<&'a Arc<Feature>>,
 }
 
+/// The sum of member positions (tile units) and the members of one grid cell.
+type CellSum<'a> = (Coord<f64>, Vec<&'a Arc<Feature>>);
+
 /// Groups point features by grid cell of `cell` tile units; keeps the groups whose centre lies in
 /// the buffered tile. Features that are not points are ignored.
 pub fn group<'a>(features: &'a [Arc<Feature>], frame: &TileFrame, cell: u32) -> Vec<Group<'a>> {
     let c = f64::from(cell);
     let per_tile = i64::from(frame.extent / cell);
-    let mut cells: BTreeMap<(i64, i64), (Coord<f64>, Vec<&'a Arc<Feature>>)> = BTreeMap::new();
+    let mut cells: BTreeMap<(i64, i64), CellSum<'a>> = BTreeMap::new();
     for f in features {
         let Geometry::Point(p) = &f.geometry else { continue };
         let t = frame.project(p.x(), p.y());
@@ -74,7 +77,11 @@ pub fn attributes(members: &[&Arc<Feature>]) -> Vec<(&'static str, AttrValue<'st
                     occ += s.occupancy;
                 }
             }
-            out.extend([("capacity", AttrValue::Int(cap)), ("occupancy", AttrValue::Int(occ)), ("free", AttrValue::Int(cap - occ))]);
+            out.extend([
+                ("capacity", AttrValue::Int(cap)),
+                ("occupancy", AttrValue::Int(occ)),
+                ("free", AttrValue::Int(cap - occ)),
+            ]);
         }
         Some(Properties::Team(_)) => {
             let (mut members_sum, mut standby) = (0i64, 0i64);

@@ -118,7 +118,12 @@ mod tests {
         let (x, y) = lonlat_to_world(116.3975, 39.9087);
         assert_eq!(((x * 1024.0) as u32, (y * 1024.0) as u32), (843, 388));
         let b = TileCoord { z: 1, x: 1, y: 0 }.lonlat_bounds(0, 4096);
-        assert!((b[0] - 0.0).abs() < 1e-9 && (b[2] - 180.0).abs() < 1e-9 && (b[3] - MAX_LAT).abs() < 1e-6 && b[1].abs() < 1e-9);
+        assert!(
+            (b[0] - 0.0).abs() < 1e-9
+                && (b[2] - 180.0).abs() < 1e-9
+                && (b[3] - MAX_LAT).abs() < 1e-6
+                && b[1].abs() < 1e-9
+        );
     }
 
     #[test]

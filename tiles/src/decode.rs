@@ -101,9 +101,19 @@ pub fn dump(bytes: &[u8]) -> Result<String, String> {
         let _ = writeln!(s, "layer {} (extent {}, {} features)", l.name, l.extent.unwrap_or(4096), l.features.len());
         for f in feats.iter().filter(|f| f.layer == l.name) {
             let attrs: Vec<String> = f.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let parts: Vec<String> =
-                f.parts.iter().map(|p| p.iter().map(|(x, y)| format!("{x} {y}")).collect::<Vec<_>>().join(",")).collect();
-            let _ = writeln!(s, "  {} {} [{}] ({})", f.id.unwrap_or(0), f.kind.as_str_name(), attrs.join(" "), parts.join(" | "));
+            let parts: Vec<String> = f
+                .parts
+                .iter()
+                .map(|p| p.iter().map(|(x, y)| format!("{x} {y}")).collect::<Vec<_>>().join(","))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {} {} [{}] ({})",
+                f.id.unwrap_or(0),
+                f.kind.as_str_name(),
+                attrs.join(" "),
+                parts.join(" | ")
+            );
         }
     }
     Ok(s)

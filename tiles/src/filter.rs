@@ -20,7 +20,10 @@ impl TileFilter {
         for (k, v) in pairs {
             if k == "township" {
                 if v.is_empty() || !v.chars().all(|c| c.is_ascii_digit()) {
-                    return Err(TileError::BadFilter { field: k.clone(), message: format!("`{v}` is not an admin code (digits)") });
+                    return Err(TileError::BadFilter {
+                        field: k.clone(),
+                        message: format!("`{v}` is not an admin code (digits)"),
+                    });
                 }
                 f.township = Some(v.clone());
                 continue;

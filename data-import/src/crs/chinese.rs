@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 
 /// Krasovsky 1940 semi-major axis (m) and first eccentricity squared, as the algorithm uses them.
 const A: f64 = 6_378_245.0;
-const EE: f64 = 0.006_693_421_622_965_943_23;
+const EE: f64 = 0.006_693_421_622_965_943;
 const X_PI: f64 = PI * 3000.0 / 180.0;
 
 /// Whether GCJ-02 applies at this WGS84 lon/lat (degrees): outside mainland China's box the
@@ -98,7 +98,8 @@ mod tests {
     /// Metres between two lon/lat points (degrees), by the haversine formula on a 6,371 km sphere.
     fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
         let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
-        let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
+        let h =
+            ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
         2.0 * 6_371_000.0 * h.sqrt().asin()
     }
 

@@ -44,7 +44,13 @@ pub struct GkZone {
 impl GkZone {
     /// The zone of an EPSG code in 4491–4554 (CGCS2000 / Gauss–Kruger, 6° 4491–4512 and 3° 4513–4554).
     pub fn from_epsg(code: u16) -> Option<GkZone> {
-        let z = |central_meridian: u16, width: u8, zone: u16, prefixed: bool| GkZone { epsg: code, central_meridian, width, zone, prefixed };
+        let z = |central_meridian: u16, width: u8, zone: u16, prefixed: bool| GkZone {
+            epsg: code,
+            central_meridian,
+            width,
+            zone,
+            prefixed,
+        };
         match code {
             // 6° zones 13–23 (CM 75°E–135°E), easting prefixed by the zone number.
             4491..=4501 => Some(z(75 + (code - 4491) * 6, 6, 13 + (code - 4491), true)),
@@ -104,7 +110,11 @@ impl std::str::FromStr for Crs {
                 3857 | 900_913 => Ok(Crs::WebMercator),
                 _ => u16::try_from(n)
                     .ok()
-                    .and_then(|n| GkZone::from_epsg(n).map(Crs::GaussKruger).or_else(|| proj::ProjCrs::from_epsg(n).ok().map(Crs::Proj)))
+                    .and_then(|n| {
+                        GkZone::from_epsg(n)
+                            .map(Crs::GaussKruger)
+                            .or_else(|| proj::ProjCrs::from_epsg(n).ok().map(Crs::Proj))
+                    })
                     .ok_or_else(|| UnknownCrs(s.to_owned())),
             };
         }
@@ -157,7 +167,13 @@ impl Crs {
         let code = upper
             .rmatch_indices("\"EPSG\",")
             .next()
-            .and_then(|(i, m)| upper[i + m.len()..].trim_start_matches(['"', ' ']).split(|c: char| !c.is_ascii_digit()).next().map(str::to_owned))
+            .and_then(|(i, m)| {
+                upper[i + m.len()..]
+                    .trim_start_matches(['"', ' '])
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .map(str::to_owned)
+            })
             .and_then(|c| c.parse::<u32>().ok());
         if let Some(c) = code {
             if let Ok(crs) = format!("EPSG:{c}").parse::<Crs>() {
@@ -230,7 +246,8 @@ mod tests {
     fn every_crs_round_trips() {
         for crs in ["4326", "4490", "gcj02", "bd09", "3857", "4527", "4549", "4499", "4508"] {
             let crs: Crs = crs.parse().expect("crs");
-            let (lon, lat) = if let Crs::GaussKruger(z) = crs { (f64::from(z.central_meridian) + 0.7, 31.2) } else { (117.3, 31.2) };
+            let (lon, lat) =
+                if let Crs::GaussKruger(z) = crs { (f64::from(z.central_meridian) + 0.7, 31.2) } else { (117.3, 31.2) };
             let (x, y) = crs.from_lonlat(lon, lat);
             let (lon2, lat2) = crs.to_lonlat(x, y);
             assert!((lon - lon2).abs() < 1e-8 && (lat - lat2).abs() < 1e-8, "{crs}: {lon2} {lat2}");

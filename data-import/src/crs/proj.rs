@@ -39,7 +39,9 @@ impl Transform for Pt {
 }
 
 fn wgs84() -> Result<Arc<Proj>, String> {
-    Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs").map(Arc::new).map_err(|e| format!("WGS84: {e}"))
+    Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs")
+        .map(Arc::new)
+        .map_err(|e| format!("WGS84: {e}"))
 }
 
 /// The first quoted name in a WKT (`PROJCS["NAD_1983_…"` → `NAD_1983_…`).
@@ -50,7 +52,8 @@ fn wkt_name(wkt: &str) -> String {
 impl ProjCrs {
     /// From WKT (a `.prj`).
     pub fn from_wkt(wkt: &str) -> Result<Self, String> {
-        let definition = proj4wkt::wkt_to_projstring(wkt.trim()).map_err(|e| format!("cannot read the CRS WKT: {e}"))?;
+        let definition =
+            proj4wkt::wkt_to_projstring(wkt.trim()).map_err(|e| format!("cannot read the CRS WKT: {e}"))?;
         let src = Proj::from_proj_string(&definition).map_err(|e| format!("unsupported CRS `{definition}`: {e}"))?;
         Ok(ProjCrs { name: wkt_name(wkt), definition, src: Arc::new(src), wgs84: wgs84()? })
     }
@@ -58,7 +61,12 @@ impl ProjCrs {
     /// From an EPSG code in proj4rs's table.
     pub fn from_epsg(code: u16) -> Result<Self, String> {
         let src = Proj::from_epsg_code(code).map_err(|e| format!("EPSG:{code} is not a CRS onemap knows: {e}"))?;
-        Ok(ProjCrs { name: format!("EPSG:{code}"), definition: format!("EPSG:{code}"), src: Arc::new(src), wgs84: wgs84()? })
+        Ok(ProjCrs {
+            name: format!("EPSG:{code}"),
+            definition: format!("EPSG:{code}"),
+            src: Arc::new(src),
+            wgs84: wgs84()?,
+        })
     }
 
     pub fn is_geographic(&self) -> bool {

@@ -41,7 +41,8 @@ fn series(el: Ellipsoid) -> Series {
         e: (el.f * (2.0 - el.f)).sqrt(),
         alpha: [
             n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0 + 7891.0 * n6 / 37800.0,
-            13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0 - 1_983_433.0 * n6 / 1_935_360.0,
+            13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0
+                - 1_983_433.0 * n6 / 1_935_360.0,
             61.0 * n3 / 240.0 - 103.0 * n4 / 140.0 + 15061.0 * n5 / 26880.0 + 167_603.0 * n6 / 181_440.0,
             49561.0 * n4 / 161_280.0 - 179.0 * n5 / 168.0 + 6_601_661.0 * n6 / 7_257_600.0,
             34729.0 * n5 / 80640.0 - 3_418_889.0 * n6 / 1_995_840.0,
@@ -111,7 +112,13 @@ mod tests {
 
     #[test]
     fn round_trips_to_a_tenth_of_a_millimetre_across_a_six_degree_zone() {
-        let tm = TransverseMercator { ellipsoid: CGCS2000, lon0: 117.0, k0: 1.0, false_easting: 500_000.0, false_northing: 0.0 };
+        let tm = TransverseMercator {
+            ellipsoid: CGCS2000,
+            lon0: 117.0,
+            k0: 1.0,
+            false_easting: 500_000.0,
+            false_northing: 0.0,
+        };
         for i in 0..400 {
             let lon = 114.0 + f64::from(i % 20) * 0.3;
             let lat = 18.0 + f64::from(i / 20) * 1.8;
@@ -128,7 +135,8 @@ mod tests {
     #[test]
     fn meridian_arc_to_45_degrees_matches_the_known_length() {
         // GRS80 meridian distance from the equator to 45°N: 4,984,944.378 m.
-        let tm = TransverseMercator { ellipsoid: CGCS2000, lon0: 0.0, k0: 1.0, false_easting: 0.0, false_northing: 0.0 };
+        let tm =
+            TransverseMercator { ellipsoid: CGCS2000, lon0: 0.0, k0: 1.0, false_easting: 0.0, false_northing: 0.0 };
         let (_, n) = tm.forward(0.0, 45.0);
         assert!((n - 4_984_944.378).abs() < 0.002, "{n}");
     }

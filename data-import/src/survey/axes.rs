@@ -36,12 +36,23 @@ const HINT: &str = "pass --crs: EPSG:4326/4490 for degrees, gcj02 (AMap/Tencent)
 /// Decides the coordinates of `source`; notes what was assumed in `report`.
 pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Report) -> Result<Coords, String> {
     if source.records.iter().any(|r| r.geometry.is_some()) {
-        let how = if forced.is_some() { "as given" } else if source.crs.is_some() { "as the file declares" } else { "the GeoJSON default" };
+        let how = if forced.is_some() {
+            "as given"
+        } else if source.crs.is_some() {
+            "as the file declares"
+        } else {
+            "the GeoJSON default"
+        };
         let crs = forced.or_else(|| source.crs.clone()).unwrap_or(Crs::Wgs84);
         report.crs = format!("{crs} ({how})");
         return Ok(Coords::FromFile { crs });
     }
-    let (a, b, names) = match (plan.index_of(Target::Lon), plan.index_of(Target::Lat), plan.index_of(Target::X), plan.index_of(Target::Y)) {
+    let (a, b, names) = match (
+        plan.index_of(Target::Lon),
+        plan.index_of(Target::Lat),
+        plan.index_of(Target::X),
+        plan.index_of(Target::Y),
+    ) {
         (Some(a), Some(b), _, _) => (a, b, "lon/lat"),
         (_, _, Some(a), Some(b)) => (a, b, "x/y"),
         _ => {
@@ -64,7 +75,9 @@ pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Re
     let swapped_china = |x: f64, y: f64| (3.0..=54.0).contains(&x) && (73.0..=136.0).contains(&y);
     let geographic = |crs: Crs, report: &mut Report| -> Coords {
         if majority(&pairs, |x, y| swapped_degrees(x, y) || swapped_china(x, y)) {
-            report.notes.push(format!("columns {ha}/{hb} hold latitude/longitude, not longitude/latitude: read them swapped"));
+            report
+                .notes
+                .push(format!("columns {ha}/{hb} hold latitude/longitude, not longitude/latitude: read them swapped"));
             Coords::Columns { x: b, y: a, crs }
         } else {
             Coords::Columns { x: a, y: b, crs }
@@ -79,7 +92,9 @@ pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Re
             _ => false,
         };
         if east_b {
-            report.notes.push(format!("column {hb} holds the easting and {ha} the northing (surveying convention X = north): read them so"));
+            report.notes.push(format!(
+                "column {hb} holds the easting and {ha} the northing (surveying convention X = north): read them so"
+            ));
             Coords::Columns { x: b, y: a, crs }
         } else {
             Coords::Columns { x: a, y: b, crs }
@@ -116,7 +131,9 @@ pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Re
         }
     }
     let (x0, y0) = pairs[0];
-    Err(format!("coordinates in columns {ha}/{hb} look projected (first row {x0}, {y0}) but do not name their zone: {HINT}"))
+    Err(format!(
+        "coordinates in columns {ha}/{hb} look projected (first row {x0}, {y0}) but do not name their zone: {HINT}"
+    ))
 }
 
 #[cfg(test)]
@@ -132,7 +149,12 @@ mod tests {
             records: rows
                 .iter()
                 .enumerate()
-                .map(|(i, (a, b))| RawRecord { row: i + 2, values: vec![RawValue::Number(*a), RawValue::Number(*b)], geometry: None, error: None })
+                .map(|(i, (a, b))| RawRecord {
+                    row: i + 2,
+                    values: vec![RawValue::Number(*a), RawValue::Number(*b)],
+                    geometry: None,
+                    error: None,
+                })
                 .collect(),
             ..Source::default()
         }

@@ -4,7 +4,9 @@
 
 use crate::crs::Crs;
 use geo::algorithm::sweep::Intersections;
-use geo::{BooleanOps, BoundingRect, Coord, Geometry, Line, LineIntersection, LineString, MapCoords, MultiPolygon, Polygon};
+use geo::{
+    BooleanOps, BoundingRect, Coord, Geometry, Line, LineIntersection, LineString, MapCoords, MultiPolygon, Polygon,
+};
 use onemap_model::geometry::{geometry_from_geojson, geometry_to_geojson};
 use onemap_model::GeometryKind;
 
@@ -37,12 +39,11 @@ fn collinear(pts: &[Coord<f64>]) -> bool {
 /// other), if anywhere: what needs repair. Segments meeting at a shared vertex are fine. A sweep,
 /// O((n + k) log n): geo's `is_valid` is quadratic per ring, minutes on a 100,000-vertex boundary.
 pub fn rings_cross(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
-    let segs: Vec<Line<f64>> = mp
-        .0
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|ls| ls.lines().filter(|l| l.start != l.end))
-        .collect();
+    let segs: Vec<Line<f64>> =
+        mp.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|ls| ls.lines().filter(|l| l.start != l.end))
+            .collect();
     Intersections::from_iter(segs).find_map(|(_, _, x)| match x {
         LineIntersection::SinglePoint { is_proper: true, intersection } => Some(intersection),
         LineIntersection::SinglePoint { .. } => None,
@@ -55,7 +56,9 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
     let mut repaired = None;
     // One-part multi geometries (Shapefile polylines, KML MultiGeometry) of a single-geometry layer.
     let g = match (g, kind) {
-        (Geometry::MultiLineString(mut m), GeometryKind::LineString) if m.0.len() == 1 => Geometry::LineString(m.0.remove(0)),
+        (Geometry::MultiLineString(mut m), GeometryKind::LineString) if m.0.len() == 1 => {
+            Geometry::LineString(m.0.remove(0))
+        }
         (Geometry::MultiPoint(m), GeometryKind::Point) if m.0.len() == 1 => Geometry::Point(m.0[0]),
         (g, _) => g,
     };
@@ -113,7 +116,10 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
                     if fixed.0.is_empty() {
                         return Err("polygon has no area".into());
                     }
-                    let note = format!("invalid polygon repaired by resolving self-intersections (rings cross at {:.6}, {:.6})", at.x, at.y);
+                    let note = format!(
+                        "invalid polygon repaired by resolving self-intersections (rings cross at {:.6}, {:.6})",
+                        at.x, at.y
+                    );
                     repaired = Some(match repaired {
                         Some(r) => format!("{r}; {note}"),
                         None => note,
@@ -158,15 +164,20 @@ mod tests {
 
     #[test]
     fn a_bow_tie_is_repaired_and_said_so() {
-        let bow = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)]);
+        let bow = Geometry::Polygon(
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+        );
         let c = check(bow, GeometryKind::MultiPolygon, None).expect("repaired");
         assert!(c.repaired.as_deref().unwrap_or("").contains("self-intersections"));
         assert!(geo::Validation::is_valid(&c.geometry));
         let e = check(Geometry::Point(Point::new(200.0, 1.0)), GeometryKind::Point, None).err().unwrap_or_default();
         assert!(e.contains("outside -180..180"), "{e}");
-        let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::Point, Some([73.0, 3.0, 136.0, 54.0])).err().unwrap_or_default();
+        let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::Point, Some([73.0, 3.0, 136.0, 54.0]))
+            .err()
+            .unwrap_or_default();
         assert!(e.contains("outside the declared area"), "{e}");
-        let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::MultiPolygon, None).err().unwrap_or_default();
+        let e =
+            check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::MultiPolygon, None).err().unwrap_or_default();
         assert!(e.contains("takes"), "{e}");
     }
 }

@@ -27,7 +27,12 @@ fn stack(upper: &[String], lower: &[String]) -> Vec<String> {
 /// above it; returns a note for the report when it did.
 pub fn find(layer: LayerId, source: &mut Source, file: &MappingFile) -> Option<String> {
     let score = |hs: &[String]| {
-        let mut seen: Vec<String> = hs.iter().filter(|h| !h.is_empty()).filter_map(|h| target(layer, h, file)).map(|t| format!("{t:?}")).collect();
+        let mut seen: Vec<String> = hs
+            .iter()
+            .filter(|h| !h.is_empty())
+            .filter_map(|h| target(layer, h, file))
+            .map(|t| format!("{t:?}"))
+            .collect();
         seen.sort();
         seen.dedup();
         seen.len()
@@ -67,14 +72,23 @@ mod tests {
     use crate::survey::source::RawRecord;
 
     fn rec(row: usize, cells: &[&str]) -> RawRecord {
-        let values = cells.iter().map(|c| if c.is_empty() { RawValue::Empty } else { RawValue::Text((*c).to_owned()) }).collect();
+        let values = cells
+            .iter()
+            .map(|c| if c.is_empty() { RawValue::Empty } else { RawValue::Text((*c).to_owned()) })
+            .collect();
         RawRecord { row, values, geometry: None, error: None }
     }
 
     #[test]
     fn a_title_and_a_two_row_header_are_found() {
         let mut s = Source {
-            headers: vec!["河口镇地质灾害隐患点台账".into(), String::new(), String::new(), String::new(), String::new()],
+            headers: vec![
+                "河口镇地质灾害隐患点台账".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
             records: vec![
                 rec(2, &["名称", "坐标", "", "风险等级", "乡镇代码"]),
                 rec(3, &["", "经度", "纬度", "", ""]),

@@ -47,7 +47,23 @@ pub enum Target {
 
 /// Extra header spellings per property, beyond the property's own name and its Chinese title.
 const ALIASES: &[(&str, &[&str])] = &[
-    ("name", &["名称", "名字", "name", "隐患点名称", "隐患名称", "隐患点", "场所名称", "避难场所名称", "队伍名称", "仓库名称", "储备库名称", "title"]),
+    (
+        "name",
+        &[
+            "名称",
+            "名字",
+            "name",
+            "隐患点名称",
+            "隐患名称",
+            "隐患点",
+            "场所名称",
+            "避难场所名称",
+            "队伍名称",
+            "仓库名称",
+            "储备库名称",
+            "title",
+        ],
+    ),
     ("kind", &["类型", "种类", "类别", "kind", "type", "灾害类型", "隐患类型", "场所类型", "队伍类型"]),
     ("risk_level", &["风险等级", "等级", "风险级别", "risk", "risklevel"]),
     ("status", &["状态", "status"]),
@@ -124,11 +140,7 @@ pub fn target(layer: LayerId, header: &str, file: &MappingFile) -> Option<Target
     if is(ID) {
         return Some(Target::Id);
     }
-    ALIASES
-        .iter()
-        .filter(|(_, list)| is(list))
-        .find_map(|(name, _)| layer.column(name))
-        .map(Target::Property)
+    ALIASES.iter().filter(|(_, list)| is(list)).find_map(|(name, _)| layer.column(name)).map(Target::Property)
 }
 
 /// The target a mapping-file entry names; `None` for `-` (ignore).
@@ -231,10 +243,13 @@ mod tests {
         assert_eq!(target(l, "北纬", &f), Some(Target::Lat));
         assert_eq!(target(l, "X坐标", &f), Some(Target::X));
         assert_eq!(target(l, "说明文字", &f), None);
-        assert_eq!(match target(LayerId::Shelters, "容纳人数", &f) {
-            Some(Target::Property(c)) => c.name,
-            _ => "",
-        }, "capacity");
+        assert_eq!(
+            match target(LayerId::Shelters, "容纳人数", &f) {
+                Some(Target::Property(c)) => c.name,
+                _ => "",
+            },
+            "capacity"
+        );
         let file = MappingFile { columns: [("东坐标".to_owned(), "y".to_owned())].into(), ..MappingFile::default() };
         assert_eq!(target(l, "东坐标", &file), Some(Target::Y));
     }

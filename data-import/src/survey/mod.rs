@@ -89,7 +89,11 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
     };
     let t = std::time::Instant::now();
     let mut source = read::read(path, format, o.sheet.as_deref(), o.osm_tags.as_deref()).map_err(fail)?;
-    let header_note = if matches!(format, Format::Csv | Format::Xlsx) { header::find(o.layer, &mut source, &o.mapping) } else { None };
+    let header_note = if matches!(format, Format::Csv | Format::Xlsx) {
+        header::find(o.layer, &mut source, &o.mapping)
+    } else {
+        None
+    };
     source.notes.extend(header_note);
     let read_ms = t.elapsed().as_millis() as u64;
     let mut report = Report {
@@ -105,7 +109,8 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
     if !plan.ignored.is_empty() {
         report.notes.push(format!("columns not imported: {}", plan.ignored.join(", ")));
     }
-    let mapping_crs = o.mapping.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| fail(format!("mapping file: {e}")))?;
+    let mapping_crs =
+        o.mapping.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| fail(format!("mapping file: {e}")))?;
     let coords = axes::decide(&source, &plan, o.crs.clone().or(mapping_crs), &mut report).map_err(fail)?;
     // Ids come from the key column, or else from an id column the file has (GeoJSON feature ids).
     let key = match &o.key {

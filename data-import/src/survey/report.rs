@@ -54,7 +54,14 @@ impl Report {
         self.push(row, column, value, Severity::Rejected, reason);
     }
 
-    pub fn push(&mut self, row: usize, column: Option<&str>, value: Option<String>, severity: Severity, reason: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        row: usize,
+        column: Option<&str>,
+        value: Option<String>,
+        severity: Severity,
+        reason: impl Into<String>,
+    ) {
         self.issues.push(Issue { row, column: column.map(str::to_owned), value, severity, reason: reason.into() });
     }
 
@@ -73,7 +80,13 @@ impl Report {
                 Severity::Warning => "warning",
             };
             let row = i.row.to_string();
-            let _ = w.write_record([row.as_str(), i.column.as_deref().unwrap_or(""), i.value.as_deref().unwrap_or(""), sev, i.reason.as_str()]);
+            let _ = w.write_record([
+                row.as_str(),
+                i.column.as_deref().unwrap_or(""),
+                i.value.as_deref().unwrap_or(""),
+                sev,
+                i.reason.as_str(),
+            ]);
         }
         let body = w.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
         format!("\u{feff}{body}")

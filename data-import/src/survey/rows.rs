@@ -53,7 +53,11 @@ struct Ctx<'a> {
 }
 
 /// One row; `Err((column, value, reason))`.
-fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<NewFeature, (Option<String>, Option<String>, String)> {
+fn row(
+    cx: &Ctx<'_>,
+    r: &RawRecord,
+    report: &mut Report,
+) -> Result<NewFeature, (Option<String>, Option<String>, String)> {
     if let Some(e) = &r.error {
         return Err((None, None, e.clone()));
     }
@@ -80,7 +84,9 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<NewFeature, (
             None => return Err((None, None, "has no geometry".into())),
         },
         Coords::Columns { x, y, crs } => {
-            let read = |i: usize| coordinate(&r.values[i]).map_err(|e| (Some(cx.source.headers[i].clone()), r.values[i].text(), e));
+            let read = |i: usize| {
+                coordinate(&r.values[i]).map_err(|e| (Some(cx.source.headers[i].clone()), r.values[i].text(), e))
+            };
             let (a, b) = (read(*x)?, read(*y)?);
             let (lon, lat) = crs.to_lonlat(a, b);
             Geometry::Point(Point::new(lon, lat))
@@ -88,9 +94,10 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<NewFeature, (
     };
     // A POI mapped as an outline stands for its interior point, where the reader allows it.
     let geometry = match (&geometry, layer.geometry_kind()) {
-        (Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::LineString(_), onemap_model::GeometryKind::Point) if cx.source.area_as_point => {
-            geo::InteriorPoint::interior_point(&geometry).map_or(geometry, Geometry::Point)
-        }
+        (
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::LineString(_),
+            onemap_model::GeometryKind::Point,
+        ) if cx.source.area_as_point => geo::InteriorPoint::interior_point(&geometry).map_or(geometry, Geometry::Point),
         _ => geometry,
     };
     let checked = check(geometry, layer.geometry_kind(), cx.area).map_err(|e| (None, None, e))?;
@@ -105,7 +112,11 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<NewFeature, (
     }
     let properties = Properties::from_json(layer, Value::Object(props)).map_err(|e| {
         // A missing required property names no field path, only the message: take it from there.
-        let missing = e.message.split_once("missing field `").and_then(|(_, rest)| rest.split_once('`')).map(|(name, _)| format!("properties.{name}"));
+        let missing = e
+            .message
+            .split_once("missing field `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(name, _)| format!("properties.{name}"));
         let col = column_of(cx.source, cx.plan, missing.as_deref().unwrap_or(&e.field)).map(str::to_owned);
         let reason = match (&col, &missing) {
             (Some(_), Some(_)) => "is required".to_owned(),
@@ -156,7 +167,12 @@ pub fn convert(
                     continue;
                 };
                 if let Some(first) = seen.insert(k.clone(), r.row) {
-                    report.reject(r.row, key.map(|k| source.headers[k].as_str()), Some(k), format!("duplicate key: row {first} has it too"));
+                    report.reject(
+                        r.row,
+                        key.map(|k| source.headers[k].as_str()),
+                        Some(k),
+                        format!("duplicate key: row {first} has it too"),
+                    );
                     continue;
                 }
                 f.id = Some(id_of(&k));

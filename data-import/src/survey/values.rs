@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 /// A number from a cell: `1,234`, `1 234`, `300人` (a trailing unit in Chinese is dropped).
 pub fn number(v: &RawValue) -> Result<f64, String> {
     let text = match v {
-        RawValue::Number(n) => return if n.is_finite() { Ok(*n) } else { Err(format!("`{n}` is not a finite number")) },
+        RawValue::Number(n) => {
+            return if n.is_finite() { Ok(*n) } else { Err(format!("`{n}` is not a finite number")) }
+        }
         RawValue::Bool(_) | RawValue::Empty => return Err("is not a number".into()),
         RawValue::Text(t) => t.trim(),
     };
@@ -98,7 +100,8 @@ fn inventory(t: &str) -> Result<Value, String> {
     }
     let mut out = serde_json::Map::new();
     for part in t.split([';', '；', ',', '，', '、']).map(str::trim).filter(|p| !p.is_empty()) {
-        let (item, qty) = part.split_once([':', '：']).ok_or_else(|| format!("inventory entry `{part}` is not item:quantity"))?;
+        let (item, qty) =
+            part.split_once([':', '：']).ok_or_else(|| format!("inventory entry `{part}` is not item:quantity"))?;
         let q = integer(&RawValue::Text(qty.to_owned())).map_err(|e| format!("inventory `{item}`: {e}"))?;
         out.insert(item.trim().to_owned(), json!(q));
     }
@@ -106,7 +109,11 @@ fn inventory(t: &str) -> Result<Value, String> {
 }
 
 /// The JSON property value of a cell for column `c`; `Ok(None)` for an empty cell.
-pub fn property(c: &Column, v: &RawValue, file_values: Option<&BTreeMap<String, String>>) -> Result<Option<Value>, String> {
+pub fn property(
+    c: &Column,
+    v: &RawValue,
+    file_values: Option<&BTreeMap<String, String>>,
+) -> Result<Option<Value>, String> {
     let Some(text) = v.text() else { return Ok(None) };
     if c.enum_values.is_some() {
         return enum_value(c, &text, file_values).map(|s| Some(json!(s)));

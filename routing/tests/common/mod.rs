@@ -11,7 +11,10 @@ pub fn town(rng: &mut StdRng, n: usize) -> Vec<Way> {
     let pos: Vec<[f64; 2]> = (0..n * n)
         .map(|i| {
             let (r, c) = ((i / n) as f64, (i % n) as f64);
-            [104.06 + c * 0.0006 + rng.random_range(-0.0002..0.0002), 30.65 + r * 0.0005 + rng.random_range(-0.0002..0.0002)]
+            [
+                104.06 + c * 0.0006 + rng.random_range(-0.0002..0.0002),
+                30.65 + r * 0.0005 + rng.random_range(-0.0002..0.0002),
+            ]
         })
         .collect();
     let classes = ["residential", "primary", "tertiary", "footway", "service", "track", "steps", "living_street"];
@@ -21,7 +24,8 @@ pub fn town(rng: &mut StdRng, n: usize) -> Vec<Way> {
         let mut k = 0;
         while k + 1 < n {
             let len = rng.random_range(2..=5).min(n - k);
-            let idx: Vec<usize> = (k..k + len).map(|j| if line < n { line * n + j } else { j * n + (line - n) }).collect();
+            let idx: Vec<usize> =
+                (k..k + len).map(|j| if line < n { line * n + j } else { j * n + (line - n) }).collect();
             k += len - 1;
             if rng.random_bool(0.15) {
                 continue;
@@ -83,4 +87,3 @@ pub fn oracle(net: &Network, a: &Snap, b: &Snap) -> Option<u64> {
     });
     [via, direct.flatten()].into_iter().flatten().min()
 }
-

@@ -49,7 +49,11 @@ fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Value {
 }
 
 /// `GET /collections`.
-pub async fn collections(State(state): State<AppState>, base: BaseUrl, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+pub async fn collections(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     let collections: Vec<Value> = LayerId::ALL.iter().map(|l| describe(&state, &base, *l)).collect();
     Ok(Json(json!({

@@ -23,7 +23,10 @@ pub fn pairs(raw: Option<&str>) -> ApiResult<Vec<(String, String)>> {
 pub fn only(pairs: &[(String, String)], allowed: &[&str]) -> ApiResult<()> {
     for (k, _) in pairs {
         if !allowed.contains(&k.as_str()) {
-            return Err(ApiError::bad_param(k, format!("unknown query parameter; allowed here: {}", allowed.join(", "))));
+            return Err(ApiError::bad_param(
+                k,
+                format!("unknown query parameter; allowed here: {}", allowed.join(", ")),
+            ));
         }
     }
     Ok(())

@@ -22,7 +22,11 @@ fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
         return Ok(None);
     }
     raw.trim_start_matches("W/").trim_matches('"').parse::<i64>().map(Some).map_err(|_| {
-        ApiError::new(StatusCode::PRECONDITION_FAILED, "PreconditionFailed", format!("If-Match `{raw}` matches no version of this feature"))
+        ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "PreconditionFailed",
+            format!("If-Match `{raw}` matches no version of this feature"),
+        )
     })
 }
 

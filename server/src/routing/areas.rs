@@ -44,7 +44,8 @@ async fn isochrone(State(state): State<AppState>, Query(p): Query<Params>) -> Ap
     let limits_s: Vec<f64> = limits.iter().map(|m| m * 60.0).collect();
     let net = std::sync::Arc::clone(net);
     // Seconds on a large network: off the async threads.
-    let bands = tokio::task::spawn_blocking(move || net.isochrones(&from, &limits_s)).await.map_err(ApiError::internal)?;
+    let bands =
+        tokio::task::spawn_blocking(move || net.isochrones(&from, &limits_s)).await.map_err(ApiError::internal)?;
     let features: Vec<Value> = bands
         .iter()
         .map(|b| {
@@ -55,7 +56,9 @@ async fn isochrone(State(state): State<AppState>, Query(p): Query<Params>) -> Ap
             }})
         })
         .collect();
-    Ok(Json(json!({"type": "FeatureCollection", "features": features, "start": [from.point[0], from.point[1]], "roads": rs.engine.source})))
+    Ok(Json(
+        json!({"type": "FeatureCollection", "features": features, "start": [from.point[0], from.point[1]], "roads": rs.engine.source}),
+    ))
 }
 
 struct CoverageArgs {
@@ -67,14 +70,19 @@ struct CoverageArgs {
 fn coverage_args(p: &Params) -> ApiResult<CoverageArgs> {
     check_keys(p, &["from", "minutes", "profile"])?;
     let raw = p.get("from").ok_or_else(|| ApiError::bad_param("from", "is required: teams, shelters or depots"))?;
-    let from = PlaceLayer::parse(raw).ok_or_else(|| ApiError::bad_param("from", format!("`{raw}` is unknown; use teams, shelters or depots")))?;
+    let from = PlaceLayer::parse(raw)
+        .ok_or_else(|| ApiError::bad_param("from", format!("`{raw}` is unknown; use teams, shelters or depots")))?;
     let profile = profile(p, from.default_profile())?;
     let m = number(p, "minutes", 10.0f64, 0.5, MAX_MINUTES)?;
     Ok(CoverageArgs { from, profile, threshold_ms: (m * 60_000.0).round() as u64 })
 }
 
 fn minutes_of(ms: u64) -> Value {
-    if ms == UNREACHED { Value::Null } else { json!(round1(ms as f64 / 60_000.0)) }
+    if ms == UNREACHED {
+        Value::Null
+    } else {
+        json!(round1(ms as f64 / 60_000.0))
+    }
 }
 
 /// `GET /routing/coverage?from=teams|shelters|depots&minutes=10&profile=`: the reach time from the
@@ -96,7 +104,12 @@ async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> Api
             km_never += len;
         }
     }
-    let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: vec![("level".into(), AdminLevel::Village.as_str().into())], ..Default::default() };
+    let q = onemap_store::Query {
+        limit: usize::MAX,
+        any_order: true,
+        filters: vec![("level".into(), AdminLevel::Village.as_str().into())],
+        ..Default::default()
+    };
     let villages = state.store.query(LayerId::AdminAreas, &q, &Scope::All)?;
     let mut beyond = Vec::new();
     let mut within = 0usize;
@@ -138,7 +151,11 @@ async fn coverage_tile(
     Query(p): Query<Params>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let y: u64 = y.strip_suffix(".mvt").unwrap_or(&y).parse().map_err(|_| ApiError::bad_param("y", format!("`{y}` is not a tile row")))?;
+    let y: u64 = y
+        .strip_suffix(".mvt")
+        .unwrap_or(&y)
+        .parse()
+        .map_err(|_| ApiError::bad_param("y", format!("`{y}` is not a tile row")))?;
     let tile = TileCoord::new(z, x, y).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let args = coverage_args(&p)?;
     let rs = engine(&state)?;
@@ -152,10 +169,12 @@ async fn coverage_tile(
             continue;
         }
         let edge = &net.graph.edges[e as usize];
-        let coords: Vec<geo::Coord> = net.graph.edge_shape(edge).iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
+        let coords: Vec<geo::Coord> =
+            net.graph.edge_shape(edge).iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
         let Some(g) = encode(&geo::Geometry::LineString(geo::LineString::new(coords)), &frame) else { continue };
         let r = net.edge_reach(&cov, e, args.threshold_ms);
-        let mut attrs: Vec<(&'static str, AttrValue)> = vec![("beyond", AttrValue::Bool(r.beyond > 0.0)), ("minutes", AttrValue::Float(minutes))];
+        let mut attrs: Vec<(&'static str, AttrValue)> =
+            vec![("beyond", AttrValue::Bool(r.beyond > 0.0)), ("minutes", AttrValue::Float(minutes))];
         if r.worst_ms != UNREACHED {
             attrs.push(("reach_s", AttrValue::Float(round1(r.worst_ms as f64 / 1000.0))));
         }

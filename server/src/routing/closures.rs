@@ -107,12 +107,23 @@ impl Book {
     pub fn open(file: Option<PathBuf>) -> Result<Book, BookError> {
         let manual = match &file {
             Some(p) if p.exists() => {
-                let text = std::fs::read(p).map_err(|source| BookError::Io { path: p.display().to_string(), source })?;
-                serde_json::from_slice(&text).map_err(|source| BookError::Parse { path: p.display().to_string(), source })?
+                let text =
+                    std::fs::read(p).map_err(|source| BookError::Io { path: p.display().to_string(), source })?;
+                serde_json::from_slice(&text)
+                    .map_err(|source| BookError::Parse { path: p.display().to_string(), source })?
             }
             _ => Vec::new(),
         };
-        Ok(Book { manual, auto: Vec::new(), edges: HashMap::new(), applied: None, road_ways: HashMap::new(), generation: 0, areas: Vec::new(), file })
+        Ok(Book {
+            manual,
+            auto: Vec::new(),
+            edges: HashMap::new(),
+            applied: None,
+            road_ways: HashMap::new(),
+            generation: 0,
+            areas: Vec::new(),
+            file,
+        })
     }
 
     /// Every closure in force at `now`.
@@ -129,21 +140,19 @@ impl Book {
     pub fn edges_of(&mut self, engine: &Engine, c: &Closure) -> &[u32] {
         let key = Self::key(c);
         let ways = &self.road_ways;
-        self.edges
-            .entry(key)
-            .or_insert_with(|| {
-                let way = |r: &RoadRef| match r {
-                    RoadRef::Way(w) => *w,
-                    RoadRef::Feature(id) => ways.get(id).copied().unwrap_or_else(|| road_way_id(id)),
-                };
-                let mut out: Vec<u32> = c.roads.iter().flat_map(|r| engine.edges.of_way(way(r)).iter().copied()).collect();
-                if let Some(area) = c.area.as_ref().and_then(area_of) {
-                    out.extend(engine.edges.in_area(&engine.graph, &area));
-                }
-                out.sort_unstable();
-                out.dedup();
-                out
-            })
+        self.edges.entry(key).or_insert_with(|| {
+            let way = |r: &RoadRef| match r {
+                RoadRef::Way(w) => *w,
+                RoadRef::Feature(id) => ways.get(id).copied().unwrap_or_else(|| road_way_id(id)),
+            };
+            let mut out: Vec<u32> = c.roads.iter().flat_map(|r| engine.edges.of_way(way(r)).iter().copied()).collect();
+            if let Some(area) = c.area.as_ref().and_then(area_of) {
+                out.extend(engine.edges.in_area(&engine.graph, &area));
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
     }
 
     fn key(c: &Closure) -> String {
@@ -204,7 +213,12 @@ impl Book {
     /// Rebuilds the automatic closures from the store's risk zones and hazards.
     pub fn refresh_auto(&mut self, store: &dyn Store) -> Result<(), onemap_store::StoreError> {
         let mut auto = Vec::new();
-        let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: vec![("active".into(), "true".into())], ..Default::default() };
+        let q = onemap_store::Query {
+            limit: usize::MAX,
+            any_order: true,
+            filters: vec![("active".into(), "true".into())],
+            ..Default::default()
+        };
         for f in store.query(LayerId::RiskZones, &q, &Scope::All)?.features {
             let Properties::RiskZone(p) = &f.properties else { continue };
             auto.push(Closure {
@@ -220,7 +234,12 @@ impl Book {
                 rev: f.version,
             });
         }
-        let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: vec![("status".into(), "controlled".into())], ..Default::default() };
+        let q = onemap_store::Query {
+            limit: usize::MAX,
+            any_order: true,
+            filters: vec![("status".into(), "controlled".into())],
+            ..Default::default()
+        };
         for f in store.query(LayerId::Hazards, &q, &Scope::All)?.features {
             let (Properties::Hazard(p), geo::Geometry::Point(pt)) = (&f.properties, &f.geometry) else { continue };
             if p.status != HazardStatus::Controlled {

@@ -22,9 +22,7 @@ pub const NEAR_M: f64 = 2_000.0;
 pub const MAX_BUFFER_M: f64 = 5_000.0;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/routing/closures", get(list).post(create))
-        .route("/routing/closures/{id}", delete(remove))
+    Router::new().route("/routing/closures", get(list).post(create)).route("/routing/closures/{id}", delete(remove))
 }
 
 fn closure_json(c: &Closure, edges: usize) -> Value {
@@ -69,15 +67,21 @@ fn area_from(obj: &serde_json::Map<String, Value>) -> ApiResult<Option<Value>> {
     let buffer = obj.get("buffer_m").map(|b| b.as_f64().filter(|b| *b > 0.0 && *b <= MAX_BUFFER_M));
     match kind {
         "Polygon" | "MultiPolygon" => {
-            area_of(g).ok_or_else(|| ApiError::bad_param("geometry", "is not a valid polygon (WGS84 lon/lat degrees)"))?;
+            area_of(g)
+                .ok_or_else(|| ApiError::bad_param("geometry", "is not a valid polygon (WGS84 lon/lat degrees)"))?;
             Ok(Some(g.clone()))
         }
         "Point" => {
-            let r = buffer.flatten().ok_or_else(|| ApiError::bad_param("buffer_m", format!("a point closure needs buffer_m in 0..={MAX_BUFFER_M} metres")))?;
+            let r = buffer.flatten().ok_or_else(|| {
+                ApiError::bad_param("buffer_m", format!("a point closure needs buffer_m in 0..={MAX_BUFFER_M} metres"))
+            })?;
             let c = super::params::json_lonlat("geometry.coordinates", g.get("coordinates"))?;
             Ok(Some(onemap_model::geometry::geometry_to_geojson(&geo::Geometry::MultiPolygon(circle(c, r)))))
         }
-        other => Err(ApiError::bad_param("geometry.type", format!("`{other}` is not supported; use Polygon, MultiPolygon or a Point with buffer_m"))),
+        other => Err(ApiError::bad_param(
+            "geometry.type",
+            format!("`{other}` is not supported; use Polygon, MultiPolygon or a Point with buffer_m"),
+        )),
     }
 }
 
@@ -91,7 +95,11 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
         return Err(ApiError::bad_param(k, format!("unknown member; expected {}", KEYS.join(", "))));
     }
-    let reason = obj.get("reason").and_then(Value::as_str).filter(|r| !r.trim().is_empty()).ok_or_else(|| ApiError::bad_param("reason", "is required (why the roads are closed)"))?;
+    let reason = obj
+        .get("reason")
+        .and_then(Value::as_str)
+        .filter(|r| !r.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_param("reason", "is required (why the roads are closed)"))?;
     let area = area_from(obj)?;
     let roads: Vec<RoadRef> = match obj.get("roads") {
         None | Some(Value::Null) => Vec::new(),
@@ -100,7 +108,12 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
             .enumerate()
             .map(|(i, v)| match v {
                 Value::String(id) => Ok(RoadRef::Feature(id.clone())),
-                _ => v.as_i64().map(RoadRef::Way).ok_or_else(|| ApiError::bad_param(&format!("roads[{i}]"), "must be an OpenStreetMap way id or a roads-layer feature id")),
+                _ => v.as_i64().map(RoadRef::Way).ok_or_else(|| {
+                    ApiError::bad_param(
+                        &format!("roads[{i}]"),
+                        "must be an OpenStreetMap way id or a roads-layer feature id",
+                    )
+                }),
             })
             .collect::<ApiResult<_>>()?,
         Some(_) => return Err(ApiError::bad_param("roads", "must be an array of road (way) ids")),
@@ -115,7 +128,9 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
             let t = v
                 .as_str()
                 .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                .ok_or_else(|| ApiError::bad_param("until", "must be an RFC 3339 time such as 2026-12-01T18:00:00+08:00"))?
+                .ok_or_else(|| {
+                    ApiError::bad_param("until", "must be an RFC 3339 time such as 2026-12-01T18:00:00+08:00")
+                })?
                 .with_timezone(&Utc);
             if t <= now {
                 return Err(ApiError::bad_param("until", "is in the past"));
@@ -150,11 +165,19 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     };
     if unknown_roads {
         book.forget(&c);
-        return Err(ApiError::bad_param("roads", "names no road of the network (OpenStreetMap way ids, or roads-layer feature ids)").into_status(StatusCode::UNPROCESSABLE_ENTITY));
+        return Err(ApiError::bad_param(
+            "roads",
+            "names no road of the network (OpenStreetMap way ids, or roads-layer feature ids)",
+        )
+        .into_status(StatusCode::UNPROCESSABLE_ENTITY));
     }
     if edges == 0 && !near {
         book.forget(&c);
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NothingClosed", "no road of the network lies in that area or has those ids"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "NothingClosed",
+            "no road of the network lies in that area or has those ids",
+        ));
     }
     book.manual.push(c.clone());
     if let Err(e) = book.save() {
@@ -179,7 +202,11 @@ async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> ApiRes
     let mut book = rs.book.lock();
     let Some(pos) = book.manual.iter().position(|c| c.id == id) else {
         if book.auto.iter().any(|c| c.id == id) {
-            return Err(ApiError::new(StatusCode::CONFLICT, "AutomaticClosure", format!("{id} follows its feature: change that feature (risk zone inactive, hazard status) to reopen")));
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "AutomaticClosure",
+                format!("{id} follows its feature: change that feature (risk zone inactive, hazard status) to reopen"),
+            ));
         }
         return Err(ApiError::not_found(format!("no closure {id}")));
     };

@@ -2,9 +2,9 @@
 //! and closures. Positions in requests and responses are WGS84 lon/lat degrees (`lon,lat`);
 //! distances metres; durations seconds (and minutes where the field says so).
 
+mod areas;
 pub mod closures;
 mod closures_api;
-mod areas;
 pub mod openapi;
 mod params;
 mod places;
@@ -93,7 +93,11 @@ pub struct RoutingState {
 
 impl RoutingState {
     /// Routing on `engine` over `store`'s layers; manual closures are kept in `closures_file`.
-    pub fn new(roads: RoadNetwork, store: &Arc<dyn Store>, closures_file: Option<std::path::PathBuf>) -> Result<RoutingState, closures::BookError> {
+    pub fn new(
+        roads: RoadNetwork,
+        store: &Arc<dyn Store>,
+        closures_file: Option<std::path::PathBuf>,
+    ) -> Result<RoutingState, closures::BookError> {
         let mut book = Book::open(closures_file)?;
         book.road_ways = roads.road_ways;
         let engine = Arc::new(roads.engine);
@@ -175,7 +179,8 @@ impl RoutingState {
                 return Ok(Arc::clone(idx));
             }
         }
-        let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters: filter.to_vec(), ..Default::default() };
+        let q =
+            onemap_store::Query { limit: usize::MAX, any_order: true, filters: filter.to_vec(), ..Default::default() };
         let page = self.store()?.query(l.layer(), &q, &Scope::All)?;
         // A shelter inside a closed area (a flood zone in force, a cordon) takes nobody in, even
         // where a road outside the area is near it.
@@ -215,7 +220,11 @@ impl RoutingState {
     /// The coverage from every place of `l` on `net`, recomputed after writes to `l` or a
     /// change of the closures.
     fn coverage(&self, l: PlaceLayer, net: &Network) -> ApiResult<(Arc<PlaceIndex>, Arc<Coverage>)> {
-        let filter = if l == PlaceLayer::Teams { vec![("status".to_owned(), TeamStatus::Standby.as_str().to_owned())] } else { vec![] };
+        let filter = if l == PlaceLayer::Teams {
+            vec![("status".to_owned(), TeamStatus::Standby.as_str().to_owned())]
+        } else {
+            vec![]
+        };
         let stamp = self.stamp(l, net);
         let idx = self.places(l, net, &filter)?;
         if let Some((s, cov)) = self.coverage.lock().get(&(l, net.profile)) {
@@ -249,7 +258,9 @@ impl From<RoutingError> for ApiError {
     fn from(e: RoutingError) -> Self {
         let status = match e {
             RoutingError::BadCoordinate { .. } => StatusCode::BAD_REQUEST,
-            RoutingError::TooFar { .. } | RoutingError::Unreachable { .. } | RoutingError::NoRoads { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            RoutingError::TooFar { .. } | RoutingError::Unreachable { .. } | RoutingError::NoRoads { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             RoutingError::Saved { .. } => return ApiError::internal(e),
         };
         ApiError::new(status, "RoutingError", e.to_string())
@@ -276,19 +287,22 @@ type RoadLine = (String, i64, Vec<[f64; 2]>, Vec<(String, String)>);
 fn road_lines(store: &dyn Store) -> Result<Vec<RoadLine>, onemap_store::StoreError> {
     let q = onemap_store::Query { limit: usize::MAX, any_order: true, ..Default::default() };
     let features = store.query(LayerId::Roads, &q, &Scope::All)?.features;
-    Ok(features.into_iter().filter_map(|f| {
-        let Properties::Road(p) = &f.properties else { return None };
-        let geo::Geometry::LineString(ls) = &f.geometry else { return None };
-        let mut tags = vec![("highway".to_owned(), p.highway.clone())];
-        if p.oneway {
-            tags.push(("oneway".into(), "yes".into()));
-        }
-        if let Some(s) = p.maxspeed_kmh {
-            tags.push(("maxspeed".into(), s.to_string()));
-        }
-        let way = p.osm_id.unwrap_or_else(|| closures::road_way_id(&f.id));
-        Some((f.id.clone(), way, ls.coords().map(|c| [c.x, c.y]).collect(), tags))
-    }).collect())
+    Ok(features
+        .into_iter()
+        .filter_map(|f| {
+            let Properties::Road(p) = &f.properties else { return None };
+            let geo::Geometry::LineString(ls) = &f.geometry else { return None };
+            let mut tags = vec![("highway".to_owned(), p.highway.clone())];
+            if p.oneway {
+                tags.push(("oneway".into(), "yes".into()));
+            }
+            if let Some(s) = p.maxspeed_kmh {
+                tags.push(("maxspeed".into(), s.to_string()));
+            }
+            let way = p.osm_id.unwrap_or_else(|| closures::road_way_id(&f.id));
+            Some((f.id.clone(), way, ls.coords().map(|c| [c.x, c.y]).collect(), tags))
+        })
+        .collect())
 }
 
 /// The engine and, when it routes on the roads layer, the way id of every road feature (what a
@@ -307,18 +321,26 @@ impl From<Engine> for RoadNetwork {
 /// The road network to route on: the OpenStreetMap extract `roads` when given, else the store's
 /// roads layer (lines joined where they share a vertex); `None` when there are no roads. The
 /// prepared hierarchies are read from (and saved to) `saved`, e.g. `x.routing/` beside `x.gpkg`.
-pub fn load_engine(store: &dyn Store, roads: Option<&std::path::Path>, saved: Option<&std::path::Path>) -> Result<Option<RoadNetwork>, String> {
+pub fn load_engine(
+    store: &dyn Store,
+    roads: Option<&std::path::Path>,
+    saved: Option<&std::path::Path>,
+) -> Result<Option<RoadNetwork>, String> {
     let mut road_ways = HashMap::new();
     let (ways, source) = match roads {
         Some(path) => {
             let ways = onemap_routing::way::read_osm(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             (ways, format!("OpenStreetMap extract {name}; © OpenStreetMap contributors"))
         }
         None => {
             let lines = road_lines(store).map_err(|e| e.to_string())?;
             road_ways = lines.iter().map(|(fid, way, _, _)| (fid.clone(), *way)).collect();
-            (onemap_routing::way::from_lines(lines.into_iter().map(|(_, id, coords, tags)| (id, coords, tags))), "the roads layer".to_owned())
+            (
+                onemap_routing::way::from_lines(lines.into_iter().map(|(_, id, coords, tags)| (id, coords, tags))),
+                "the roads layer".to_owned(),
+            )
         }
     };
     if ways.is_empty() {

@@ -23,7 +23,14 @@ pub fn lonlat(name: &str, v: &str) -> ApiResult<[f64; 2]> {
         .collect::<Result<_, _>>()
         .map_err(|_| ApiError::bad_param(name, format!("`{v}` is not lon,lat in degrees")))?;
     match parts[..] {
-        [lon, lat] if lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => Ok([lon, lat]),
+        [lon, lat]
+            if lon.is_finite()
+                && lat.is_finite()
+                && (-180.0..=180.0).contains(&lon)
+                && (-90.0..=90.0).contains(&lat) =>
+        {
+            Ok([lon, lat])
+        }
         _ => Err(ApiError::bad_param(name, format!("`{v}` is not lon,lat with lon in -180..180 and lat in -90..90"))),
     }
 }
@@ -36,7 +43,8 @@ pub fn position(p: &Params, name: &str) -> ApiResult<[f64; 2]> {
 
 /// A `[lon, lat]` JSON array in WGS84 degrees.
 pub fn json_lonlat(field: &str, v: Option<&Value>) -> ApiResult<[f64; 2]> {
-    let arr = v.and_then(Value::as_array).ok_or_else(|| ApiError::bad_param(field, "must be [lon, lat] in WGS84 degrees"))?;
+    let arr =
+        v.and_then(Value::as_array).ok_or_else(|| ApiError::bad_param(field, "must be [lon, lat] in WGS84 degrees"))?;
     match arr.iter().map(Value::as_f64).collect::<Option<Vec<f64>>>().as_deref() {
         Some(&[lon, lat]) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => Ok([lon, lat]),
         _ => Err(ApiError::bad_param(field, "must be [lon, lat] with lon in -180..180 and lat in -90..90")),
@@ -52,7 +60,13 @@ pub fn profile(p: &Params, default: Profile) -> ApiResult<Profile> {
 }
 
 /// The number parameter `name` within `lo..=hi`, or `default` when absent.
-pub fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(p: &Params, name: &str, default: T, lo: T, hi: T) -> ApiResult<T> {
+pub fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
+    p: &Params,
+    name: &str,
+    default: T,
+    lo: T,
+    hi: T,
+) -> ApiResult<T> {
     match p.get(name) {
         None => Ok(default),
         Some(v) => v

@@ -1,7 +1,9 @@
 //! Routes between points and places: `/routing/route`, `/routing/nearest-shelters`,
 //! `/routing/dispatch`, `POST /routing/assign`, `POST /routing/evacuation-routes`.
 
-use super::params::{check_keys, json_lonlat, line, number, parse_profile, position, profile, round1, route_props, Params};
+use super::params::{
+    check_keys, json_lonlat, line, number, parse_profile, position, profile, round1, route_props, Params,
+};
 use super::{engine, PlaceLayer, RoutingState};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
@@ -146,13 +148,26 @@ async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> Api
     let snap_m = number(&p, "snap_m", DEFAULT_SNAP_M, 1.0, 5_000.0)?;
     let mut filter = Vec::new();
     if let Some(kind) = p.get("kind") {
-        onemap_model::TeamKind::parse(kind).ok_or_else(|| ApiError::bad_param("kind", format!("`{kind}` is not a team kind; use one of {}", onemap_model::TeamKind::NAMES.join(", "))))?;
+        onemap_model::TeamKind::parse(kind).ok_or_else(|| {
+            ApiError::bad_param(
+                "kind",
+                format!("`{kind}` is not a team kind; use one of {}", onemap_model::TeamKind::NAMES.join(", ")),
+            )
+        })?;
         filter.push(("kind".to_owned(), kind.clone()));
     }
     match p.get("status").map(String::as_str) {
         Some("any") => {}
         Some(s) => {
-            onemap_model::TeamStatus::parse(s).ok_or_else(|| ApiError::bad_param("status", format!("`{s}` is not a team status; use any or one of {}", onemap_model::TeamStatus::NAMES.join(", "))))?;
+            onemap_model::TeamStatus::parse(s).ok_or_else(|| {
+                ApiError::bad_param(
+                    "status",
+                    format!(
+                        "`{s}` is not a team status; use any or one of {}",
+                        onemap_model::TeamStatus::NAMES.join(", ")
+                    ),
+                )
+            })?;
             filter.push(("status".to_owned(), s.to_owned()));
         }
         None => filter.push(("status".to_owned(), "standby".to_owned())),
@@ -191,10 +206,21 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
     };
     let candidates = match obj.get("candidates") {
         None => 5,
-        Some(v) => v.as_u64().filter(|c| (1..=50).contains(c)).ok_or_else(|| ApiError::bad_param("candidates", "must be a whole number in 1..=50"))? as usize,
+        Some(v) => v
+            .as_u64()
+            .filter(|c| (1..=50).contains(c))
+            .ok_or_else(|| ApiError::bad_param("candidates", "must be a whole number in 1..=50"))?
+            as usize,
     };
-    let snap_m = obj.get("snap_m").map_or(Some(DEFAULT_SNAP_M), Value::as_f64).filter(|s| (1.0..=5_000.0).contains(s)).ok_or_else(|| ApiError::bad_param("snap_m", "must be metres in 1..=5000"))?;
-    let groups_json = obj.get("groups").and_then(Value::as_array).ok_or_else(|| ApiError::bad_param("groups", "is required: an array of {id, at: [lon, lat], people}"))?;
+    let snap_m = obj
+        .get("snap_m")
+        .map_or(Some(DEFAULT_SNAP_M), Value::as_f64)
+        .filter(|s| (1.0..=5_000.0).contains(s))
+        .ok_or_else(|| ApiError::bad_param("snap_m", "must be metres in 1..=5000"))?;
+    let groups_json = obj
+        .get("groups")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ApiError::bad_param("groups", "is required: an array of {id, at: [lon, lat], people}"))?;
     if groups_json.is_empty() || groups_json.len() > MAX_GROUPS {
         return Err(ApiError::bad_param("groups", format!("give 1 to {MAX_GROUPS} groups")));
     }
@@ -204,10 +230,16 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
     let mut groups = Vec::new();
     for (i, g) in groups_json.iter().enumerate() {
         let field = |f: &str| format!("groups[{i}].{f}");
-        let id = g.get("id").map_or_else(|| Some(format!("{}", i + 1)), |v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())));
+        let id = g.get("id").map_or_else(
+            || Some(format!("{}", i + 1)),
+            |v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())),
+        );
         let id = id.ok_or_else(|| ApiError::bad_param(&field("id"), "must be a string or a number"))?;
         let at = json_lonlat(&field("at"), g.get("at"))?;
-        let people = g.get("people").and_then(Value::as_i64).filter(|p| (1..=10_000_000).contains(p)).ok_or_else(|| ApiError::bad_param(&field("people"), "must be a whole number of people in 1..=10000000"))?;
+        let people =
+            g.get("people").and_then(Value::as_i64).filter(|p| (1..=10_000_000).contains(p)).ok_or_else(|| {
+                ApiError::bad_param(&field("people"), "must be a whole number of people in 1..=10000000")
+            })?;
         let snap = net.snap("a group", at[0], at[1], snap_m).map_err(|e| ApiError::bad_param(&field("at"), e))?;
         ids.push(id);
         groups.push(Group { snap, people });
@@ -235,7 +267,11 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
         .filter(|&i| load[i] > 0)
         .map(|i| json!({"shelter": idx.places[i].id, "name": idx.places[i].name, "free_before": idx.places[i].free, "assigned": load[i]}))
         .collect();
-    let unplaced: Vec<Value> = a.unplaced.iter().map(|(g, n)| json!({"group": ids[*g], "people": n, "reason": "no reachable shelter has room left"})).collect();
+    let unplaced: Vec<Value> = a
+        .unplaced
+        .iter()
+        .map(|(g, n)| json!({"group": ids[*g], "people": n, "reason": "no reachable shelter has room left"}))
+        .collect();
     let person_minutes: f64 = a.placements.iter().map(|p| p.people as f64 * p.route.duration_s / 60.0).sum();
     Ok(Json(json!({
         "profile": profile.as_str(),
@@ -252,14 +288,19 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
 /// `POST /routing/evacuation-routes` with `{"name", "from": [lon, lat], "to": [lon, lat] |
 /// "shelter": id, "profile", "from_ref", "to_ref", "township"}`: routes and saves the route as an
 /// `evacuation_routes` feature with its line, `length_m` and `minutes`; 201 with the feature.
-async fn save_route(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
+async fn save_route(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
     let obj = body.as_object().ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
     const KEYS: [&str; 8] = ["name", "from", "to", "shelter", "profile", "from_ref", "to_ref", "township"];
     if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
         return Err(ApiError::bad_param(k, format!("unknown member; expected {}", KEYS.join(", "))));
     }
     let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_owned);
-    let name = text("name").filter(|n| !n.trim().is_empty()).ok_or_else(|| ApiError::bad_param("name", "is required"))?;
+    let name =
+        text("name").filter(|n| !n.trim().is_empty()).ok_or_else(|| ApiError::bad_param("name", "is required"))?;
     let profile = match obj.get("profile") {
         None => Profile::Foot,
         Some(v) => parse_profile("profile", v.as_str().unwrap_or_default())?,
@@ -270,10 +311,14 @@ async fn save_route(State(state): State<AppState>, headers: HeaderMap, JsonBody(
         (Some(v), None) => (json_lonlat("to", Some(v))?, None),
         (None, Some(id)) => {
             let f = state.store.get(LayerId::Shelters, &id, &onemap_model::Scope::All).map_err(|e| match e {
-                onemap_store::StoreError::NotFound { .. } => ApiError::bad_param("shelter", format!("no shelter `{id}`")),
+                onemap_store::StoreError::NotFound { .. } => {
+                    ApiError::bad_param("shelter", format!("no shelter `{id}`"))
+                }
                 other => other.into(),
             })?;
-            let geo::Geometry::Point(pt) = f.geometry else { return Err(ApiError::bad_param("shelter", "has no point")) };
+            let geo::Geometry::Point(pt) = f.geometry else {
+                return Err(ApiError::bad_param("shelter", "has no point"));
+            };
             ([pt.x(), pt.y()], Some(id))
         }
         _ => return Err(ApiError::bad_param("to", "give either to: [lon, lat] or shelter: id")),
@@ -281,7 +326,11 @@ async fn save_route(State(state): State<AppState>, headers: HeaderMap, JsonBody(
     let net = rs.engine.network(profile)?;
     let r = net.route(from, to, DEFAULT_SNAP_M)?;
     if r.distance_m < 1.0 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "EmptyRoute", "the start and the destination meet the road at the same point: there is no route to save"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "EmptyRoute",
+            "the start and the destination meet the road at the same point: there is no route to save",
+        ));
     }
     let props = json!({
         "name": name,
@@ -295,7 +344,8 @@ async fn save_route(State(state): State<AppState>, headers: HeaderMap, JsonBody(
     });
     let properties = Properties::from_json(LayerId::EvacuationRoutes, props)?;
     let coords: Vec<geo::Coord> = r.coords.iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
-    let feature = NewFeature { id: None, geometry: geo::Geometry::LineString(geo::LineString::new(coords)), properties };
+    let feature =
+        NewFeature { id: None, geometry: geo::Geometry::LineString(geo::LineString::new(coords)), properties };
     let writer = crate::ogc::write::writer_or(&headers, "routing");
     let saved = state.store.insert(LayerId::EvacuationRoutes, vec![feature], &writer)?;
     let f = saved.first().ok_or_else(|| ApiError::internal("insert returned nothing"))?;

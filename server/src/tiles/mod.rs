@@ -41,7 +41,8 @@ impl From<TileError> for ApiError {
 /// Parses a tile coordinate from path text (`12`, `3300`, `1700` or `1700.mvt`).
 pub fn coord(z: &str, x: &str, y: &str) -> Result<onemap_tiles::TileCoord, ApiError> {
     let num = |name: &str, v: &str| -> Result<u64, ApiError> {
-        v.parse::<u64>().map_err(|_| ApiError::not_found(format!("{name} `{v}` is not a tile index (a whole number ≥ 0)")))
+        v.parse::<u64>()
+            .map_err(|_| ApiError::not_found(format!("{name} `{v}` is not a tile index (a whole number ≥ 0)")))
     };
     let z = u32::try_from(num("zoom", z)?).map_err(|_| ApiError::not_found(format!("zoom {z} outside 0..=24")))?;
     Ok(onemap_tiles::TileCoord::new(z, num("x (tileCol)", x)?, num("y (tileRow)", y)?)?)

@@ -16,7 +16,8 @@ use onemap_tiles::{all_layers, parse_layers, TileFilter, TileRequest, MAX_ZOOM};
 use serde_json::{json, Value};
 
 fn strip_ext<'a>(y: &'a str, ext: &str) -> ApiResult<&'a str> {
-    y.strip_suffix(ext).ok_or_else(|| ApiError::not_found(format!("tile paths end in `{ext}` (…/{{z}}/{{x}}/{{y}}{ext})")))
+    y.strip_suffix(ext)
+        .ok_or_else(|| ApiError::not_found(format!("tile paths end in `{ext}` (…/{{z}}/{{x}}/{{y}}{ext})")))
 }
 
 /// Parses the filters of a tile request; `f` is not taken here.
@@ -24,7 +25,13 @@ pub fn filter(raw: Option<&str>, layers: &[LayerId]) -> ApiResult<TileFilter> {
     Ok(TileFilter::parse(&params::pairs(raw)?, layers)?)
 }
 
-async fn serve(state: &AppState, headers: &HeaderMap, layers: Vec<LayerId>, coord: onemap_tiles::TileCoord, raw: Option<&str>) -> ApiResult<Response> {
+async fn serve(
+    state: &AppState,
+    headers: &HeaderMap,
+    layers: Vec<LayerId>,
+    coord: onemap_tiles::TileCoord,
+    raw: Option<&str>,
+) -> ApiResult<Response> {
     let filter = filter(raw, &layers)?;
     let req = TileRequest { coord, layers, filter, scope: Scope::All };
     let tile = state.tiles.tile(&req).await?;
@@ -54,7 +61,13 @@ pub async fn tile_some(
     serve(&state, &headers, layers, coord, raw.as_deref()).await
 }
 
-fn tilejson(state: &AppState, base: &BaseUrl, path: &str, layers: &[LayerId], raw: Option<&str>) -> ApiResult<Json<Value>> {
+fn tilejson(
+    state: &AppState,
+    base: &BaseUrl,
+    path: &str,
+    layers: &[LayerId],
+    raw: Option<&str>,
+) -> ApiResult<Json<Value>> {
     let f = filter(raw, layers)?;
     let query = raw.filter(|q| !q.is_empty() && !f.key().is_empty()).map(|q| format!("?{q}")).unwrap_or_default();
     let source = state.tiles.source();
@@ -83,7 +96,11 @@ fn tilejson(state: &AppState, base: &BaseUrl, path: &str, layers: &[LayerId], ra
 }
 
 /// `GET /tiles.json`.
-pub async fn tilejson_all(State(state): State<AppState>, base: BaseUrl, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+pub async fn tilejson_all(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
     tilejson(&state, &base, "/tiles", &all_layers(), raw.as_deref())
 }
 

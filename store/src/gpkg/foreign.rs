@@ -85,21 +85,32 @@ pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable> {
     }
     let mut c = SqliteConnection::establish(&p).map_err(|source| StoreError::Open { path: p.clone(), source })?;
     let db = |what: &str| StoreError::db(format!("{p}: {what}"));
-    let names: Vec<Name> = diesel::sql_query("SELECT table_name AS name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
-        .load(&mut c)
-        .map_err(db("not a GeoPackage (no gpkg_contents)"))?;
+    let names: Vec<Name> = diesel::sql_query(
+        "SELECT table_name AS name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name",
+    )
+    .load(&mut c)
+    .map_err(db("not a GeoPackage (no gpkg_contents)"))?;
     let names: Vec<String> = names.into_iter().map(|n| n.name).collect();
     let name = match (table, names.as_slice()) {
         (Some(t), _) if names.iter().any(|n| n == t) => t.to_owned(),
-        (Some(t), _) => return Err(StoreError::Corrupt(format!("{p} has no feature table `{t}` (it has {})", names.join(", ")))),
+        (Some(t), _) => {
+            return Err(StoreError::Corrupt(format!("{p} has no feature table `{t}` (it has {})", names.join(", "))))
+        }
         (None, [one]) => one.clone(),
         (None, []) => return Err(StoreError::Corrupt(format!("{p} has no feature table"))),
-        (None, many) => return Err(StoreError::Corrupt(format!("{p} has {} feature tables ({}): choose one with --sheet NAME", many.len(), many.join(", ")))),
+        (None, many) => {
+            return Err(StoreError::Corrupt(format!(
+                "{p} has {} feature tables ({}): choose one with --sheet NAME",
+                many.len(),
+                many.join(", ")
+            )))
+        }
     };
-    let geom: Vec<GeomCol> = diesel::sql_query("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?")
-        .bind::<Text, _>(&name)
-        .load(&mut c)
-        .map_err(db("reading gpkg_geometry_columns"))?;
+    let geom: Vec<GeomCol> =
+        diesel::sql_query("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?")
+            .bind::<Text, _>(&name)
+            .load(&mut c)
+            .map_err(db("reading gpkg_geometry_columns"))?;
     let geom = geom.into_iter().next();
     let srs = match &geom {
         Some(g) => diesel::sql_query(

@@ -153,7 +153,8 @@ impl GpkgFile {
                 for s in &stmts {
                     c.batch_execute(s)?;
                 }
-                let have: Vec<ColumnName> = diesel::sql_query("SELECT name FROM pragma_table_info('onemap_changes')").load(c)?;
+                let have: Vec<ColumnName> =
+                    diesel::sql_query("SELECT name FROM pragma_table_info('onemap_changes')").load(c)?;
                 for (name, ty) in schema::CHANGE_LOG_ADDED {
                     if !have.iter().any(|h| h.name == name) {
                         c.batch_execute(&format!("ALTER TABLE onemap_changes ADD COLUMN {name} {ty}"))?;
@@ -174,7 +175,13 @@ impl GpkgFile {
         Ok(rows.first().map_or(0, |r| r.seq) + 1)
     }
 
-    fn write_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, row: i64, geom: Vec<u8>) -> diesel::QueryResult<()> {
+    fn write_change(
+        c: &mut SqliteConnection,
+        layer: LayerId,
+        change: &Change,
+        row: i64,
+        geom: Vec<u8>,
+    ) -> diesel::QueryResult<()> {
         match change {
             Change::Insert(_) => Self::insert_many(c, layer, std::slice::from_ref(change), &[row], vec![geom])?,
             Change::Update { feature: f, .. } => {
@@ -200,7 +207,13 @@ impl GpkgFile {
     }
 
     /// Inserts a run of new features in one statement (cached: full chunks share their SQL).
-    fn insert_many(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], rows: &[i64], geoms: Vec<Vec<u8>>) -> diesel::QueryResult<()> {
+    fn insert_many(
+        c: &mut SqliteConnection,
+        layer: LayerId,
+        changes: &[Change],
+        rows: &[i64],
+        geoms: Vec<Vec<u8>>,
+    ) -> diesel::QueryResult<()> {
         let mut binds = Vec::with_capacity(changes.len() * schema::insert_width(layer));
         for ((change, row), geom) in changes.iter().zip(rows).zip(geoms) {
             let f = change.feature();
@@ -225,8 +238,16 @@ impl GpkgFile {
     /// The change log of a run of inserts: one line for the whole run (rows `first..=last`,
     /// no properties: they are the rows themselves until an update or delete logs them as
     /// `before`); a single insert gets its own line with its properties.
-    fn log_inserts(c: &mut SqliteConnection, layer: LayerId, changes: &[Change], rows: &[i64], actor: &str) -> diesel::QueryResult<()> {
-        let (Some(first), Some(&start), Some(&end)) = (changes.first(), rows.first(), rows.last()) else { return Ok(()) };
+    fn log_inserts(
+        c: &mut SqliteConnection,
+        layer: LayerId,
+        changes: &[Change],
+        rows: &[i64],
+        actor: &str,
+    ) -> diesel::QueryResult<()> {
+        let (Some(first), Some(&start), Some(&end)) = (changes.first(), rows.first(), rows.last()) else {
+            return Ok(());
+        };
         if changes.len() == 1 {
             return Self::log_change(c, layer, first, start, actor);
         }
@@ -244,11 +265,19 @@ impl GpkgFile {
         Ok(())
     }
 
-    fn log_change(c: &mut SqliteConnection, layer: LayerId, change: &Change, row: i64, actor: &str) -> diesel::QueryResult<()> {
+    fn log_change(
+        c: &mut SqliteConnection,
+        layer: LayerId,
+        change: &Change,
+        row: i64,
+        actor: &str,
+    ) -> diesel::QueryResult<()> {
         let json = |p: &Properties| serde_json::Value::Object(p.to_json()).to_string();
         let (op, after, before) = match change {
             Change::Insert(f) => (ChangeOp::Insert, Some(json(&f.properties)), None),
-            Change::Update { feature, before, .. } => (ChangeOp::Update, Some(json(&feature.properties)), Some(json(before))),
+            Change::Update { feature, before, .. } => {
+                (ChangeOp::Update, Some(json(&feature.properties)), Some(json(before)))
+            }
             Change::Delete { old, .. } => (ChangeOp::Delete, None, Some(json(&old.properties))),
         };
         let f = change.feature();
@@ -315,8 +344,8 @@ impl Persist for GpkgFile {
                 let what = format!("{layer} fid {}", r.fid);
                 let props: serde_json::Value = serde_json::from_str(&r.props)
                     .map_err(|e| StoreError::Corrupt(format!("{what}: properties: {e}")))?;
-                let properties = Properties::from_json(layer, props)
-                    .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
+                let properties =
+                    Properties::from_json(layer, props).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
                 let feature = Feature {
                     geometry: wkb::decode(&r.geom).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?,
                     properties,
@@ -331,10 +360,7 @@ impl Persist for GpkgFile {
     }
 
     fn apply(&mut self, layer: LayerId, changes: &[Change], actor: &str) -> Result<Vec<i64>> {
-        let blobs = changes
-            .iter()
-            .map(|c| wkb::encode(&c.feature().geometry))
-            .collect::<Result<Vec<_>>>()?;
+        let blobs = changes.iter().map(|c| wkb::encode(&c.feature().geometry)).collect::<Result<Vec<_>>>()?;
         self.conn
             .immediate_transaction(|c| {
                 let mut next = Self::next_fid(c, layer)?;
@@ -353,7 +379,8 @@ impl Persist for GpkgFile {
                 let mut i = 0;
                 let mut blobs = blobs.into_iter();
                 while i < changes.len() {
-                    let run = changes[i..].iter().take_while(|c| matches!(c, Change::Insert(_))).count().min(INSERT_CHUNK);
+                    let run =
+                        changes[i..].iter().take_while(|c| matches!(c, Change::Insert(_))).count().min(INSERT_CHUNK);
                     if run > 0 {
                         let geoms: Vec<Vec<u8>> = blobs.by_ref().take(run).collect();
                         Self::insert_many(c, layer, &changes[i..i + run], &rows[i..i + run], geoms)?;
@@ -436,7 +463,9 @@ impl Persist for GpkgFile {
             .map_err(StoreError::db("reading the data set description"))?;
         match rows.first() {
             None => Ok(DatasetInfo::default()),
-            Some(r) => serde_json::from_str(&r.value).map_err(|e| StoreError::Corrupt(format!("onemap_meta.dataset: {e}"))),
+            Some(r) => {
+                serde_json::from_str(&r.value).map_err(|e| StoreError::Corrupt(format!("onemap_meta.dataset: {e}")))
+            }
         }
     }
 
@@ -471,8 +500,9 @@ mod tests {
         .expect("old schema");
         drop(c);
         let mut file = GpkgFile::open(&path).expect("open old file");
-        let cols: Vec<ColumnName> =
-            diesel::sql_query("SELECT name FROM pragma_table_info('onemap_changes')").load(&mut file.conn).expect("columns");
+        let cols: Vec<ColumnName> = diesel::sql_query("SELECT name FROM pragma_table_info('onemap_changes')")
+            .load(&mut file.conn)
+            .expect("columns");
         for (name, _) in schema::CHANGE_LOG_ADDED {
             assert!(cols.iter().any(|c| c.name == name), "{name} missing");
         }

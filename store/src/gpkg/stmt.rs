@@ -53,7 +53,9 @@ impl RunQueryDsl<SqliteConnection> for Stmt<'_> {}
 pub fn execute(c: &mut SqliteConnection, sql: &str, binds: &[Bind]) -> QueryResult<usize> {
     let marks = sql.matches('?').count();
     if marks != binds.len() {
-        return Err(diesel::result::Error::QueryBuilderError(format!("{marks} placeholders for {} values", binds.len()).into()));
+        return Err(diesel::result::Error::QueryBuilderError(
+            format!("{marks} placeholders for {} values", binds.len()).into(),
+        ));
     }
     Stmt { sql, binds }.execute(c)
 }

@@ -133,7 +133,8 @@ impl LayerIndex {
         } else {
             ([bbox[0], bbox[1], 180.0, bbox[3]], Some([-180.0, bbox[1], bbox[2], bbox[3]]))
         };
-        let locate = |b: [f64; 4]| self.tree.locate_in_envelope_intersecting(&AABB::from_corners([b[0], b[1]], [b[2], b[3]]));
+        let locate =
+            |b: [f64; 4]| self.tree.locate_in_envelope_intersecting(&AABB::from_corners([b[0], b[1]], [b[2], b[3]]));
         // An entry the first box also met is not given twice.
         let in_first = move |e: &&Entry| {
             let r = e.geom();

@@ -9,7 +9,10 @@ pub mod plan;
 pub use index::{envelope, LayerIndex};
 pub use plan::Change;
 
-use crate::{Bbox, ChangeListener, ChangeRecord, DatasetInfo, FeaturePatch, LayerSummary, Page, Query, Result, Store, StoreError, Upserted, Writer};
+use crate::{
+    Bbox, ChangeListener, ChangeRecord, DatasetInfo, FeaturePatch, LayerSummary, Page, Query, Result, Store,
+    StoreError, Upserted, Writer,
+};
 use geo::Geometry;
 use onemap_model::{Feature, LayerId, NewFeature, Scope, ValidationError};
 use parking_lot::{Mutex, RwLock};
@@ -120,7 +123,12 @@ impl<P: Persist> IndexedStore<P> {
         Ok(out)
     }
 
-    fn write_one(&self, layer: LayerId, actor: &str, plan: impl FnOnce(&LayerIndex) -> Result<Change>) -> Result<Arc<Feature>> {
+    fn write_one(
+        &self,
+        layer: LayerId,
+        actor: &str,
+        plan: impl FnOnce(&LayerIndex) -> Result<Change>,
+    ) -> Result<Arc<Feature>> {
         let mut out = self.write(layer, actor, |idx| plan(idx).map(|c| vec![c]))?;
         out.pop().ok_or_else(|| StoreError::Corrupt("a write returned no feature".into()))
     }
@@ -168,11 +176,25 @@ impl<P: Persist> Store for IndexedStore<P> {
         Ok(counts)
     }
 
-    fn replace(&self, layer: LayerId, id: &str, feature: NewFeature, if_version: Option<i64>, w: &Writer) -> Result<Arc<Feature>> {
+    fn replace(
+        &self,
+        layer: LayerId,
+        id: &str,
+        feature: NewFeature,
+        if_version: Option<i64>,
+        w: &Writer,
+    ) -> Result<Arc<Feature>> {
         self.write_one(layer, &w.actor, |idx| plan::replace(idx, layer, id, feature, if_version, &w.scope))
     }
 
-    fn patch(&self, layer: LayerId, id: &str, patch: FeaturePatch, if_version: Option<i64>, w: &Writer) -> Result<Arc<Feature>> {
+    fn patch(
+        &self,
+        layer: LayerId,
+        id: &str,
+        patch: FeaturePatch,
+        if_version: Option<i64>,
+        w: &Writer,
+    ) -> Result<Arc<Feature>> {
         self.write_one(layer, &w.actor, |idx| plan::patch(idx, layer, id, patch, if_version, &w.scope))
     }
 

@@ -11,8 +11,15 @@ use std::collections::HashSet;
 pub enum Change {
     Insert(Feature),
     /// `before`: the properties it replaces (the change log keeps them).
-    Update { row: i64, feature: Feature, before: Properties },
-    Delete { row: i64, old: Feature },
+    Update {
+        row: i64,
+        feature: Feature,
+        before: Properties,
+    },
+    Delete {
+        row: i64,
+        old: Feature,
+    },
 }
 
 impl Change {
@@ -75,7 +82,14 @@ pub fn insert(index: &LayerIndex, layer: LayerId, batch: Vec<NewFeature>, scope:
             return Err(StoreError::Duplicate { layer, id });
         }
         check_scope(layer, &id, &nf.properties, scope)?;
-        out.push(Change::Insert(Feature { id, geometry: nf.geometry, properties: nf.properties, version: 1, created: t, updated: t }));
+        out.push(Change::Insert(Feature {
+            id,
+            geometry: nf.geometry,
+            properties: nf.properties,
+            version: 1,
+            created: t,
+            updated: t,
+        }));
     }
     Ok(out)
 }
@@ -88,7 +102,9 @@ pub fn upsert(index: &LayerIndex, layer: LayerId, batch: Vec<NewFeature>, scope:
     let mut fresh = Vec::new();
     for (i, mut nf) in batch.into_iter().enumerate() {
         let Some(id) = nf.id.clone() else {
-            return Err(ValidationError::new(format!("features[{i}].id"), "an upsert needs an id on every feature").into());
+            return Err(
+                ValidationError::new(format!("features[{i}].id"), "an upsert needs an id on every feature").into()
+            );
         };
         if !seen.insert(id.clone()) {
             return Err(StoreError::Duplicate { layer, id });
@@ -117,7 +133,9 @@ pub fn replace(
     check_version(layer, old, if_version)?;
     if let Some(body_id) = &nf.id {
         if body_id != id {
-            return Err(ValidationError::new("id", format!("`{body_id}` differs from the feature `{id}` in the path")).into());
+            return Err(
+                ValidationError::new("id", format!("`{body_id}` differs from the feature `{id}` in the path")).into()
+            );
         }
     }
     if nf.properties.layer() != layer {

@@ -43,6 +43,10 @@ pub fn clip_line(points: &[Coord<f64>], lo: f64, hi: f64) -> Vec<Vec<Coord<f64>>
     out
 }
 
+/// One edge of the clip square: whether a point is on the inner side of the line at the value,
+/// the line's value, and whether the line is vertical.
+type ClipEdge = (fn(Coord<f64>, f64) -> bool, f64, bool);
+
 fn inside(p: Coord<f64>, lo: f64, hi: f64) -> bool {
     p.x >= lo && p.x <= hi && p.y >= lo && p.y <= hi
 }
@@ -71,7 +75,15 @@ fn clip_segment(a: Coord<f64>, b: Coord<f64>, lo: f64, hi: f64) -> Option<(Coord
             }
         }
     }
-    let at = |t: f64| if t == 0.0 { a } else if t == 1.0 { b } else { Coord { x: a.x + t * dx, y: a.y + t * dy } };
+    let at = |t: f64| {
+        if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            b
+        } else {
+            Coord { x: a.x + t * dx, y: a.y + t * dy }
+        }
+    };
     Some((at(t0), at(t1), t1 == 1.0))
 }
 
@@ -86,7 +98,7 @@ pub fn clip_ring(ring: &[Coord<f64>], lo: f64, hi: f64) -> Vec<Coord<f64>> {
         return pts;
     }
     // Each edge of the square: (is the point inside, intersection of a→b with the edge line).
-    let edges: [(fn(Coord<f64>, f64) -> bool, f64, bool); 4] = [
+    let edges: [ClipEdge; 4] = [
         (|p, v| p.x >= v, lo, true),
         (|p, v| p.x <= v, hi, true),
         (|p, v| p.y >= v, lo, false),
@@ -160,7 +172,8 @@ mod tests {
             let poly = Polygon::new(LineString::from(ring.clone()), vec![]);
             let expected = poly.intersection(&square).unsigned_area();
             let clipped = clip_ring(&ring, 0.0, 100.0);
-            let got = if clipped.len() >= 3 { Polygon::new(LineString::from(clipped), vec![]).unsigned_area() } else { 0.0 };
+            let got =
+                if clipped.len() >= 3 { Polygon::new(LineString::from(clipped), vec![]).unsigned_area() } else { 0.0 };
             assert!((got - expected).abs() < 1e-6 * expected.max(1.0), "area {got} vs {expected} for {ring:?}");
         }
     }

@@ -87,9 +87,10 @@ impl TileSource for StoreTileSource {
     }
 
     fn bounds(&self, layers: &[LayerId]) -> Option<[f64; 4]> {
-        layers.iter().filter_map(|&l| self.store.summary(l, &Scope::All).extent).reduce(|a, b| {
-            [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
-        })
+        layers
+            .iter()
+            .filter_map(|&l| self.store.summary(l, &Scope::All).extent)
+            .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
     }
 
     async fn tile(&self, req: &TileRequest) -> Result<Vec<u8>, TileError> {

@@ -27,7 +27,13 @@ pub fn render(store: &dyn Store, req: &TileRequest, o: &RenderOptions) -> Result
         }
         let clustered = t.cluster_below.is_some_and(|c| z < c);
         let pad = if clustered { o.buffer.max(o.cluster_cell) } else { o.buffer };
-        let q = Query { bbox: Some(req.coord.lonlat_bounds(pad, o.extent)), filters: req.filter.for_layer(layer), limit: usize::MAX, any_order: true, ..Query::default() };
+        let q = Query {
+            bbox: Some(req.coord.lonlat_bounds(pad, o.extent)),
+            filters: req.filter.for_layer(layer),
+            limit: usize::MAX,
+            any_order: true,
+            ..Query::default()
+        };
         let features: Vec<Arc<Feature>> = store
             .query(layer, &q, &req.scope)?
             .features

@@ -13,7 +13,8 @@ fn sniff_delimiter(text: &str) -> u8 {
 pub fn read(bytes: &[u8]) -> Result<Source, String> {
     let (text, encoding) = decode(bytes)?;
     let delimiter = sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| format!("cannot read the header line: {e}"))?
@@ -44,10 +45,14 @@ pub fn read(bytes: &[u8]) -> Result<Source, String> {
             continue; // blank line
         }
         let row = rec.position().map_or(0, |p| line_of(p.byte() as usize));
-        let mut values: Vec<RawValue> =
-            rec.iter().map(|v| if v.trim().is_empty() { RawValue::Empty } else { RawValue::Text(v.to_owned()) }).collect();
-        let error = (values.len() > headers.len() && values[headers.len()..].iter().any(|v| !v.is_empty()))
-            .then(|| format!("has {} fields but the header has {} (an unquoted delimiter?)", values.len(), headers.len()));
+        let mut values: Vec<RawValue> = rec
+            .iter()
+            .map(|v| if v.trim().is_empty() { RawValue::Empty } else { RawValue::Text(v.to_owned()) })
+            .collect();
+        let error =
+            (values.len() > headers.len() && values[headers.len()..].iter().any(|v| !v.is_empty())).then(|| {
+                format!("has {} fields but the header has {} (an unquoted delimiter?)", values.len(), headers.len())
+            });
         values.resize(headers.len(), RawValue::Empty);
         records.push(RawRecord { row, values, geometry: None, error });
     }
@@ -57,7 +62,13 @@ pub fn read(bytes: &[u8]) -> Result<Source, String> {
         b'|' => "pipe",
         _ => "comma",
     };
-    Ok(Source { headers, records, crs: None, notes: vec![format!("text encoding {encoding}, {name}-separated")], area_as_point: false })
+    Ok(Source {
+        headers,
+        records,
+        crs: None,
+        notes: vec![format!("text encoding {encoding}, {name}-separated")],
+        area_as_point: false,
+    })
 }
 
 #[cfg(test)]

@@ -70,9 +70,12 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
     for r in 0..n.min(200) {
         text_bytes.extend_from_slice(&bytes[header_len + r * record_len..header_len + (r + 1) * record_len]);
     }
-    let enc = enc.unwrap_or(if std::str::from_utf8(&text_bytes).is_ok() { encoding_rs::UTF_8 } else { encoding_rs::GB18030 });
-    let text = |b: &[u8]| -> String { enc.decode_without_bom_handling(b).0.trim().trim_end_matches('\0').trim().to_owned() };
-    let fields: Vec<Field> = fields.into_iter().map(|(name, kind, len)| Field { name: text(&name), kind, len }).collect();
+    let enc =
+        enc.unwrap_or(if std::str::from_utf8(&text_bytes).is_ok() { encoding_rs::UTF_8 } else { encoding_rs::GB18030 });
+    let text =
+        |b: &[u8]| -> String { enc.decode_without_bom_handling(b).0.trim().trim_end_matches('\0').trim().to_owned() };
+    let fields: Vec<Field> =
+        fields.into_iter().map(|(name, kind, len)| Field { name: text(&name), kind, len }).collect();
     let mut rows = Vec::with_capacity(n);
     for r in 0..n {
         let rec = &bytes[header_len + r * record_len..header_len + (r + 1) * record_len];

@@ -6,6 +6,9 @@ use crate::survey::source::{RawRecord, RawValue, Source};
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// One feature as read: its index, cells (column, value), geometry, and why the geometry was refused.
+type FeatureRow = (usize, Vec<(usize, RawValue)>, Option<geo::Geometry<f64>>, Option<String>);
+
 fn value(v: &Value) -> RawValue {
     match v {
         Value::Null => RawValue::Empty,
@@ -48,7 +51,7 @@ pub fn read(text: &str) -> Result<Source, String> {
             headers.len() - 1
         })
     };
-    let mut rows: Vec<(usize, Vec<(usize, RawValue)>, Option<geo::Geometry<f64>>, Option<String>)> = Vec::new();
+    let mut rows: Vec<FeatureRow> = Vec::new();
     for (i, f) in features.iter().enumerate() {
         let mut cells = Vec::new();
         if let (Some(id), false) = (f.get("id"), id_is_property) {
@@ -61,9 +64,10 @@ pub fn read(text: &str) -> Result<Source, String> {
         }
         let (geometry, error) = match f.get("geometry") {
             None | Some(Value::Null) => (None, Some("has no geometry".to_owned())),
-            Some(g) => match geojson::Geometry::from_json_value(g.clone()).map_err(|e| e.to_string()).and_then(|g| {
-                geo::Geometry::<f64>::try_from(g).map_err(|e| e.to_string())
-            }) {
+            Some(g) => match geojson::Geometry::from_json_value(g.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|g| geo::Geometry::<f64>::try_from(g).map_err(|e| e.to_string()))
+            {
                 Ok(g) => (Some(g), None),
                 Err(e) => (None, Some(format!("geometry is not valid GeoJSON: {e}"))),
             },
@@ -81,5 +85,11 @@ pub fn read(text: &str) -> Result<Source, String> {
             RawRecord { row, values, geometry, error }
         })
         .collect();
-    Ok(Source { headers, records, crs: declared_crs(&doc)?, notes: vec![format!("GeoJSON, {} features", features.len())], area_as_point: false })
+    Ok(Source {
+        headers,
+        records,
+        crs: declared_crs(&doc)?,
+        notes: vec![format!("GeoJSON, {} features", features.len())],
+        area_as_point: false,
+    })
 }

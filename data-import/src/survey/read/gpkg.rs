@@ -21,7 +21,9 @@ fn value(v: Option<&Value>) -> RawValue {
 pub fn read(path: &Path, table: Option<&str>) -> Result<Source, String> {
     let t = read_table(path, table).map_err(|e| e.to_string().replace(&path.display().to_string(), "the file"))?;
     let crs = match (&t.srs, &t.definition) {
-        (Some((org, code)), _) if org.eq_ignore_ascii_case("EPSG") => Some(format!("EPSG:{code}").parse::<Crs>().map_err(|e| e.to_string())?),
+        (Some((org, code)), _) if org.eq_ignore_ascii_case("EPSG") => {
+            Some(format!("EPSG:{code}").parse::<Crs>().map_err(|e| e.to_string())?)
+        }
         (_, Some(wkt)) if !wkt.trim().is_empty() && wkt.trim() != "undefined" => Some(Crs::from_wkt(wkt)?),
         _ => None,
     };
@@ -35,8 +37,19 @@ pub fn read(path: &Path, table: Option<&str>) -> Result<Source, String> {
                 Some(Err(e)) => (None, Some(e.clone())),
                 None => (None, Some("has no geometry".to_owned())),
             };
-            RawRecord { row: i + 1, values: t.columns.iter().map(|c| value(r.values.get(c))).collect(), geometry, error }
+            RawRecord {
+                row: i + 1,
+                values: t.columns.iter().map(|c| value(r.values.get(c))).collect(),
+                geometry,
+                error,
+            }
         })
         .collect();
-    Ok(Source { headers: t.columns.clone(), records, crs, notes: vec![format!("GeoPackage table `{}`, {} features", t.name, t.rows.len())], area_as_point: false })
+    Ok(Source {
+        headers: t.columns.clone(),
+        records,
+        crs,
+        notes: vec![format!("GeoPackage table `{}`, {} features", t.name, t.rows.len())],
+        area_as_point: false,
+    })
 }

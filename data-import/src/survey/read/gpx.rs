@@ -9,7 +9,11 @@ use geo::{Coord, Geometry, LineString, Point};
 const COLUMNS: [&str; 6] = ["name", "desc", "type", "ele", "time", "gpx_kind"];
 
 fn position(n: &Node) -> Result<Coord<f64>, String> {
-    let get = |k: &str| n.attr(k).ok_or(format!("<{}> has no {k} attribute", n.name)).and_then(|v| v.trim().parse::<f64>().map_err(|_| format!("<{}> {k}=\"{v}\" is not a number", n.name)));
+    let get = |k: &str| {
+        n.attr(k)
+            .ok_or(format!("<{}> has no {k} attribute", n.name))
+            .and_then(|v| v.trim().parse::<f64>().map_err(|_| format!("<{}> {k}=\"{v}\" is not a number", n.name)))
+    };
     Ok(Coord { x: get("lon")?, y: get("lat")? })
 }
 
@@ -63,7 +67,10 @@ pub fn read(text: &str) -> Result<Source, String> {
         headers: COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
         records,
         crs: Some(Crs::Wgs84),
-        notes: vec![format!("GPX: {waypoints} waypoints, {} routes, {segments} track segments", root.children_named("rte").count())],
+        notes: vec![format!(
+            "GPX: {waypoints} waypoints, {} routes, {segments} track segments",
+            root.children_named("rte").count()
+        )],
         area_as_point: false,
     })
 }
@@ -74,9 +81,12 @@ mod tests {
 
     #[test]
     fn waypoints_and_track_segments() {
-        let s = read(r#"<gpx version="1.1"><wpt lat="30.6" lon="104.1"><name>集合点</name></wpt>
+        let s = read(
+            r#"<gpx version="1.1"><wpt lat="30.6" lon="104.1"><name>集合点</name></wpt>
             <trk><name>巡查</name><trkseg><trkpt lat="30.6" lon="104.1"/><trkpt lat="30.7" lon="104.2"/></trkseg>
-            <trkseg><trkpt lat="30.7" lon="x"/></trkseg></trk></gpx>"#).expect("gpx");
+            <trkseg><trkpt lat="30.7" lon="x"/></trkseg></trk></gpx>"#,
+        )
+        .expect("gpx");
         assert_eq!(s.records.len(), 3);
         assert_eq!(s.records[0].values[0], RawValue::Text("集合点".into()));
         assert!(matches!(s.records[1].geometry, Some(Geometry::LineString(_))));

@@ -28,7 +28,10 @@ fn ring(n: Option<&Node>) -> Result<LineString<f64>, String> {
 
 fn geometry(n: &Node) -> Result<Geometry<f64>, String> {
     match n.name.as_str() {
-        "Point" => coords(n)?.first().map(|c| Geometry::Point(Point::from(*c))).ok_or_else(|| "a Point has no coordinates".into()),
+        "Point" => coords(n)?
+            .first()
+            .map(|c| Geometry::Point(Point::from(*c)))
+            .ok_or_else(|| "a Point has no coordinates".into()),
         "LineString" => Ok(Geometry::LineString(LineString::new(coords(n)?))),
         "Polygon" => {
             let outer = ring(n.child("outerBoundaryIs"))?;
@@ -38,11 +41,17 @@ fn geometry(n: &Node) -> Result<Geometry<f64>, String> {
         "MultiGeometry" => {
             let parts = n.children.iter().filter(|c| is_geometry(c)).map(geometry).collect::<Result<Vec<_>, _>>()?;
             if parts.iter().all(|g| matches!(g, Geometry::Point(_))) {
-                Ok(Geometry::MultiPoint(MultiPoint(parts.into_iter().filter_map(|g| Point::try_from(g).ok()).collect())))
+                Ok(Geometry::MultiPoint(MultiPoint(
+                    parts.into_iter().filter_map(|g| Point::try_from(g).ok()).collect(),
+                )))
             } else if parts.iter().all(|g| matches!(g, Geometry::LineString(_))) {
-                Ok(Geometry::MultiLineString(MultiLineString(parts.into_iter().filter_map(|g| LineString::try_from(g).ok()).collect())))
+                Ok(Geometry::MultiLineString(MultiLineString(
+                    parts.into_iter().filter_map(|g| LineString::try_from(g).ok()).collect(),
+                )))
             } else if parts.iter().all(|g| matches!(g, Geometry::Polygon(_))) {
-                Ok(Geometry::MultiPolygon(MultiPolygon(parts.into_iter().filter_map(|g| Polygon::try_from(g).ok()).collect())))
+                Ok(Geometry::MultiPolygon(MultiPolygon(
+                    parts.into_iter().filter_map(|g| Polygon::try_from(g).ok()).collect(),
+                )))
             } else {
                 Err("a MultiGeometry mixing points, lines and polygons".into())
             }
@@ -88,7 +97,8 @@ pub fn read(text: &str) -> Result<Source, String> {
             });
             cells.push((c, if v.is_empty() { RawValue::Empty } else { RawValue::Text(v) }));
         }
-        let g = p.children.iter().find(|c| is_geometry(c)).ok_or_else(|| "has no geometry".to_owned()).and_then(geometry);
+        let g =
+            p.children.iter().find(|c| is_geometry(c)).ok_or_else(|| "has no geometry".to_owned()).and_then(geometry);
         rows.push((i + 1, cells, g));
     }
     let width = headers.len();
@@ -106,7 +116,13 @@ pub fn read(text: &str) -> Result<Source, String> {
             RawRecord { row, values, geometry, error }
         })
         .collect();
-    Ok(Source { headers, records, crs: Some(Crs::Wgs84), notes: vec![format!("KML: {} placemarks", placemarks.len())], area_as_point: false })
+    Ok(Source {
+        headers,
+        records,
+        crs: Some(Crs::Wgs84),
+        notes: vec![format!("KML: {} placemarks", placemarks.len())],
+        area_as_point: false,
+    })
 }
 
 #[cfg(test)]

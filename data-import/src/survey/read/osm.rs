@@ -11,6 +11,9 @@ use quick_xml::Reader;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+/// The tags of a node or way, in file order.
+pub type Tags = Vec<(String, String)>;
+
 /// One `key=value` (or `key=*`) condition; a feature matches when any condition holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagFilter(Vec<(String, Option<String>)>);
@@ -45,9 +48,9 @@ pub struct Extract {
     /// The position of every node of the file, matching or not (ways refer to them).
     pub coords: HashMap<i64, (f64, f64)>,
     /// Matching nodes: id, position, tags.
-    pub nodes: Vec<(i64, (f64, f64), Vec<(String, String)>)>,
+    pub nodes: Vec<(i64, (f64, f64), Tags)>,
     /// Matching ways: id, node refs, tags.
-    pub ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)>,
+    pub ways: Vec<(i64, Vec<i64>, Tags)>,
 }
 
 /// Reads the nodes and ways of an extract (`.osm.pbf`, `.osm`, `.osm.gz`) that match `filter`;
@@ -66,7 +69,8 @@ pub fn extract(path: &Path, filter: &TagFilter) -> Result<Extract, String> {
 fn read_pbf(path: &Path, filter: &TagFilter) -> Result<Extract, String> {
     let reader = osmpbf::ElementReader::from_path(path).map_err(|e| format!("is not a readable .osm.pbf: {e}"))?;
     let mut x = Extract::default();
-    let tags = |it: &mut dyn Iterator<Item = (&str, &str)>| it.map(|(k, v)| (k.to_owned(), v.to_owned())).collect::<Vec<_>>();
+    let tags =
+        |it: &mut dyn Iterator<Item = (&str, &str)>| it.map(|(k, v)| (k.to_owned(), v.to_owned())).collect::<Vec<_>>();
     reader
         .for_each(|el| match el {
             osmpbf::Element::Node(n) => {
@@ -96,16 +100,25 @@ fn read_pbf(path: &Path, filter: &TagFilter) -> Result<Extract, String> {
 }
 
 fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
+
+/// The element being read: (`node`/`way`, id, position, node refs, tags).
+type XmlElement = (String, i64, Option<(f64, f64)>, Vec<i64>, Tags);
+
+/// One feature as a row: cells (column, text) and its geometry or why it has none.
+type OsmRow = (Vec<(usize, String)>, Result<Geometry<f64>, String>);
 
 fn read_xml(text: &str, filter: &TagFilter) -> Result<Extract, String> {
     let mut r = Reader::from_str(text);
     let mut x = Extract::default();
-    // The element being read: ("node"/"way", id, position, refs, tags).
-    let mut cur: Option<(String, i64, Option<(f64, f64)>, Vec<i64>, Vec<(String, String)>)> = None;
+    let mut cur: Option<XmlElement> = None;
     loop {
-        let ev = r.read_event().map_err(|e| format!("is not well-formed OSM XML at byte {}: {e}", r.buffer_position()))?;
+        let ev =
+            r.read_event().map_err(|e| format!("is not well-formed OSM XML at byte {}: {e}", r.buffer_position()))?;
         let (start, empty) = match &ev {
             Event::Start(e) => (Some(e.clone()), false),
             Event::Empty(e) => (Some(e.clone()), true),
@@ -115,8 +128,13 @@ fn read_xml(text: &str, filter: &TagFilter) -> Result<Extract, String> {
             let name = e.local_name().as_ref().to_owned();
             match name.as_str() {
                 "node" | "way" => {
-                    let id = attr(&e, "id").and_then(|v| v.parse::<i64>().ok()).ok_or_else(|| format!("a <{name}> without a numeric id"))?;
-                    let pos = match (attr(&e, "lon").and_then(|v| v.parse().ok()), attr(&e, "lat").and_then(|v| v.parse().ok())) {
+                    let id = attr(&e, "id")
+                        .and_then(|v| v.parse::<i64>().ok())
+                        .ok_or_else(|| format!("a <{name}> without a numeric id"))?;
+                    let pos = match (
+                        attr(&e, "lon").and_then(|v| v.parse().ok()),
+                        attr(&e, "lat").and_then(|v| v.parse().ok()),
+                    ) {
                         (Some(lon), Some(lat)) => Some((lon, lat)),
                         _ => None,
                     };
@@ -173,16 +191,27 @@ pub fn read(path: &Path, filter: &TagFilter) -> Result<Source, String> {
             headers.len() - 1
         })
     };
-    let mut rows: Vec<(Vec<(usize, String)>, Result<Geometry<f64>, String>)> = Vec::new();
+    let mut rows: Vec<OsmRow> = Vec::new();
     for (id, (lon, lat), tags) in &x.nodes {
-        let cells = std::iter::once((0, "node".to_owned())).chain([(1, id.to_string())]).chain(tags.iter().map(|(k, v)| (column(k, &mut headers), v.clone()))).collect();
+        let cells = std::iter::once((0, "node".to_owned()))
+            .chain([(1, id.to_string())])
+            .chain(tags.iter().map(|(k, v)| (column(k, &mut headers), v.clone())))
+            .collect();
         rows.push((cells, Ok(Geometry::Point(Point::new(*lon, *lat)))));
     }
     for (id, refs, tags) in &x.ways {
-        let cells = std::iter::once((0, "way".to_owned())).chain([(1, id.to_string())]).chain(tags.iter().map(|(k, v)| (column(k, &mut headers), v.clone()))).collect();
+        let cells = std::iter::once((0, "way".to_owned()))
+            .chain([(1, id.to_string())])
+            .chain(tags.iter().map(|(k, v)| (column(k, &mut headers), v.clone())))
+            .collect();
         let coords: Result<Vec<Coord<f64>>, String> = refs
             .iter()
-            .map(|r| x.coords.get(r).map(|(lon, lat)| Coord { x: *lon, y: *lat }).ok_or_else(|| format!("way {id}: node {r} is not in the extract")))
+            .map(|r| {
+                x.coords
+                    .get(r)
+                    .map(|(lon, lat)| Coord { x: *lon, y: *lat })
+                    .ok_or_else(|| format!("way {id}: node {r} is not in the extract"))
+            })
             .collect();
         let g = coords.and_then(|c| {
             if c.len() < 2 {
@@ -215,7 +244,11 @@ pub fn read(path: &Path, filter: &TagFilter) -> Result<Source, String> {
         headers,
         records,
         crs: Some(Crs::Wgs84),
-        notes: vec![format!("OpenStreetMap: {} nodes and {} ways match; © OpenStreetMap contributors (ODbL)", x.nodes.len(), x.ways.len())],
+        notes: vec![format!(
+            "OpenStreetMap: {} nodes and {} ways match; © OpenStreetMap contributors (ODbL)",
+            x.nodes.len(),
+            x.ways.len()
+        )],
         area_as_point: false,
     })
 }

@@ -30,14 +30,19 @@ fn from_zip(path: &Path, layer: Option<&str>) -> Result<Set, String> {
             .ok_or_else(|| format!("holds no shapefile `{l}` (it holds {})", shps.join(", ")))?,
         (None, [one]) => one.clone(),
         (None, []) => return Err("holds no .shp file".into()),
-        (None, many) => return Err(format!("holds {} shapefiles ({}): choose one with --sheet NAME", many.len(), many.join(", "))),
+        (None, many) => {
+            return Err(format!("holds {} shapefiles ({}): choose one with --sheet NAME", many.len(), many.join(", ")))
+        }
     };
     let stem = shp_name[..shp_name.len() - 4].to_owned();
     let mut read = |ext: &str| -> Result<Option<Vec<u8>>, String> {
         let wanted = format!("{stem}.{ext}").to_ascii_lowercase();
         let Some(name) = names.iter().find(|n| n.to_ascii_lowercase() == wanted).cloned() else { return Ok(None) };
         let mut buf = Vec::new();
-        zip.by_name(&name).map_err(|e| format!("{name}: {e}"))?.read_to_end(&mut buf).map_err(|e| format!("{name}: {e}"))?;
+        zip.by_name(&name)
+            .map_err(|e| format!("{name}: {e}"))?
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("{name}: {e}"))?;
         Ok(Some(buf))
     };
     let shp = read("shp")?.ok_or("the .shp vanished")?;
@@ -59,12 +64,17 @@ fn from_files(path: &Path) -> Result<Set, String> {
 pub fn read(path: &Path, layer: Option<&str>) -> Result<Source, String> {
     let is_zip = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     let set = if is_zip { from_zip(path, layer)? } else { from_files(path)? };
-    let mut reader = shapefile::ShapeReader::new(Cursor::new(set.shp)).map_err(|e| format!("{}: not a readable .shp: {e}", set.name))?;
+    let mut reader = shapefile::ShapeReader::new(Cursor::new(set.shp))
+        .map_err(|e| format!("{}: not a readable .shp: {e}", set.name))?;
     let mut notes = vec![format!("shapefile {}", set.name)];
     let table = match &set.dbf {
         Some(b) => {
             let t = dbf::read(b, set.cpg.as_deref())?;
-            notes.push(format!("attributes in {}{}", t.encoding, if set.cpg.is_some() { " (from the .cpg)" } else { "" }));
+            notes.push(format!(
+                "attributes in {}{}",
+                t.encoding,
+                if set.cpg.is_some() { " (from the .cpg)" } else { "" }
+            ));
             t
         }
         None => {
@@ -97,8 +107,15 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<Source, String> {
         };
         records.push(RawRecord { row: i + 1, values, geometry, error });
     }
-    if !table.fields.is_empty() && table.rows.len() != records.len() + table.rows.iter().filter(|r| r.is_none()).count() {
+    if !table.fields.is_empty() && table.rows.len() != records.len() + table.rows.iter().filter(|r| r.is_none()).count()
+    {
         notes.push(format!("the .dbf has {} rows for {} shapes", table.rows.len(), records.len()));
     }
-    Ok(Source { headers: table.fields.iter().map(|f| f.name.clone()).collect(), records, crs, notes, area_as_point: false })
+    Ok(Source {
+        headers: table.fields.iter().map(|f| f.name.clone()).collect(),
+        records,
+        crs,
+        notes,
+        area_as_point: false,
+    })
 }

@@ -4,9 +4,9 @@
 /// The decoded text and the name of the encoding found.
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(|s| (s.to_owned(), "UTF-8 (with BOM)"))
-            .map_err(|e| format!("starts with a UTF-8 byte-order mark but is not UTF-8 at byte {}", e.valid_up_to() + 3));
+        return std::str::from_utf8(rest).map(|s| (s.to_owned(), "UTF-8 (with BOM)")).map_err(|e| {
+            format!("starts with a UTF-8 byte-order mark but is not UTF-8 at byte {}", e.valid_up_to() + 3)
+        });
     }
     for (bom, enc) in [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE)] {
         if bytes.starts_with(bom) {

@@ -38,7 +38,8 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Source, String> {
         let mut rows = range.rows().enumerate().filter(|(_, r)| r.iter().any(|c| !matches!(c, Data::Empty)));
         let Some((_, header)) = rows.next() else { continue };
         // As wide as the widest row: a title row is often one merged cell.
-        let width = range.rows().filter_map(|r| r.iter().rposition(|c| !matches!(c, Data::Empty))).max().map_or(0, |i| i + 1);
+        let width =
+            range.rows().filter_map(|r| r.iter().rposition(|c| !matches!(c, Data::Empty))).max().map_or(0, |i| i + 1);
         let mut headers: Vec<String> = header.iter().take(width).map(|c| cell(c).text().unwrap_or_default()).collect();
         headers.resize(width, String::new());
         let records = rows
@@ -49,7 +50,13 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Source, String> {
                 RawRecord { row: first_row + i + 1, values, geometry: None, error: None }
             })
             .collect();
-        return Ok(Source { headers, records, crs: None, notes: vec![format!("sheet `{name}` of {}", names.len())], area_as_point: false });
+        return Ok(Source {
+            headers,
+            records,
+            crs: None,
+            notes: vec![format!("sheet `{name}` of {}", names.len())],
+            area_as_point: false,
+        });
     }
     Err("has no sheet with data".into())
 }

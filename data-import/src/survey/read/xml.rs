@@ -57,7 +57,9 @@ pub fn parse(text: &str) -> Result<Node, String> {
             Event::Start(e) => {
                 let mut n = Node { name: local(e.local_name().as_ref()), ..Node::default() };
                 for a in e.attributes().flatten() {
-                    let v = a.normalized_value(XmlVersion::Implicit1_0).map_err(|err| format!("bad attribute at byte {}: {err}", at(&reader)))?;
+                    let v = a
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|err| format!("bad attribute at byte {}: {err}", at(&reader)))?;
                     n.attrs.push((local(a.key.local_name().as_ref()), v.into_owned()));
                 }
                 stack.push(n);
@@ -65,7 +67,9 @@ pub fn parse(text: &str) -> Result<Node, String> {
             Event::Empty(e) => {
                 let mut n = Node { name: local(e.local_name().as_ref()), ..Node::default() };
                 for a in e.attributes().flatten() {
-                    let v = a.normalized_value(XmlVersion::Implicit1_0).map_err(|err| format!("bad attribute at byte {}: {err}", at(&reader)))?;
+                    let v = a
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|err| format!("bad attribute at byte {}: {err}", at(&reader)))?;
                     n.attrs.push((local(a.key.local_name().as_ref()), v.into_owned()));
                 }
                 if let Some(parent) = stack.last_mut() {
@@ -90,7 +94,10 @@ pub fn parse(text: &str) -> Result<Node, String> {
                 }
             }
             Event::GeneralRef(r) => {
-                let c = match r.resolve_char_ref().map_err(|e| format!("bad character reference at byte {}: {e}", at(&reader)))? {
+                let c = match r
+                    .resolve_char_ref()
+                    .map_err(|e| format!("bad character reference at byte {}: {e}", at(&reader)))?
+                {
                     Some(c) => c,
                     None => match &*r {
                         "amp" => '&',
@@ -121,7 +128,9 @@ mod tests {
 
     #[test]
     fn elements_attributes_and_references() {
-        let doc = parse(r#"<?xml version="1.0"?><kml:a xmlns:kml="x" k="1 &amp; 2"><b>x &lt; y &#x4E2D;</b><c/></kml:a>"#).expect("parse");
+        let doc =
+            parse(r#"<?xml version="1.0"?><kml:a xmlns:kml="x" k="1 &amp; 2"><b>x &lt; y &#x4E2D;</b><c/></kml:a>"#)
+                .expect("parse");
         assert_eq!(doc.name, "a");
         assert_eq!(doc.attr("k"), Some("1 & 2"));
         assert_eq!(doc.child_text("b").as_deref(), Some("x < y 中"));
