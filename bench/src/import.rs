@@ -22,7 +22,7 @@ fn ours(file: &Path, mapping: &MappingFile, dir: &Path, skip_invalid: bool) -> (
         let _ = std::fs::remove_file(&out);
         let t = Instant::now();
         let store = GpkgStore::open(&out).expect("store");
-        let mut o = Options::new(LayerId::Hazards);
+        let mut o = Options::new(LayerId::HAZARDS);
         o.mapping = mapping.clone();
         o.skip_invalid = skip_invalid;
         let r =
@@ -45,7 +45,7 @@ fn gdal(src: &str, oo: &[&str], dir: &Path) -> Duration {
         let _ = std::fs::remove_file(&out);
         let t = Instant::now();
         let st = Command::new("ogr2ogr")
-            .args(["-f", "GPKG", "-a_srs", "EPSG:4326", "-nln", "hazards"])
+            .args(["-f", "GPKG", "-a_srs", "EPSG:4326", "-nln", LayerId::HAZARDS.as_str()])
             .arg(&out)
             .arg(src)
             .args(oo)

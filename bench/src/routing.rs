@@ -355,13 +355,13 @@ fn http(engine: Engine, shelters: &[Place], pairs: &[([f64; 2], [f64; 2])], poin
             id: Some(s.id.clone()),
             geometry: geo::Geometry::Point(geo::Point::new(s.position[0], s.position[1])),
             properties: Properties::from_json(
-                LayerId::Shelters,
+                LayerId::SHELTERS,
                 json!({"name": s.name, "kind": "school", "capacity": s.free}),
             )
             .expect("shelter"),
         })
         .collect();
-    store.insert(LayerId::Shelters, feats, &Writer::system("bench")).expect("insert");
+    store.insert(LayerId::SHELTERS, feats, &Writer::system("bench")).expect("insert");
     let store: Arc<dyn Store> = Arc::new(store);
     let state = AppState::new(Arc::clone(&store), ServiceInfo::default()).with_routing(engine, None).expect("routing");
     let rt = tokio::runtime::Runtime::new().expect("runtime");

@@ -41,7 +41,7 @@ fn hazard(i: usize, rng: &mut Rng) -> NewFeature {
     NewFeature {
         id: Some(format!("b{i}")),
         geometry: Geometry::Point(p),
-        properties: Properties::from_json(LayerId::Hazards, props).expect("valid"),
+        properties: Properties::from_json(LayerId::HAZARDS, props).expect("valid"),
     }
 }
 
@@ -52,7 +52,7 @@ pub fn build(path: &Path, n: usize) -> Duration {
     let w = Writer::system("bench");
     for start in (0..n).step_by(10_000) {
         let batch: Vec<_> = (start..(start + 10_000).min(n)).map(|i| hazard(i, &mut rng)).collect();
-        store.insert(LayerId::Hazards, batch, &w).expect("insert");
+        store.insert(LayerId::HAZARDS, batch, &w).expect("insert");
     }
     t.elapsed()
 }
@@ -99,14 +99,14 @@ pub fn run(args: &[String]) {
     for b in &qs {
         let t = Instant::now();
         let page = store
-            .query(LayerId::Hazards, &Query { bbox: Some(*b), limit: 100, ..Query::default() }, &Scope::All)
+            .query(LayerId::HAZARDS, &Query { bbox: Some(*b), limit: 100, ..Query::default() }, &Scope::All)
             .expect("query");
         times.push(t.elapsed());
         returned += page.features.len();
     }
     times.sort();
     let all = store
-        .query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All)
+        .query(LayerId::HAZARDS, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All)
         .expect("all")
         .features;
     let mut base = Vec::new();
@@ -146,7 +146,7 @@ pub fn run(args: &[String]) {
     let store: Arc<dyn Store> = Arc::new(store);
     let sample = {
         let q = Query { bbox: Some(qs[0]), limit: 100, ..Query::default() };
-        let page = store.query(LayerId::Hazards, &q, &Scope::All).expect("q");
+        let page = store.query(LayerId::HAZARDS, &q, &Scope::All).expect("q");
         let feats: Vec<_> = page.features.iter().map(|f| f.to_geojson()).collect();
         json!({"type": "FeatureCollection", "features": feats, "numberMatched": page.number_matched, "numberReturned": feats.len(), "links": []}).to_string()
     };

@@ -95,8 +95,8 @@ fn prepare_postgis(store: &Path) {
     psql(DB, "CREATE EXTENSION postgis");
     let t = Instant::now();
     for (table, cols) in [
-        ("hazards", "feature_id,name,kind,risk_level,status,threatened_people,township"),
-        ("roads", "feature_id,highway,name,oneway"),
+        (LayerId::HAZARDS.as_str(), "feature_id,name,kind,risk_level,status,threatened_people,township"),
+        (LayerId::ROADS.as_str(), "feature_id,highway,name,oneway"),
     ] {
         let st = Command::new("ogr2ogr")
             .args(["-f", "PostgreSQL", &format!("PG:host=127.0.0.1 user=postgres dbname={DB}")])
@@ -150,11 +150,11 @@ pub fn run(args: &[String]) {
     let store: Arc<dyn Store> = Arc::new(GpkgStore::open(&path).expect("open"));
     println!("onemap: open + index {:.1} s", t.elapsed().as_secs_f64());
     let mut rng = Rng(0x7113_5eed);
-    let mut paths = tile_paths(store.as_ref(), LayerId::Hazards, 1000, (10, 16), &mut rng);
-    paths.extend(tile_paths(store.as_ref(), LayerId::Roads, 1000, (10, 16), &mut rng));
+    let mut paths = tile_paths(store.as_ref(), LayerId::HAZARDS, 1000, (10, 16), &mut rng);
+    paths.extend(tile_paths(store.as_ref(), LayerId::ROADS, 1000, (10, 16), &mut rng));
     // z13–z16 only: no clustering, every road drawn, so both servers send the same features.
-    let mut high = tile_paths(store.as_ref(), LayerId::Hazards, 1000, (13, 16), &mut rng);
-    high.extend(tile_paths(store.as_ref(), LayerId::Roads, 1000, (13, 16), &mut rng));
+    let mut high = tile_paths(store.as_ref(), LayerId::HAZARDS, 1000, (13, 16), &mut rng);
+    high.extend(tile_paths(store.as_ref(), LayerId::ROADS, 1000, (13, 16), &mut rng));
 
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let serve = |router: Router| {
@@ -234,7 +234,7 @@ pub fn run(args: &[String]) {
         let parts: Vec<u32> = paths[0].split('/').map(|v| v.parse().unwrap_or(0)).collect();
         let req = onemap_tiles::TileRequest {
             coord: onemap_tiles::TileCoord::new(parts[0], parts[1].into(), parts[2].into()).expect("coord"),
-            layers: vec![LayerId::Roads, LayerId::Hazards],
+            layers: vec![LayerId::ROADS, LayerId::HAZARDS],
             filter: onemap_tiles::TileFilter::default(),
             scope: Scope::All,
         };
@@ -314,17 +314,17 @@ pub fn render_only(args: &[String]) {
     let store: Arc<dyn Store> = Arc::new(GpkgStore::open(&path).expect("open"));
     let mut rng = Rng(0x7113_5eed);
     // The same draws as `run`, so the list is the same.
-    let _ = tile_paths(store.as_ref(), LayerId::Hazards, 1000, (10, 16), &mut rng);
-    let _ = tile_paths(store.as_ref(), LayerId::Roads, 1000, (10, 16), &mut rng);
-    let mut high = tile_paths(store.as_ref(), LayerId::Hazards, 1000, (13, 16), &mut rng);
-    high.extend(tile_paths(store.as_ref(), LayerId::Roads, 1000, (13, 16), &mut rng));
+    let _ = tile_paths(store.as_ref(), LayerId::HAZARDS, 1000, (10, 16), &mut rng);
+    let _ = tile_paths(store.as_ref(), LayerId::ROADS, 1000, (10, 16), &mut rng);
+    let mut high = tile_paths(store.as_ref(), LayerId::HAZARDS, 1000, (13, 16), &mut rng);
+    high.extend(tile_paths(store.as_ref(), LayerId::ROADS, 1000, (13, 16), &mut rng));
     let reqs: Vec<onemap_tiles::TileRequest> = high
         .iter()
         .map(|p| {
             let v: Vec<u32> = p.split('/').map(|x| x.parse().unwrap_or(0)).collect();
             onemap_tiles::TileRequest {
                 coord: onemap_tiles::TileCoord::new(v[0], v[1].into(), v[2].into()).expect("coord"),
-                layers: vec![LayerId::Hazards, LayerId::Roads],
+                layers: vec![LayerId::HAZARDS, LayerId::ROADS],
                 filter: onemap_tiles::TileFilter::default(),
                 scope: Scope::All,
             }

@@ -124,7 +124,7 @@ impl Gen {
     }
 
     fn admin_areas(&mut self) -> Vec<NewFeature> {
-        let a = LayerId::AdminAreas;
+        let a = LayerId::ADMIN_AREAS;
         let county = self.block(0, VX, 0, VY);
         let mut out = vec![feature(
             a,
@@ -188,7 +188,7 @@ impl Gen {
             };
             let id = format!("rd-{:04}", out.len() + 1);
             out.push(feature(
-                LayerId::Roads,
+                LayerId::ROADS,
                 id,
                 Geometry::LineString(LineString::new(vec![p, m, q])),
                 json!({"name": name, "highway": class, "oneway": false, "maxspeed_kmh": speed}),
@@ -284,7 +284,7 @@ impl Gen {
                     "responsible": self.person(), "phone": self.phone(), "township": township,
                     "last_inspected": format!("2026-{:02}-{:02}", self.rng.int(1, 10), self.rng.int(1, 28)),
                 });
-                (p, feature(LayerId::Hazards, format!("hz-{:04}", i + 1), Geometry::Point(p), props))
+                (p, feature(LayerId::HAZARDS, format!("hz-{:04}", i + 1), Geometry::Point(p), props))
             })
             .collect()
     }
@@ -309,7 +309,7 @@ impl Gen {
                 let props = json!({"name": format!("{}{}{}", TOWNSHIPS[t], zh, i + 1), "kind": kind, "capacity": capacity,
                     "occupancy": occupancy, "open": open, "township": township, "responsible": self.person(), "phone": self.phone(),
                     "facilities": "饮水,厕所,应急照明"});
-                (p, feature(LayerId::Shelters, format!("sh-{:03}", i + 1), Geometry::Point(p), props))
+                (p, feature(LayerId::SHELTERS, format!("sh-{:03}", i + 1), Geometry::Point(p), props))
             })
             .collect()
     }
@@ -324,7 +324,7 @@ impl Gen {
                     "folding_bed": (self.rng.int(100, 600) as f64 * scale).round(), "water_t": self.rng.int(5, 40), "pump": self.rng.int(2, 12),
                     "boat": self.rng.int(0, 4)});
                 let name = if i == 0 { "演示县应急物资储备库".to_owned() } else { format!("{}物资储备点", TOWNSHIPS[t]) };
-                feature(LayerId::Depots, format!("dp-{:02}", i + 1), Geometry::Point(p),
+                feature(LayerId::DEPOTS, format!("dp-{:02}", i + 1), Geometry::Point(p),
                     json!({"name": name, "inventory": inventory, "supplies_people": (self.rng.int(500, 1500) as f64 * scale) as i64,
                            "township": township, "responsible": self.person(), "phone": self.phone()}))
             })
@@ -350,7 +350,7 @@ impl Gen {
                 let (township, t) = self.township_of(p);
                 let (kind, zh) = KINDS[i % KINDS.len()];
                 let level = match i % 4 { 0 => "district", 1 | 2 => "township", _ => "community" };
-                feature(LayerId::Teams, format!("tm-{:02}", i + 1), Geometry::Point(p),
+                feature(LayerId::TEAMS, format!("tm-{:02}", i + 1), Geometry::Point(p),
                     json!({"name": format!("{}{}", TOWNSHIPS[t], zh), "kind": kind, "level": level, "members": self.rng.int(6, 60),
                            "status": self.weighted(&STATUS), "township": township, "leader": self.person(), "phone": self.phone()}))
             })
@@ -378,7 +378,7 @@ impl Gen {
                     })
                     .collect();
                 let level = *self.rng.pick(&["major", "large", "general", "low"]);
-                feature(LayerId::RiskZones, format!("rz-{:02}", i + 1), onemap_model::geometry::multi(ring(&pts)),
+                feature(LayerId::RISK_ZONES, format!("rz-{:02}", i + 1), onemap_model::geometry::multi(ring(&pts)),
                     json!({"name": format!("{}{}{}", TOWNSHIPS[t], zh, i + 1), "kind": kind, "risk_level": level, "active": true, "township": township}))
             })
             .collect()
@@ -396,7 +396,7 @@ impl Gen {
                 let line = LineString::new(vec![hp.0, mid, sp.0]);
                 let length_m = line.lines().map(|l| Haversine.distance(Point(l.start), Point(l.end))).sum::<f64>();
                 let (township, _) = self.township_of(*hp);
-                Some(feature(LayerId::EvacuationRoutes, format!("rt-{:02}", i + 1), Geometry::LineString(line),
+                Some(feature(LayerId::EVACUATION_ROUTES, format!("rt-{:02}", i + 1), Geometry::LineString(line),
                     json!({"name": format!("{} → {}", h.properties.name().unwrap_or(""), s.properties.name().unwrap_or("")),
                            "from_ref": h.id, "to_ref": s.id, "length_m": length_m.round(), "minutes": (length_m / 4000.0 * 60.0).round(),
                            "created_by": "演示数据生成器", "profile": "foot", "township": township})))
@@ -414,14 +414,14 @@ pub fn generate(seed: u64, hazards: usize) -> Demo {
     let sh = g.shelters(36);
     let routes = g.routes(&hz, &sh);
     let layers = vec![
-        (LayerId::AdminAreas, admin),
-        (LayerId::RiskZones, g.risk_zones()),
-        (LayerId::Roads, roads),
-        (LayerId::EvacuationRoutes, routes),
-        (LayerId::Shelters, sh.into_iter().map(|(_, f)| f).collect()),
-        (LayerId::Depots, g.depots()),
-        (LayerId::Hazards, hz.into_iter().map(|(_, f)| f).collect()),
-        (LayerId::Teams, g.teams()),
+        (LayerId::ADMIN_AREAS, admin),
+        (LayerId::RISK_ZONES, g.risk_zones()),
+        (LayerId::ROADS, roads),
+        (LayerId::EVACUATION_ROUTES, routes),
+        (LayerId::SHELTERS, sh.into_iter().map(|(_, f)| f).collect()),
+        (LayerId::DEPOTS, g.depots()),
+        (LayerId::HAZARDS, hz.into_iter().map(|(_, f)| f).collect()),
+        (LayerId::TEAMS, g.teams()),
     ];
     Demo { layers }
 }
@@ -450,7 +450,7 @@ mod tests {
             assert_eq!(fa, fb);
             assert!(!fa.is_empty(), "{la} is empty");
         }
-        let hazards = &a.layers.iter().find(|(l, _)| *l == LayerId::Hazards).expect("hazards").1;
+        let hazards = &a.layers.iter().find(|(l, _)| *l == LayerId::HAZARDS).expect("hazards").1;
         assert_eq!(hazards.len(), 300);
         for level in ["major", "large", "general", "low"] {
             assert!(hazards.iter().any(|f| f.properties.to_json()["risk_level"] == level), "no {level} hazard");

@@ -11,7 +11,8 @@ fn all_features(store: &dyn Store, layer: LayerId) -> Result<Vec<std::sync::Arc<
     Ok(store.query(layer, &q, &Scope::All)?.features)
 }
 
-/// Writes every layer into a new GeoPackage at `path` (refusing to overwrite); returns the count.
+/// Writes every layer of the store into a new GeoPackage at `path` (refusing to overwrite);
+/// returns the count.
 pub fn to_gpkg(store: &dyn Store, path: &Path) -> Result<usize> {
     if path.exists() {
         return Err(ImportError::Format {
@@ -19,10 +20,10 @@ pub fn to_gpkg(store: &dyn Store, path: &Path) -> Result<usize> {
             message: "already exists; not overwriting".into(),
         });
     }
-    let out = GpkgStore::open(path)?;
+    let out = GpkgStore::open_with(path, store.registry().clone())?;
     out.set_dataset(&store.dataset()?)?;
     let mut n = 0;
-    for &layer in LayerId::ALL {
+    for &layer in store.registry().layers() {
         let batch: Vec<NewFeature> = all_features(store, layer)?
             .iter()
             .map(|f| NewFeature {

@@ -89,7 +89,7 @@ impl Collected {
             let capacity = area_m2.map_or(default_cap, |a| ((a / 2.0) as i64).clamp(50, 20_000));
             let n = name(tags).unwrap_or_else(|| format!("避难场所 {osm}"));
             self.shelters.extend(Self::feature(
-                LayerId::Shelters,
+                LayerId::SHELTERS,
                 format!("osm-{osm}"),
                 g.clone(),
                 json!({"name": n, "kind": kind, "capacity": capacity, "occupancy": 0, "open": false}),
@@ -98,7 +98,7 @@ impl Collected {
         if let Some((kind, zh)) = team_kind(tags) {
             let n = name(tags).map_or_else(|| format!("{zh} {osm}"), |n| format!("{n} {zh}"));
             self.teams.extend(Self::feature(
-                LayerId::Teams,
+                LayerId::TEAMS,
                 format!("osm-{osm}"),
                 g,
                 json!({"name": n, "kind": kind, "level": "district", "members": 20, "status": "standby"}),
@@ -140,7 +140,7 @@ pub fn read_pbf(path: &Path) -> Result<Vec<(LayerId, Vec<NewFeature>)>> {
                 let line = LineString::from(pts);
                 if let Some(class) = tags.get("highway").filter(|c| !EXCLUDED_HIGHWAYS.contains(&c.as_str())) {
                     let oneway = matches!(tags.get("oneway").map(String::as_str), Some("yes" | "1" | "true"));
-                    out.roads.extend(Collected::feature(LayerId::Roads, format!("osm-w{}", w.id()), Geometry::LineString(line.clone()),
+                    out.roads.extend(Collected::feature(LayerId::ROADS, format!("osm-w{}", w.id()), Geometry::LineString(line.clone()),
                         json!({"name": name(&tags), "highway": class, "oneway": oneway, "maxspeed_kmh": maxspeed(tags.get("maxspeed")), "osm_id": w.id()})));
                 } else if line.is_closed() && line.0.len() >= 4 {
                     let poly = Polygon::new(line, vec![]);
@@ -152,7 +152,7 @@ pub fn read_pbf(path: &Path) -> Result<Vec<(LayerId, Vec<NewFeature>)>> {
             Element::Relation(_) => {}
         })
         .map_err(|e| ImportError::Format { path: p, message: e.to_string() })?;
-    Ok(vec![(LayerId::Roads, out.roads), (LayerId::Shelters, out.shelters), (LayerId::Teams, out.teams)])
+    Ok(vec![(LayerId::ROADS, out.roads), (LayerId::SHELTERS, out.shelters), (LayerId::TEAMS, out.teams)])
 }
 
 /// Loads the layers of an extract into a store (one transaction per layer) and labels the data set.

@@ -69,11 +69,11 @@ fn a_gbk_csv_as_excel_saves_it_imports_with_chinese_headers_and_values() {
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
     assert!(!unmappable);
     let path = fx.file("隐患点.csv", &gbk);
-    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    let r = fx.import(&path, &Options::new(LayerId::HAZARDS));
     assert!(r.committed, "{}", r.summary(10));
     assert_eq!((r.rows_read, r.inserted), (4, 4));
     assert!(r.notes.iter().any(|n| n.contains("GBK")), "{:?}", r.notes);
-    let fs = fx.all(LayerId::Hazards);
+    let fs = fx.all(LayerId::HAZARDS);
     let f = fs.iter().find(|f| f.properties.to_json()["name"] == "HZ-001号滑坡").expect("HZ-001");
     let p = f.properties.to_json();
     assert_eq!(
@@ -109,9 +109,9 @@ fn an_excel_sheet_imports_with_numbers_dates_and_booleans() {
         sheet.write_string(r, 6, "510104001").expect("cell");
     }
     book.save(&path).expect("save xlsx");
-    let r = fx.import(&path, &Options::new(LayerId::Shelters));
+    let r = fx.import(&path, &Options::new(LayerId::SHELTERS));
     assert!(r.committed, "{}", r.summary(10));
-    let fs = fx.all(LayerId::Shelters);
+    let fs = fx.all(LayerId::SHELTERS);
     let park = fs.iter().find(|f| f.properties.to_json()["name"] == "人民公园").expect("park").properties.to_json();
     assert_eq!((park["capacity"].as_i64(), park["open"].as_bool()), (Some(3000), Some(true)));
     assert!(r.notes.iter().any(|n| n.contains("避难场所")), "{:?}", r.notes);
@@ -129,7 +129,7 @@ fn gcj02_and_gauss_kruger_inputs_land_on_the_wgs84_position() {
         })
         .collect();
     let path = fx.file("gcj.csv", csv_text(&gcj).as_bytes());
-    let mut o = Options::new(LayerId::Hazards);
+    let mut o = Options::new(LayerId::HAZARDS);
     o.crs = Some(Crs::Gcj02);
     let r = fx.import(&path, &o);
     assert!(r.committed, "{}", r.summary(10));
@@ -141,11 +141,11 @@ fn gcj02_and_gauss_kruger_inputs_land_on_the_wgs84_position() {
         s.push_str(&format!("GK-{id},{id},崩塌,{n:.4},{e:.4},{risk},510104001\n"));
     }
     let path = fx.file("gk.csv", s.as_bytes());
-    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    let r = fx.import(&path, &Options::new(LayerId::HAZARDS));
     assert!(r.committed, "{}", r.summary(10));
     assert!(r.crs.contains("4523"), "{}", r.crs);
     assert!(r.notes.iter().any(|n| n.contains("northing")), "{:?}", r.notes);
-    let fs = fx.all(LayerId::Hazards);
+    let fs = fx.all(LayerId::HAZARDS);
     assert_eq!(fs.len(), 8);
     for (id, lon, lat, _, _) in HAZARD_ROWS {
         for name in [format!("{id}号滑坡"), (*id).to_owned()] {
@@ -168,11 +168,11 @@ fn bad_rows_are_reported_by_row_and_column_and_nothing_is_written() {
                 A5,没有乡镇,滑坡,104.06,30.66,重大,10,\n\
                 A1,重复编号,滑坡,104.06,30.66,重大,10,510104001\n";
     let path = fx.file("bad.csv", text.as_bytes());
-    let mut o = Options::new(LayerId::Hazards);
+    let mut o = Options::new(LayerId::HAZARDS);
     o.key = Some("编号".into());
     let r = fx.import(&path, &o);
     assert!(!r.committed);
-    assert_eq!(fx.count(LayerId::Hazards), 0, "an all-or-nothing import with bad rows writes nothing");
+    assert_eq!(fx.count(LayerId::HAZARDS), 0, "an all-or-nothing import with bad rows writes nothing");
     let rejected: Vec<(usize, Option<&str>)> = r.rejected().map(|i| (i.row, i.column.as_deref())).collect();
     assert_eq!(
         rejected,
@@ -186,14 +186,14 @@ fn bad_rows_are_reported_by_row_and_column_and_nothing_is_written() {
     o.skip_invalid = true;
     let r = fx.import(&path, &o);
     assert!(r.committed);
-    assert_eq!((r.inserted, fx.count(LayerId::Hazards)), (1, 1));
+    assert_eq!((r.inserted, fx.count(LayerId::HAZARDS)), (1, 1));
 }
 
 #[test]
 fn a_keyed_reimport_updates_instead_of_duplicating() {
     let fx = Fixture::new();
     let path = fx.file("v1.csv", csv_text(HAZARD_ROWS).as_bytes());
-    let mut o = Options::new(LayerId::Hazards);
+    let mut o = Options::new(LayerId::HAZARDS);
     o.key = Some("编号".into());
     assert_eq!(fx.import(&path, &o).inserted, 4);
     let mut rows = HAZARD_ROWS.to_vec();
@@ -202,12 +202,12 @@ fn a_keyed_reimport_updates_instead_of_duplicating() {
     let path = fx.file("v2.csv", csv_text(&rows).as_bytes());
     let r = fx.import(&path, &o);
     assert_eq!((r.inserted, r.updated), (1, 4), "{}", r.summary(10));
-    assert_eq!(fx.count(LayerId::Hazards), 5);
-    let hz1 = fx.store.get(LayerId::Hazards, "HZ-001", &Scope::All).expect("HZ-001");
+    assert_eq!(fx.count(LayerId::HAZARDS), 5);
+    let hz1 = fx.store.get(LayerId::HAZARDS, "HZ-001", &Scope::All).expect("HZ-001");
     assert_eq!((hz1.version, hz1.properties.to_json()["risk_level"].as_str()), (2, Some("low")));
     // The same file again changes nothing but versions.
     assert_eq!(fx.import(&path, &o).inserted, 0);
-    assert_eq!(fx.count(LayerId::Hazards), 5);
+    assert_eq!(fx.count(LayerId::HAZARDS), 5);
 }
 
 #[test]
@@ -215,15 +215,15 @@ fn swapped_columns_dry_runs_and_unreadable_files() {
     let fx = Fixture::new();
     let text = "名称,类型,经度,纬度,风险等级,乡镇代码\n甲,滑坡,30.66,104.06,重大,510104001\n乙,滑坡,30.67,104.07,一般,510104001\n";
     let path = fx.file("swapped.csv", text.as_bytes());
-    let mut o = Options::new(LayerId::Hazards);
+    let mut o = Options::new(LayerId::HAZARDS);
     o.dry_run = true;
     let r = fx.import(&path, &o);
     assert!(r.notes.iter().any(|n| n.contains("swapped")), "{:?}", r.notes);
-    assert_eq!((r.rows_valid, r.committed, fx.count(LayerId::Hazards)), (2, false, 0));
+    assert_eq!((r.rows_valid, r.committed, fx.count(LayerId::HAZARDS)), (2, false, 0));
     o.dry_run = false;
     let r = fx.import(&path, &o);
     assert!(r.committed);
-    let (x, y) = lonlat(&fx.all(LayerId::Hazards)[0]);
+    let (x, y) = lonlat(&fx.all(LayerId::HAZARDS)[0]);
     assert!(x > 100.0 && y < 40.0);
     // Not a CSV at all (random bytes), a truncated spreadsheet, no coordinate columns.
     let e = survey::import(
@@ -253,7 +253,7 @@ fn swapped_columns_dry_runs_and_unreadable_files() {
     )
     .expect_err("no coordinates");
     assert!(e.to_string().contains("no coordinate columns"), "{e}");
-    assert_eq!(fx.count(LayerId::Hazards), 2);
+    assert_eq!(fx.count(LayerId::HAZARDS), 2);
 }
 
 #[test]
@@ -264,10 +264,10 @@ fn geojson_with_an_invalid_polygon_is_repaired_and_said_so() {
          "geometry": {"type": "Polygon", "coordinates": [[[104.0, 30.0], [104.1, 30.1], [104.1, 30.0], [104.0, 30.1], [104.0, 30.0]]]}}
     ]});
     let path = fx.file("zones.geojson", fc.to_string().as_bytes());
-    let r = fx.import(&path, &Options::new(LayerId::RiskZones));
+    let r = fx.import(&path, &Options::new(LayerId::RISK_ZONES));
     assert!(r.committed, "{}", r.summary(10));
     assert!(r.issues.iter().any(|i| i.severity == Severity::Repaired && i.row == 1), "{}", r.summary(10));
-    let z = fx.store.get(LayerId::RiskZones, "z1", &Scope::All).expect("z1");
+    let z = fx.store.get(LayerId::RISK_ZONES, "z1", &Scope::All).expect("z1");
     assert!(geo::Validation::is_valid(&z.geometry));
 }
 
@@ -281,14 +281,14 @@ fn kml_placemarks_import_with_their_extended_data() {
       <Placemark><name>断面</name><LineString><coordinates>104.0,30.0 104.1,30.1</coordinates></LineString></Placemark>
     </Document></kml>"#;
     let path = fx.file("points.kml", kml.as_bytes());
-    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    let r = fx.import(&path, &Options::new(LayerId::HAZARDS));
     assert!(!r.committed);
     assert_eq!(r.rejected().map(|i| i.row).collect::<Vec<_>>(), [2], "{}", r.summary(10));
-    let mut o = Options::new(LayerId::Hazards);
+    let mut o = Options::new(LayerId::HAZARDS);
     o.skip_invalid = true;
     let r = fx.import(&path, &o);
     assert_eq!(r.inserted, 1);
-    let f = &fx.all(LayerId::Hazards)[0];
+    let f = &fx.all(LayerId::HAZARDS)[0];
     assert_eq!(f.properties.to_json()["risk_level"], "large");
     assert_eq!(lonlat(f), (104.061, 30.659));
 }
@@ -327,20 +327,20 @@ fn an_excel_sheet_with_a_title_and_a_two_row_header_imports() {
     }
     book.save(&path).expect("save xlsx");
     // All or nothing: the third data row (sheet row 6) has an unknown risk level.
-    let r = fx.import(&path, &Options::new(LayerId::Hazards));
+    let r = fx.import(&path, &Options::new(LayerId::HAZARDS));
     assert!(!r.committed);
     let bad: Vec<_> = r.issues.iter().filter(|i| i.severity == Severity::Rejected).collect();
     assert_eq!(bad.len(), 1, "{}", r.summary(10));
     assert_eq!(bad[0].row, 6, "{}", r.summary(10));
     assert_eq!(bad[0].column.as_deref(), Some("风险等级"));
     assert!(r.notes.iter().any(|n| n.contains("header is row 3")), "{:?}", r.notes);
-    assert_eq!(fx.count(LayerId::Hazards), 0);
-    let mut o = Options::new(LayerId::Hazards);
+    assert_eq!(fx.count(LayerId::HAZARDS), 0);
+    let mut o = Options::new(LayerId::HAZARDS);
     o.skip_invalid = true;
     let r = fx.import(&path, &o);
     assert!(r.committed, "{}", r.summary(10));
-    assert_eq!(fx.count(LayerId::Hazards), 2);
+    assert_eq!(fx.count(LayerId::HAZARDS), 2);
     let f =
-        fx.all(LayerId::Hazards).into_iter().find(|f| f.properties.to_json()["name"] == "后山滑坡").expect("imported");
+        fx.all(LayerId::HAZARDS).into_iter().find(|f| f.properties.to_json()["name"] == "后山滑坡").expect("imported");
     assert_eq!(f.properties.to_json()["risk_level"], "major");
 }

@@ -1,61 +1,43 @@
 // The one-map page: every layer of the store as GeoJSON from the OGC API items endpoints,
-// coloured by risk level, with a Chinese legend and the routing panel (routing.js). Coordinates are WGS84/CGCS2000 lon/lat degrees.
+// drawn as the layer registry says (/map/config.json: colours, labels), with a Chinese legend and the routing panel (routing.js). Coordinates are WGS84/CGCS2000 lon/lat degrees.
 import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
 import { addRoutingPanel } from "/static/routing.js";
 
-/** Risk colours from the field (domain.md): major red, large orange, general yellow, low blue. */
-export const RISK_COLOURS = { major: "#d7191c", large: "#f17c0e", general: "#f5d000", low: "#2b83ba" };
-const riskColour = ["match", ["get", "risk_level"],
-  "major", RISK_COLOURS.major, "large", RISK_COLOURS.large,
-  "general", RISK_COLOURS.general, "low", RISK_COLOURS.low, "#888888"];
+/** The colour of a layer's features: one colour, or a `match` on the property whose values carry
+ * their own colours (risk levels: major red, large orange, general yellow, low blue). */
+function colourOf(style) {
+  if (!style.colour_by) return style.colour;
+  const pairs = Object.entries(style.palette).flat();
+  return ["match", ["get", style.colour_by], ...pairs, style.colour];
+}
 
-/** Map style layers per collection, bottom to top. */
-const LAYER_STYLES = {
-  admin_areas: [
-    { type: "fill", paint: { "fill-color": "#eef2f7", "fill-opacity": 0.35 } },
-    { type: "line", paint: {
-      "line-color": "#56657a",
-      "line-width": ["match", ["get", "level"], "district", 3, "township", 2, "village", 0.8, 0.5],
-      "line-dasharray": [3, 1] } },
-  ],
-  risk_zones: [
-    { type: "fill", paint: { "fill-color": riskColour, "fill-opacity": 0.3 } },
-    { type: "line", paint: { "line-color": riskColour, "line-width": 1.5 } },
-  ],
-  roads: [
-    { type: "line", paint: {
-      "line-color": "#9a8f80",
-      "line-width": ["match", ["get", "highway"],
-        ["motorway", "trunk", "primary"], 2.5, ["secondary", "tertiary"], 1.6, 0.8] } },
-  ],
-  evacuation_routes: [
-    { type: "line", paint: { "line-color": "#1a9850", "line-width": 3, "line-dasharray": [2, 1] } },
-  ],
-  shelters: [
-    { type: "circle", paint: { "circle-color": "#1a9850", "circle-radius": 6,
-      "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
-      "circle-opacity": ["case", ["get", "open"], 1, 0.5] } },
-  ],
-  depots: [
-    { type: "circle", paint: { "circle-color": "#7b3294", "circle-radius": 6,
-      "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } },
-  ],
-  hazards: [
-    { type: "circle", paint: { "circle-color": riskColour,
-      "circle-radius": ["match", ["get", "risk_level"], "major", 6, "large", 5, 4],
-      "circle-stroke-color": "#222222", "circle-stroke-width": 0.6 } },
-  ],
-  teams: [
-    { type: "circle", paint: { "circle-color": "#222222", "circle-radius": 6,
-      "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } },
-  ],
-};
-const SWATCH = {
-  admin_areas: ["#56657a", "line"], risk_zones: [RISK_COLOURS.large, "fill"], roads: ["#9a8f80", "line"],
-  evacuation_routes: ["#1a9850", "line"], shelters: ["#1a9850", "point"], depots: ["#7b3294", "point"],
-  hazards: [RISK_COLOURS.major, "point"], teams: ["#222222", "point"],
-};
-const RISK_LABELS = { major: "重大", large: "较大", general: "一般", low: "低" };
+/** Map style layers for one layer of the registry (as /map/config.json describes it), bottom to top. */
+function layerStyles(layer) {
+  const colour = colourOf(layer.style);
+  switch (layer.geometry) {
+    case "MULTIPOLYGON":
+      return [
+        { type: "fill", paint: { "fill-color": colour, "fill-opacity": layer.style.colour_by ? 0.3 : 0.08 } },
+        { type: "line", paint: { "line-color": colour, "line-width": 1.5 } },
+      ];
+    case "LINESTRING":
+      return [{ type: "line", paint: { "line-color": colour, "line-width": 2 } }];
+    default:
+      return [{ type: "circle", paint: { "circle-color": colour, "circle-radius": 6,
+        "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } }];
+  }
+}
+
+/** Legend swatch shape per geometry type. */
+const SWATCH_SHAPE = { MULTIPOLYGON: "fill", LINESTRING: "line", POINT: "point" };
+
+/** An element with text content (never parsed as HTML). */
+function el(tag, text, className) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (className) e.className = className;
+  return e;
+}
 
 const statusEl = document.getElementById("status");
 function setStatus(text, isError = false) {
@@ -78,34 +60,60 @@ async function fetchAll(collection) {
   return { type: "FeatureCollection", features };
 }
 
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}
-
-/** A popup table with the layer's Chinese field titles and value labels. */
-function popupHtml(layer, props) {
-  const rows = layer.fields.map((f) => {
+/** A popup with the layer's Chinese field titles and value labels. */
+function popupContent(layer, props) {
+  const div = el("div", undefined, "popup");
+  div.append(el("h3", String(props.name || props.code || layer.title_zh)), el("p", layer.title_zh));
+  const table = el("table");
+  for (const f of layer.fields) {
     let v = props[f.name];
-    if (v === undefined || v === null || v === "") return "";
+    if (v === undefined || v === null || v === "") continue;
     if (f.labels_zh && f.labels_zh[v]) v = f.labels_zh[v];
     else if (typeof v === "boolean") v = v ? "是" : "否";
     else if (typeof v === "object") v = Object.entries(v).map(([k, n]) => `${k} ${n}`).join("，");
-    return `<tr><th>${escapeHtml(f.title_zh)}</th><td>${escapeHtml(v)}</td></tr>`;
-  }).join("");
-  const name = props.name || props.code || layer.title_zh;
-  return `<div class="popup"><h3>${escapeHtml(name)}</h3><p>${escapeHtml(layer.title_zh)}</p><table>${rows}</table></div>`;
+    const tr = el("tr");
+    tr.append(el("th", f.title_zh), el("td", String(v)));
+    table.append(tr);
+  }
+  div.append(table);
+  return div;
 }
 
 function legendRow(layer, styleIds, map) {
-  const li = document.createElement("li");
-  const [colour, shape] = SWATCH[layer.id] || ["#888", "fill"];
-  li.innerHTML = `<label><input type="checkbox" checked data-layer="${layer.id}">` +
-    `<span class="swatch ${shape}" style="background:${colour}"></span>` +
-    `<span>${escapeHtml(layer.title_zh)}</span></label><span class="count" data-count="${layer.id}">${layer.count}</span>`;
-  li.querySelector("input").addEventListener("change", (e) => {
+  const li = el("li");
+  const label = el("label");
+  const box = el("input");
+  box.type = "checkbox";
+  box.checked = true;
+  box.dataset.layer = layer.id;
+  const swatch = el("span", undefined, `swatch ${SWATCH_SHAPE[layer.geometry] || "fill"}`);
+  swatch.style.background = layer.style.colour;
+  label.append(box, swatch, el("span", layer.title_zh));
+  const count = el("span", String(layer.count), "count");
+  count.dataset.count = layer.id;
+  li.append(label, count);
+  box.addEventListener("change", (e) => {
     for (const id of styleIds) map.setLayoutProperty(id, "visibility", e.target.checked ? "visible" : "none");
   });
   return li;
+}
+
+/** The colour key of every property that colours a layer (the risk levels), once each. */
+function colourKey(layers, key) {
+  const seen = new Set();
+  for (const layer of layers) {
+    const by = layer.style.colour_by;
+    if (!by || seen.has(by)) continue;
+    seen.add(by);
+    const labels = (layer.fields.find((f) => f.name === by) || {}).labels_zh || {};
+    for (const [value, colour] of Object.entries(layer.style.palette)) {
+      const li = el("li");
+      const swatch = el("span", undefined, "swatch");
+      swatch.style.background = colour;
+      li.append(swatch, el("span", labels[value] || value));
+      key.appendChild(li);
+    }
+  }
 }
 
 async function main() {
@@ -134,13 +142,13 @@ async function main() {
   const list = document.getElementById("layers");
   config.layers.forEach((layer, i) => {
     map.addSource(layer.id, { type: "geojson", data: data[i] });
-    styleIds[layer.id] = (LAYER_STYLES[layer.id] || []).map((s, n) => {
+    styleIds[layer.id] = layerStyles(layer).map((s, n) => {
       const id = `${layer.id}-${s.type}-${n}`;
       map.addLayer({ id, source: layer.id, ...s });
       map.on("click", id, (e) => {
         // In a routing mode a click places a point; only the inspect mode opens popups.
         if (window.onemapRouting && window.onemapRouting.mode !== "inspect") return;
-        new maplibregl.Popup({ maxWidth: "22rem" }).setLngLat(e.lngLat).setHTML(popupHtml(layer, e.features[0].properties)).addTo(map);
+        new maplibregl.Popup({ maxWidth: "22rem" }).setLngLat(e.lngLat).setDOMContent(popupContent(layer, e.features[0].properties)).addTo(map);
       });
       map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
       map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
@@ -148,12 +156,7 @@ async function main() {
     });
     list.appendChild(legendRow({ ...layer, count: data[i].features.length }, styleIds[layer.id], map));
   });
-  const key = document.getElementById("risk-key");
-  for (const [level, colour] of Object.entries(RISK_COLOURS)) {
-    const li = document.createElement("li");
-    li.innerHTML = `<span class="swatch" style="background:${colour}"></span><span>${RISK_LABELS[level]}</span>`;
-    key.appendChild(li);
-  }
+  colourKey(config.layers, document.getElementById("risk-key"));
   window.onemapLayerStyles = styleIds;
   await addRoutingPanel(map, document.getElementById("legend"));
   const total = data.reduce((n, fc) => n + fc.features.length, 0);

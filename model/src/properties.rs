@@ -4,7 +4,8 @@ use crate::field::SqlValue;
 use crate::props::{
     AdminAreaProps, DepotProps, HazardProps, RiskZoneProps, RoadProps, RouteProps, ShelterProps, TeamProps,
 };
-use crate::{LayerId, ValidationError};
+use crate::record::Record;
+use crate::{FieldRef, LayerId, ValidationError};
 use serde_json::{Map, Value};
 
 /// The typed properties of one feature; the variant says the layer.
@@ -18,12 +19,15 @@ pub enum Properties {
     Team(TeamProps),
     AdminArea(AdminAreaProps),
     Road(RoadProps),
+    /// A feature of a layer declared by its columns alone.
+    Record(Record),
 }
 
 /// Calls the same method on whichever struct the variant holds.
 macro_rules! each {
     ($self:expr, $p:ident => $e:expr) => {
         match $self {
+            Properties::Record($p) => $e,
             Properties::Hazard($p) => $e,
             Properties::RiskZone($p) => $e,
             Properties::Shelter($p) => $e,
@@ -36,7 +40,8 @@ macro_rules! each {
     };
 }
 
-fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ValidationError> {
+/// Decodes a typed property struct, naming the offending member (`properties.risk_level`).
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ValidationError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "properties".to_owned() } else { format!("properties.{path}") };
@@ -50,16 +55,7 @@ impl Properties {
         if !value.is_object() {
             return Err(ValidationError::new("properties", "must be a JSON object"));
         }
-        let props = match layer {
-            LayerId::Hazards => Properties::Hazard(decode(value)?),
-            LayerId::RiskZones => Properties::RiskZone(decode(value)?),
-            LayerId::Shelters => Properties::Shelter(decode(value)?),
-            LayerId::EvacuationRoutes => Properties::Route(decode(value)?),
-            LayerId::Depots => Properties::Depot(decode(value)?),
-            LayerId::Teams => Properties::Team(decode(value)?),
-            LayerId::AdminAreas => Properties::AdminArea(decode(value)?),
-            LayerId::Roads => Properties::Road(decode(value)?),
-        };
+        let props = (layer.def().decode)(layer, value)?;
         props.validate()?;
         Ok(props)
     }
@@ -67,20 +63,32 @@ impl Properties {
     /// The layer these properties belong to.
     pub fn layer(&self) -> LayerId {
         match self {
-            Properties::Hazard(_) => LayerId::Hazards,
-            Properties::RiskZone(_) => LayerId::RiskZones,
-            Properties::Shelter(_) => LayerId::Shelters,
-            Properties::Route(_) => LayerId::EvacuationRoutes,
-            Properties::Depot(_) => LayerId::Depots,
-            Properties::Team(_) => LayerId::Teams,
-            Properties::AdminArea(_) => LayerId::AdminAreas,
-            Properties::Road(_) => LayerId::Roads,
+            Properties::Hazard(_) => LayerId::HAZARDS,
+            Properties::RiskZone(_) => LayerId::RISK_ZONES,
+            Properties::Shelter(_) => LayerId::SHELTERS,
+            Properties::Route(_) => LayerId::EVACUATION_ROUTES,
+            Properties::Depot(_) => LayerId::DEPOTS,
+            Properties::Team(_) => LayerId::TEAMS,
+            Properties::AdminArea(_) => LayerId::ADMIN_AREAS,
+            Properties::Road(_) => LayerId::ROADS,
+            Properties::Record(r) => r.layer,
         }
     }
 
     /// Checks the layer's rules (ranges, codes, occupancy within capacity).
     pub fn validate(&self) -> Result<(), ValidationError> {
-        each!(self, p => p.validate())
+        match self {
+            // Checked against the columns as it was decoded.
+            Properties::Record(_) => Ok(()),
+            Properties::Hazard(p) => p.validate(),
+            Properties::RiskZone(p) => p.validate(),
+            Properties::Shelter(p) => p.validate(),
+            Properties::Route(p) => p.validate(),
+            Properties::Depot(p) => p.validate(),
+            Properties::Team(p) => p.validate(),
+            Properties::AdminArea(p) => p.validate(),
+            Properties::Road(p) => p.validate(),
+        }
     }
 
     /// Checks that replacing `old` by `self` is a legal change (e.g. the hazard status loop).
@@ -102,7 +110,17 @@ impl Properties {
 
     /// The properties as a JSON object.
     pub fn to_json(&self) -> Map<String, Value> {
-        let value = each!(self, p => serde_json::to_value(p));
+        let value = match self {
+            Properties::Record(r) => return r.to_json(),
+            Properties::Hazard(p) => serde_json::to_value(p),
+            Properties::RiskZone(p) => serde_json::to_value(p),
+            Properties::Shelter(p) => serde_json::to_value(p),
+            Properties::Route(p) => serde_json::to_value(p),
+            Properties::Depot(p) => serde_json::to_value(p),
+            Properties::Team(p) => serde_json::to_value(p),
+            Properties::AdminArea(p) => serde_json::to_value(p),
+            Properties::Road(p) => serde_json::to_value(p),
+        };
         match value {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
@@ -129,31 +147,22 @@ impl Properties {
         each!(self, p => p.field_matches(name, raw))
     }
 
-    /// The admin code that places the feature in a township or grid, used by [`crate::Scope`].
+    /// The admin code that places the feature in a township or grid (the layer's
+    /// [`crate::LayerDef::admin_code`] property), used by [`crate::Scope`].
     pub fn admin_code(&self) -> Option<&str> {
-        match self {
-            Properties::Hazard(p) => Some(&p.township),
-            Properties::RiskZone(p) => p.township.as_deref(),
-            Properties::Shelter(p) => p.township.as_deref(),
-            Properties::Route(p) => p.township.as_deref(),
-            Properties::Depot(p) => p.township.as_deref(),
-            Properties::Team(p) => p.township.as_deref(),
-            Properties::AdminArea(p) => Some(&p.code),
-            Properties::Road(_) => None,
-        }
+        self.text(self.layer().def().admin_code?)
     }
 
-    /// The display name, if the layer has one.
+    /// The display name (the layer's [`crate::LayerDef::name_property`]), if it has one.
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Properties::Hazard(p) => Some(&p.name),
-            Properties::RiskZone(p) => Some(&p.name),
-            Properties::Shelter(p) => Some(&p.name),
-            Properties::Route(p) => Some(&p.name),
-            Properties::Depot(p) => Some(&p.name),
-            Properties::Team(p) => Some(&p.name),
-            Properties::AdminArea(p) => Some(&p.name),
-            Properties::Road(p) => p.name.as_deref(),
+        self.text(self.layer().def().name_property?)
+    }
+
+    /// A text property, borrowed.
+    fn text(&self, property: &str) -> Option<&str> {
+        match self.field_ref(property)? {
+            FieldRef::Text(std::borrow::Cow::Borrowed(s)) => Some(s),
+            _ => None,
         }
     }
 }

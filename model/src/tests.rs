@@ -13,7 +13,7 @@ fn hazard_json() -> serde_json::Value {
 
 #[test]
 fn parses_a_hazard_with_defaults() {
-    let f = NewFeature::from_geojson(LayerId::Hazards, &hazard_json()).expect("valid");
+    let f = NewFeature::from_geojson(LayerId::HAZARDS, &hazard_json()).expect("valid");
     let Properties::Hazard(h) = &f.properties else { panic!("not a hazard") };
     assert_eq!(h.status, HazardStatus::Discovered);
     assert_eq!(h.risk_level, RiskLevel::Major);
@@ -24,7 +24,7 @@ fn parses_a_hazard_with_defaults() {
 fn chinese_enum_labels_parse() {
     let mut v = hazard_json();
     v["properties"]["risk_level"] = json!("较大");
-    let f = NewFeature::from_geojson(LayerId::Hazards, &v).expect("valid");
+    let f = NewFeature::from_geojson(LayerId::HAZARDS, &v).expect("valid");
     assert_eq!(f.properties.to_json()["risk_level"], json!("large"));
 }
 
@@ -32,35 +32,35 @@ fn chinese_enum_labels_parse() {
 fn errors_name_the_field() {
     let mut v = hazard_json();
     v["properties"]["risk_level"] = json!("extreme");
-    let e = NewFeature::from_geojson(LayerId::Hazards, &v).unwrap_err();
+    let e = NewFeature::from_geojson(LayerId::HAZARDS, &v).unwrap_err();
     assert_eq!(e.field, "properties.risk_level");
     assert!(e.message.contains("major, large, general, low"), "{e}");
 
     let mut v = hazard_json();
     v["properties"]["threatened_people"] = json!(-3);
-    assert_eq!(NewFeature::from_geojson(LayerId::Hazards, &v).unwrap_err().field, "properties.threatened_people");
+    assert_eq!(NewFeature::from_geojson(LayerId::HAZARDS, &v).unwrap_err().field, "properties.threatened_people");
 
     let mut v = hazard_json();
     v["properties"]["colour"] = json!("red");
-    let e = NewFeature::from_geojson(LayerId::Hazards, &v).unwrap_err();
+    let e = NewFeature::from_geojson(LayerId::HAZARDS, &v).unwrap_err();
     assert!(e.message.contains("colour"), "{e}");
 
     let mut v = hazard_json();
     v["geometry"] = json!({"type": "Point", "coordinates": [103.5, 95.0]});
-    let e = NewFeature::from_geojson(LayerId::Hazards, &v).unwrap_err();
+    let e = NewFeature::from_geojson(LayerId::HAZARDS, &v).unwrap_err();
     assert_eq!(e.field, "geometry.coordinates");
     assert!(e.message.contains("latitude 95"), "{e}");
 
     let mut v = hazard_json();
     v["geometry"] = json!({"type": "LineString", "coordinates": [[1.0, 2.0], [2.0, 3.0]]});
-    assert_eq!(NewFeature::from_geojson(LayerId::Hazards, &v).unwrap_err().field, "geometry.type");
+    assert_eq!(NewFeature::from_geojson(LayerId::HAZARDS, &v).unwrap_err().field, "geometry.type");
 }
 
 #[test]
 fn polygon_rings_are_checked_with_a_path() {
     let v = json!({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.5, 0.5]]]},
                    "properties": {"name": "z", "kind": "flood", "risk_level": "low"}});
-    let e = NewFeature::from_geojson(LayerId::RiskZones, &v).unwrap_err();
+    let e = NewFeature::from_geojson(LayerId::RISK_ZONES, &v).unwrap_err();
     assert_eq!(e.field, "geometry.coordinates[0]");
     assert!(e.message.contains("closed"));
 }
@@ -69,7 +69,7 @@ fn polygon_rings_are_checked_with_a_path() {
 fn shelter_occupancy_within_capacity() {
     let v = json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [1.0, 2.0]},
                    "properties": {"name": "一中", "kind": "school", "capacity": 100, "occupancy": 101}});
-    let e = NewFeature::from_geojson(LayerId::Shelters, &v).unwrap_err();
+    let e = NewFeature::from_geojson(LayerId::SHELTERS, &v).unwrap_err();
     assert_eq!(e.field, "properties.occupancy");
 }
 
@@ -81,17 +81,17 @@ fn hazard_status_moves_one_step_at_a_time() {
     assert!(!Discovered.can_become(Controlled));
     assert!(!Closed.can_become(Discovered));
     assert!(!Confirmed.can_become(Discovered));
-    let old = NewFeature::from_geojson(LayerId::Hazards, &hazard_json()).expect("valid").properties;
+    let old = NewFeature::from_geojson(LayerId::HAZARDS, &hazard_json()).expect("valid").properties;
     let mut v = hazard_json();
     v["properties"]["status"] = json!("closed");
-    let new = NewFeature::from_geojson(LayerId::Hazards, &v).expect("valid").properties;
+    let new = NewFeature::from_geojson(LayerId::HAZARDS, &v).expect("valid").properties;
     let e = new.validate_change(&old).unwrap_err();
     assert!(e.message.contains("discovered → closed"), "{e}");
 }
 
 #[test]
 fn scope_matches_admin_code_prefixes() {
-    let p = NewFeature::from_geojson(LayerId::Hazards, &hazard_json()).expect("valid").properties;
+    let p = NewFeature::from_geojson(LayerId::HAZARDS, &hazard_json()).expect("valid").properties;
     assert!(Scope::All.contains(&p));
     assert!(Scope::Areas(vec!["510114".into()]).contains(&p));
     assert!(Scope::Areas(vec!["510114001".into()]).contains(&p));
@@ -100,8 +100,8 @@ fn scope_matches_admin_code_prefixes() {
 
 #[test]
 fn columns_follow_the_struct() {
-    let names: Vec<_> = LayerId::Hazards.columns().iter().map(|c| c.name).collect();
-    let p = NewFeature::from_geojson(LayerId::Hazards, &hazard_json()).expect("valid").properties;
+    let names: Vec<_> = LayerId::HAZARDS.columns().iter().map(|c| c.name).collect();
+    let p = NewFeature::from_geojson(LayerId::HAZARDS, &hazard_json()).expect("valid").properties;
     let keys: Vec<_> = p.to_json().keys().cloned().collect();
     let mut sorted = names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     sorted.sort();
@@ -109,7 +109,7 @@ fn columns_follow_the_struct() {
     keys_sorted.sort();
     assert_eq!(sorted, keys_sorted);
     assert_eq!(p.sql_values().len(), names.len());
-    let rl = LayerId::Hazards.column("risk_level").expect("column");
+    let rl = LayerId::HAZARDS.column("risk_level").expect("column");
     assert_eq!(rl.enum_values, Some(RiskLevel::NAMES));
     assert!(rl.ty.check_filter(rl.enum_values, "bad").is_err());
 }

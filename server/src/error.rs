@@ -48,7 +48,7 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let (status, code) = match &e {
-            StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "NotFound"),
+            StoreError::NotFound { .. } | StoreError::UnknownLayer { .. } => (StatusCode::NOT_FOUND, "NotFound"),
             StoreError::Duplicate { .. } => (StatusCode::CONFLICT, "Conflict"),
             StoreError::VersionConflict { .. } => (StatusCode::PRECONDITION_FAILED, "PreconditionFailed"),
             StoreError::OutOfScope { .. } => (StatusCode::FORBIDDEN, "Forbidden"),

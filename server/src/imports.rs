@@ -166,8 +166,7 @@ async fn create(
     let (file_name, bytes) =
         file.ok_or_else(|| ApiError::bad_param("file", "is missing: send the survey file as form field `file`"))?;
     let layer_name = fields.remove("layer").ok_or_else(|| ApiError::bad_param("layer", "is missing"))?;
-    let layer = LayerId::parse(&layer_name)
-        .ok_or_else(|| ApiError::bad_param("layer", format!("unknown layer `{layer_name}`")))?;
+    let layer = state.store.registry().parse(&layer_name).map_err(|e| ApiError::bad_param("layer", e))?;
     let mut o = Options::new(layer);
     for (k, v) in &fields {
         match k.as_str() {

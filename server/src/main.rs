@@ -96,11 +96,8 @@ enum Command {
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-fn parse_layer(s: &str) -> Result<LayerId, Error> {
-    LayerId::parse(s).ok_or_else(|| {
-        let known: Vec<_> = LayerId::ALL.iter().map(|l| l.as_str()).collect();
-        format!("unknown layer `{s}`; layers: {}", known.join(", ")).into()
-    })
+fn parse_layer(store: &dyn Store, s: &str) -> Result<LayerId, Error> {
+    Ok(store.registry().parse(s)?)
 }
 
 fn open_store(path: &Path) -> Result<GpkgStore, Error> {
@@ -201,8 +198,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
             serve(s, &store, args).await
         }
         Command::Import(args) => {
-            let layer = parse_layer(&args.layer)?;
             let s = open_store(&args.store)?;
+            let layer = parse_layer(&s, &args.layer)?;
             import_cli::run(&s, layer, &args)
         }
         Command::Export { file, layer, store } => {
@@ -217,7 +214,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     println!("onemap: exported {n} features to {}", file.display());
                 }
                 (false, Some(layer)) => {
-                    let layer = parse_layer(&layer)?;
+                    let layer = parse_layer(&s, &layer)?;
                     let fc = onemap_import::export::to_geojson(&s, layer)?;
                     std::fs::write(&file, serde_json::to_vec(&fc)?)?;
                     println!("onemap: exported {layer} to {}", file.display());

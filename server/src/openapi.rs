@@ -3,19 +3,20 @@
 use crate::ogc::links::{BaseUrl, OPENAPI};
 use crate::ogc::params::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::ogc::queryables_schema;
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use onemap_model::LayerId;
+use onemap_model::{LayerId, Registry};
 use serde_json::{json, Map, Value};
 
 pub fn router() -> Router<crate::AppState> {
     Router::new().route("/api", get(api))
 }
 
-async fn api(base: BaseUrl) -> Response {
-    let mut res = document(&base).to_string().into_response();
+async fn api(State(state): State<crate::AppState>, base: BaseUrl) -> Response {
+    let mut res = document(&base, state.store.registry()).to_string().into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENAPI));
     res
 }
@@ -124,22 +125,22 @@ fn layer_schema(layer: LayerId) -> Value {
 }
 
 /// The OpenAPI 3.0 document of this server.
-pub fn document(base: &BaseUrl) -> Value {
+pub fn document(base: &BaseUrl, registry: &Registry) -> Value {
     let mut paths = Map::new();
     let simple = |summary: &str| json!({"get": {"summary": summary, "responses": {"200": {"description": "OK"}}}});
     paths.insert("/".into(), simple("landing page"));
     paths.insert("/conformance".into(), simple("conformance classes"));
     paths.insert("/collections".into(), simple("the layers"));
-    paths.insert("/collections/{collectionId}".into(), json!({"get": {"summary": "one layer", "parameters": [{"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string", "enum": LayerId::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>()}}], "responses": {"200": {"description": "OK"}}}}));
+    paths.insert("/collections/{collectionId}".into(), json!({"get": {"summary": "one layer", "parameters": [{"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string", "enum": registry.names()}}], "responses": {"200": {"description": "OK"}}}}));
     paths.insert(
         "/query/within".into(),
         json!({"post": {"summary": "what lies inside an area (early warning): features per layer and totals",
                         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/within"}}}},
                         "responses": merge(json!({"200": {"description": "features and totals per layer"}}), error_responses())}}),
     );
-    paths.extend(crate::routing::openapi::paths());
+    paths.extend(crate::routing::openapi::paths(registry));
     let mut schemas = Map::new();
-    for &layer in LayerId::ALL {
+    for &layer in registry.layers() {
         layer_paths(&mut paths, base, layer);
         schemas.insert(layer.as_str().to_owned(), layer_schema(layer));
     }

@@ -7,7 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use onemap_model::{LayerId, Scope};
-use serde_json::{json, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 use tower_http::services::ServeDir;
 
@@ -29,47 +30,110 @@ pub async fn index(state: &AppState) -> ApiResult<Response> {
     }
 }
 
-/// `GET /map/config.json`: title, demo flag, attribution, bounds and the layers in drawing order.
-pub async fn config(State(state): State<AppState>) -> Json<Value> {
+/// `GET /map/config.json`: title, demo flag, attribution, bounds and the layers in drawing
+/// order, each as the registry declares it (titles, geometry, fields with labels, style, zooms).
+pub async fn config(State(state): State<AppState>) -> Json<MapConfig> {
     let mut bounds: Option<[f64; 4]> = None;
-    let layers: Vec<Value> = LayerId::ALL
+    let layers: Vec<LayerConfig> = state
+        .store
+        .registry()
+        .layers()
         .iter()
         .map(|&l| {
             let s = state.store.summary(l, &Scope::All);
             if let Some(e) = s.extent {
                 bounds = Some(bounds.map_or(e, |b| [b[0].min(e[0]), b[1].min(e[1]), b[2].max(e[2]), b[3].max(e[3])]));
             }
-            json!({"id": l.as_str(), "title": l.title(), "title_zh": l.title_zh(),
-                   "geometry": l.geometry_kind().sf_name(), "count": s.count,
-                   "fields": fields(l)})
+            LayerConfig::of(l, s.count)
         })
         .collect();
     let info = &state.info;
-    Json(json!({
-        "title": info.title,
-        "demo": info.demo,
-        "attribution": info.attribution,
-        "bounds": bounds,
-        "layers": layers,
-    }))
+    Json(MapConfig {
+        title: info.title.clone(),
+        demo: info.demo,
+        attribution: info.attribution.clone(),
+        bounds,
+        layers,
+    })
 }
 
-/// Each property's Chinese title and, for closed vocabularies, value → Chinese label.
-fn fields(layer: LayerId) -> Vec<Value> {
-    layer
-        .columns()
-        .iter()
-        .map(|c| {
-            let labels: Option<serde_json::Map<String, Value>> = c
-                .enum_values
-                .zip(c.enum_labels_zh)
-                .map(|(v, l)| v.iter().zip(l.iter()).map(|(v, l)| ((*v).to_owned(), json!(l))).collect());
-            json!({"name": c.name, "title_zh": c.title_zh, "labels_zh": labels})
-        })
-        .collect()
+/// The page's configuration.
+#[derive(Debug, Serialize)]
+pub struct MapConfig {
+    pub title: String,
+    pub demo: bool,
+    pub attribution: Option<String>,
+    /// `[w, s, e, n]`, WGS84 degrees, of every layer's data.
+    pub bounds: Option<[f64; 4]>,
+    pub layers: Vec<LayerConfig>,
+}
+
+/// One layer as the page draws it.
+#[derive(Debug, Serialize)]
+pub struct LayerConfig {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub title_zh: &'static str,
+    pub geometry: &'static str,
+    pub count: usize,
+    pub fields: Vec<FieldConfig>,
+    pub style: StyleConfig,
+    pub minzoom: u8,
+    /// Points cluster below this zoom.
+    pub cluster_below: Option<u8>,
+}
+
+/// A property's Chinese title and, for closed vocabularies, value → Chinese label.
+#[derive(Debug, Serialize)]
+pub struct FieldConfig {
+    pub name: &'static str,
+    pub title_zh: &'static str,
+    pub labels_zh: Option<BTreeMap<&'static str, &'static str>>,
+}
+
+/// One colour, or a colour per value of `colour_by`.
+#[derive(Debug, Serialize)]
+pub struct StyleConfig {
+    pub colour: &'static str,
+    pub colour_by: Option<&'static str>,
+    pub palette: BTreeMap<&'static str, &'static str>,
+}
+
+impl LayerConfig {
+    fn of(l: LayerId, count: usize) -> Self {
+        let d = l.def();
+        let fields = l
+            .columns()
+            .iter()
+            .map(|c| FieldConfig {
+                name: c.name,
+                title_zh: c.title_zh,
+                labels_zh: c
+                    .enum_values
+                    .zip(c.enum_labels_zh)
+                    .map(|(v, z)| v.iter().copied().zip(z.iter().copied()).collect()),
+            })
+            .collect();
+        let style = StyleConfig {
+            colour: d.style.colour,
+            colour_by: d.style.colour_by,
+            palette: d.style.palette.iter().copied().collect(),
+        };
+        LayerConfig {
+            id: l.as_str(),
+            title: l.title(),
+            title_zh: l.title_zh(),
+            geometry: l.geometry_kind().sf_name(),
+            count,
+            fields,
+            style,
+            minzoom: d.tiles.minzoom,
+            cluster_below: d.cluster.map(|c| c.below),
+        }
+    }
 }
 
 /// `GET /api.html`: a readable page generated from the OpenAPI document.
-pub async fn api_doc(base: crate::ogc::links::BaseUrl) -> Html<String> {
-    Html(crate::openapi::html(&crate::openapi::document(&base)))
+pub async fn api_doc(State(state): State<AppState>, base: crate::ogc::links::BaseUrl) -> Html<String> {
+    Html(crate::openapi::html(&crate::openapi::document(&base, state.store.registry())))
 }

@@ -7,7 +7,7 @@ use axum::routing::post;
 use axum::{extract::State, Json, Router};
 use geo::Geometry;
 use onemap_model::geometry::geometry_to_geojson;
-use onemap_model::{LayerId, Scope, ValidationError};
+use onemap_model::{Scope, ValidationError};
 use onemap_store::analysis::{within, WithinReport};
 use serde_json::{json, Value};
 
@@ -51,14 +51,17 @@ async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> Api
         return Err(ValidationError::new("buffer_m", "must be > 0 for a point or a line").into());
     }
     let layers = match obj.get("layers") {
-        None | Some(Value::Null) => LayerId::ALL.to_vec(),
+        None | Some(Value::Null) => state.store.registry().layers().to_vec(),
         Some(Value::Array(a)) => a
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                v.as_str()
-                    .and_then(LayerId::parse)
-                    .ok_or_else(|| ValidationError::new(format!("layers[{i}]"), format!("unknown layer {v}")))
+                let name = v.as_str().unwrap_or_default();
+                state
+                    .store
+                    .registry()
+                    .parse(name)
+                    .map_err(|e| ValidationError::new(format!("layers[{i}]"), e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?,
         Some(_) => return Err(ValidationError::new("layers", "must be an array of layer ids").into()),

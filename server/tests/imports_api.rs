@@ -52,7 +52,7 @@ const CSV: &str = "编号,名称,类型,经度,纬度,风险等级,受威胁人�
 #[tokio::test]
 async fn an_uploaded_csv_becomes_a_job_and_its_features_appear() {
     let app = demo_app(20, 1 << 20);
-    let before = app.store.summary(LayerId::Hazards, &Scope::All).count;
+    let before = app.store.summary(LayerId::HAZARDS, &Scope::All).count;
     let (status, job, location) = upload(
         &app,
         "/imports?wait=true",
@@ -63,8 +63,8 @@ async fn an_uploaded_csv_becomes_a_job_and_its_features_appear() {
     assert_eq!(job["status"], "succeeded");
     assert_eq!(job["report"]["inserted"], 2);
     assert_eq!(job["report"]["file"], "新隐患.csv", "no server paths in reports");
-    assert!(app.store.get(LayerId::Hazards, "U1", &Scope::All).is_ok());
-    assert_eq!(app.store.summary(LayerId::Hazards, &Scope::All).count, before + 2);
+    assert!(app.store.get(LayerId::HAZARDS, "U1", &Scope::All).is_ok());
+    assert_eq!(app.store.summary(LayerId::HAZARDS, &Scope::All).count, before + 2);
     // The job is there to read back, and in the list.
     let loc = location.expect("location");
     let again = app.get(&loc).await;
@@ -96,7 +96,7 @@ async fn an_uploaded_csv_becomes_a_job_and_its_features_appear() {
 #[tokio::test]
 async fn bad_uploads_are_4xx_and_change_nothing() {
     let app = demo_app(20, 1 << 20);
-    let before = app.store.summary(LayerId::Hazards, &Scope::All).count;
+    let before = app.store.summary(LayerId::HAZARDS, &Scope::All).count;
     let (s, body, _) = upload(&app, "/imports", &[("layer", None, b"hazards")]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body["description"].as_str().unwrap_or("").contains("file"), "{body}");
@@ -133,6 +133,6 @@ async fn bad_uploads_are_4xx_and_change_nothing() {
     assert_eq!((s, job["status"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("failed")));
     assert!(job["error"].as_str().unwrap_or("").contains("x.xlsx"), "{job}");
     assert!(!job["error"].as_str().unwrap_or("").contains("/tmp"), "no server paths in messages: {job}");
-    assert_eq!(app.store.summary(LayerId::Hazards, &Scope::All).count, before);
+    assert_eq!(app.store.summary(LayerId::HAZARDS, &Scope::All).count, before);
     assert_eq!(app.get("/imports/999").await.status, StatusCode::NOT_FOUND);
 }

@@ -4,7 +4,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{assert_error, demo_app};
-use onemap_model::{LayerId, Scope};
+use onemap_model::{LayerId, Registry, Scope};
 use onemap_store::Query;
 use serde_json::Value;
 
@@ -44,9 +44,9 @@ async fn collections_describe_every_layer() {
     let app = demo_app(50, 1 << 20);
     let r = app.get("/collections").await;
     let cols = r.body["collections"].as_array().expect("collections");
-    assert_eq!(cols.len(), LayerId::ALL.len());
+    assert_eq!(cols.len(), onemap_model::registry::builtin::ALL.len());
     for c in cols {
-        let layer = LayerId::parse(c["id"].as_str().expect("id")).expect("known layer");
+        let layer = Registry::builtin().get(c["id"].as_str().expect("id")).expect("known layer");
         let summary = app.store.summary(layer, &Scope::All);
         assert_eq!(c["numberOfFeatures"], summary.count);
         assert_eq!(c["geometryType"], layer.geometry_kind().sf_name());
@@ -106,7 +106,7 @@ async fn bbox_and_property_filters_match_a_brute_force_scan() {
     let bbox = [103.6, 30.85, 103.75, 30.95];
     let r = app.get("/collections/hazards/items?bbox=103.6,30.85,103.75,30.95&risk_level=general&limit=10000").await;
     let all =
-        app.store.query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
+        app.store.query(LayerId::HAZARDS, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
     let expected: Vec<String> = all
         .features
         .iter()
@@ -174,7 +174,7 @@ async fn openapi_and_docs_cover_every_collection() {
     let app = demo_app(10, 1 << 20);
     let r = app.get("/api").await;
     assert_eq!(r.body["openapi"], "3.0.3");
-    for l in LayerId::ALL {
+    for l in onemap_model::registry::builtin::ALL {
         let path = format!("/collections/{}/items", l.as_str());
         assert!(r.body["paths"][&path]["get"].is_object(), "{path} missing");
         assert!(r.body["components"]["schemas"][l.as_str()].is_object());

@@ -44,7 +44,7 @@ fn ids(fs: &[DecodedFeature], layer: &str) -> Vec<String> {
 #[tokio::test]
 async fn composite_tile_has_every_layer_with_map_attributes() {
     let app = demo_app(200, 1 << 20);
-    let (z, x, y) = tile_of(&app, LayerId::Hazards, "hz-0001", 13);
+    let (z, x, y) = tile_of(&app, LayerId::HAZARDS, "hz-0001", 13);
     let fs = tile(&app, &format!("/tiles/{z}/{x}/{y}.mvt")).await;
     let layers: std::collections::BTreeSet<&str> = fs.iter().map(|f| f.layer.as_str()).collect();
     assert!(layers.contains("hazards") && layers.contains("admin_areas") && layers.contains("roads"), "{layers:?}");
@@ -65,7 +65,7 @@ async fn composite_tile_has_every_layer_with_map_attributes() {
 #[tokio::test]
 async fn every_hazard_is_counted_once_across_the_clustered_tiles_of_a_zoom() {
     let app = demo_app(400, 1 << 20);
-    let total = app.store.summary(LayerId::Hazards, &Scope::All);
+    let total = app.store.summary(LayerId::HAZARDS, &Scope::All);
     let e = total.extent.expect("extent");
     for z in [6u8, 9, 11, 13] {
         let n = f64::from(1u32 << z);
@@ -98,11 +98,11 @@ async fn every_hazard_is_counted_once_across_the_clustered_tiles_of_a_zoom() {
 async fn clusters_carry_the_worst_risk_and_summed_people() {
     let app = demo_app(400, 1 << 20);
     let all =
-        app.store.query(LayerId::Hazards, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
+        app.store.query(LayerId::HAZARDS, &Query { limit: usize::MAX, ..Query::default() }, &Scope::All).expect("all");
     let people: i64 =
         all.features.iter().map(|f| f.properties.to_json()["threatened_people"].as_i64().unwrap_or(0)).sum();
     // At zoom 5 the whole demo county fits one tile (plus perhaps a neighbour).
-    let e = app.store.summary(LayerId::Hazards, &Scope::All).extent.expect("extent");
+    let e = app.store.summary(LayerId::HAZARDS, &Scope::All).extent.expect("extent");
     let (x, y) = lonlat_to_world((e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0);
     let fs = tile(&app, &format!("/tiles/hazards/5/{}/{}.mvt", (x * 32.0) as u32, (y * 32.0) as u32)).await;
     let summed: i64 = fs.iter().map(|f| f.attrs["threatened_people"].as_i64().unwrap_or(0)).sum();
@@ -114,14 +114,14 @@ async fn clusters_carry_the_worst_risk_and_summed_people() {
 #[tokio::test]
 async fn filters_narrow_the_tile() {
     let app = demo_app(300, 1 << 20);
-    let (z, x, y) = tile_of(&app, LayerId::Hazards, "hz-0001", 12);
+    let (z, x, y) = tile_of(&app, LayerId::HAZARDS, "hz-0001", 12);
     let major = tile(&app, &format!("/tiles/{z}/{x}/{y}.mvt?risk_level=major")).await;
     assert!(major
         .iter()
         .filter(|f| f.layer == "hazards" || f.layer == "risk_zones")
         .all(|f| f.attrs["risk_level"] == "major"));
     assert!(major.iter().any(|f| f.layer == "roads"), "layers without risk_level stay as context");
-    let h = app.store.get(LayerId::Hazards, "hz-0001", &Scope::All).expect("hz-0001");
+    let h = app.store.get(LayerId::HAZARDS, "hz-0001", &Scope::All).expect("hz-0001");
     let township = h.properties.admin_code().expect("township").to_owned();
     let mine = tile(&app, &format!("/tiles/hazards,admin_areas/{z}/{x}/{y}.mvt?township={township}")).await;
     assert!(!mine.is_empty());
@@ -146,7 +146,7 @@ async fn filters_narrow_the_tile() {
 #[tokio::test]
 async fn etag_304_204_and_bad_coordinates() {
     let app = demo_app(50, 1 << 20);
-    let (z, x, y) = tile_of(&app, LayerId::Hazards, "hz-0001", 12);
+    let (z, x, y) = tile_of(&app, LayerId::HAZARDS, "hz-0001", 12);
     let uri = format!("/tiles/{z}/{x}/{y}.mvt");
     let r = app.get(&uri).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -242,14 +242,14 @@ async fn tilejson_and_ogc_tiles_metadata() {
 #[tokio::test]
 async fn a_write_is_in_every_tile_read_after_it() {
     let app = demo_app(100, 1 << 20);
-    let (z, x, y) = tile_of(&app, LayerId::Hazards, "hz-0002", 12);
+    let (z, x, y) = tile_of(&app, LayerId::HAZARDS, "hz-0002", 12);
     let uri = format!("/tiles/{z}/{x}/{y}.mvt");
     let low = format!("/tiles/hazards/8/{}/{}.mvt", x >> 4, y >> 4);
     let before = tile(&app, &uri).await; // cached now
     let _ = tile(&app, &low).await;
     assert!(!ids(&before, "hazards").contains(&"new-1".to_owned()));
     // Add a hazard next to hz-0002, move hz-0001 there, and change hz-0002's risk level.
-    let h2 = app.store.get(LayerId::Hazards, "hz-0002", &Scope::All).expect("hz-0002");
+    let h2 = app.store.get(LayerId::HAZARDS, "hz-0002", &Scope::All).expect("hz-0002");
     let Geometry::Point(p) = h2.geometry else { panic!() };
     let new = json!({"type": "Feature", "id": "new-1", "geometry": {"type": "Point", "coordinates": [p.x(), p.y()]},
         "properties": {"name": "新隐患", "kind": "flood", "risk_level": "major", "township": "519901001", "threatened_people": 77}});
@@ -279,7 +279,7 @@ async fn a_write_is_in_every_tile_read_after_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_and_readers_never_see_a_stale_tile_after_a_2xx() {
     let app = Arc::new(demo_app(100, 1 << 20));
-    let h = app.store.get(LayerId::Hazards, "hz-0003", &Scope::All).expect("hz-0003");
+    let h = app.store.get(LayerId::HAZARDS, "hz-0003", &Scope::All).expect("hz-0003");
     let Geometry::Point(p0) = h.geometry else { panic!() };
     let z = 14u8;
     let tile_xy = |lon: f64, lat: f64| {
@@ -330,7 +330,7 @@ async fn concurrent_writers_and_readers_never_see_a_stale_tile_after_a_2xx() {
 #[tokio::test]
 async fn snapshot_of_a_demo_tile() {
     let app = demo_app(60, 1 << 20);
-    let (z, x, y) = tile_of(&app, LayerId::Hazards, "hz-0001", 14);
+    let (z, x, y) = tile_of(&app, LayerId::HAZARDS, "hz-0001", 14);
     let r = app.get(&format!("/tiles/hazards,shelters,teams,depots/{z}/{x}/{y}.mvt")).await;
     assert_eq!(r.status, StatusCode::OK);
     insta::assert_snapshot!(onemap_tiles::decode::dump(&r.bytes).expect("dump"));

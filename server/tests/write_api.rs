@@ -63,14 +63,14 @@ async fn create_read_replace_patch_delete() {
 #[tokio::test]
 async fn a_feature_collection_is_created_all_or_nothing() {
     let app = demo_app(5, 1 << 20);
-    let before = count(&app, LayerId::Hazards);
+    let before = count(&app, LayerId::HAZARDS);
     let mut bad = hazard(Some("b-3"));
     bad["geometry"]["coordinates"] = json!([200.0, 30.0]);
     let fc = json!({"type": "FeatureCollection", "features": [hazard(Some("b-1")), hazard(Some("b-2")), bad]});
     let r = app.json(Method::POST, "/collections/hazards/items", &fc, &[]).await;
     assert_error(&r, StatusCode::BAD_REQUEST, "features[2].geometry.coordinates");
     assert_eq!(r.body["field"], "features[2].geometry.coordinates");
-    assert_eq!(count(&app, LayerId::Hazards), before);
+    assert_eq!(count(&app, LayerId::HAZARDS), before);
 
     let dup = json!({"type": "FeatureCollection", "features": [hazard(Some("c-1")), hazard(Some("hz-0001"))]});
     assert_error(
@@ -78,19 +78,19 @@ async fn a_feature_collection_is_created_all_or_nothing() {
         StatusCode::CONFLICT,
         "hz-0001",
     );
-    assert_eq!(count(&app, LayerId::Hazards), before);
+    assert_eq!(count(&app, LayerId::HAZARDS), before);
 
     let ok = json!({"type": "FeatureCollection", "features": [hazard(Some("c-1")), hazard(Some("c-2"))]});
     let r = app.json(Method::POST, "/collections/hazards/items", &ok, &[]).await;
     assert_eq!(r.status, StatusCode::CREATED);
-    assert_eq!(count(&app, LayerId::Hazards), before + 2);
+    assert_eq!(count(&app, LayerId::HAZARDS), before + 2);
 }
 
 #[tokio::test]
 async fn bad_writes_get_4xx_naming_the_problem_and_change_nothing() {
     let app = demo_app(5, 4096);
     let before = app.get("/collections/hazards/items/hz-0001").await.body;
-    let n = count(&app, LayerId::Hazards);
+    let n = count(&app, LayerId::HAZARDS);
     let url = "/collections/hazards/items";
 
     let r = app.send(Method::POST, url, Some("{\"type\": \"Feature\", ".into()), &[]).await;
@@ -151,7 +151,7 @@ async fn bad_writes_get_4xx_naming_the_problem_and_change_nothing() {
     );
 
     assert_eq!(app.get("/collections/hazards/items/hz-0001").await.body, before);
-    assert_eq!(count(&app, LayerId::Hazards), n);
+    assert_eq!(count(&app, LayerId::HAZARDS), n);
 }
 
 #[tokio::test]

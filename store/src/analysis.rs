@@ -1,10 +1,10 @@
 //! "What lies inside this area": the early-warning question across every layer.
 
 use crate::{Result, Store};
-use geo::{Buffer, Centroid, Geometry, Haversine, Length, MapCoords, MultiPolygon};
-use onemap_model::{Feature, LayerId, Properties, Scope};
-use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use geo::{Buffer, Centroid, Geometry, MapCoords, MultiPolygon};
+use onemap_model::registry::rollup;
+use onemap_model::{Feature, LayerId, Scope};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// Mean Earth radius in metres (as in geo's Haversine).
@@ -39,68 +39,16 @@ pub struct WithinReport {
 }
 
 impl WithinReport {
-    /// Totals of one layer's features (people threatened, places free, teams by status …).
-    pub fn totals(layer: LayerId, features: &[Arc<Feature>]) -> Value {
+    /// Totals of one layer's features: `count`, then the layer's declared
+    /// [`totals`](onemap_model::LayerDef::totals) (people threatened, places free, teams by status …).
+    pub fn totals(layer: LayerId, features: &[Arc<Feature>]) -> Map<String, Value> {
         let mut t = Map::new();
-        t.insert("count".into(), json!(features.len()));
-        let mut by: BTreeMap<&str, i64> = BTreeMap::new();
-        let mut sums: BTreeMap<&str, f64> = BTreeMap::new();
-        let mut add = |k: &'static str, v: f64| *sums.entry(k).or_default() += v;
-        for f in features {
-            match &f.properties {
-                Properties::Hazard(h) => {
-                    add("threatened_people", h.threatened_people as f64);
-                    if h.status.is_active() {
-                        add("active", 1.0);
-                    }
-                    *by.entry(h.risk_level.as_str()).or_default() += 1;
-                }
-                Properties::Shelter(s) => {
-                    add("capacity", s.capacity as f64);
-                    add("occupancy", s.occupancy as f64);
-                    add("free_places", s.free_places() as f64);
-                    if s.open {
-                        add("free_places_open", s.free_places() as f64);
-                    }
-                }
-                Properties::Team(tm) => {
-                    add("members", tm.members as f64);
-                    *by.entry(tm.status.as_str()).or_default() += 1;
-                }
-                Properties::Depot(d) => {
-                    add("supplies_people", d.supplies_people as f64);
-                    for (item, q) in &d.inventory {
-                        let e = t.entry("inventory").or_insert_with(|| json!({}));
-                        let cur = e[item.as_str()].as_f64().unwrap_or(0.0);
-                        e[item.as_str()] = json!(cur + q);
-                    }
-                }
-                Properties::AdminArea(a) => {
-                    add("population", a.population.unwrap_or(0) as f64);
-                    *by.entry(a.level.as_str()).or_default() += 1;
-                }
-                Properties::RiskZone(z) => *by.entry(z.risk_level.as_str()).or_default() += 1,
-                Properties::Road(_) | Properties::Route(_) => {
-                    if let Geometry::LineString(l) = &f.geometry {
-                        add("length_km", Haversine.length(l) / 1000.0);
-                    }
-                }
-            }
+        t.insert("count".into(), Value::from(features.len()));
+        for r in layer.def().totals {
+            let v = rollup::evaluate(layer, r, features.iter().map(|f| &**f));
+            t.insert(r.key.into(), v.to_json());
         }
-        for (k, v) in sums {
-            let v =
-                if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!((v * 1000.0).round() / 1000.0) };
-            t.insert(k.into(), v);
-        }
-        if !by.is_empty() {
-            let key = match layer {
-                LayerId::Teams => "by_status",
-                LayerId::AdminAreas => "by_level",
-                _ => "by_risk_level",
-            };
-            t.insert(key.into(), json!(by));
-        }
-        Value::Object(t)
+        t
     }
 }
 

@@ -18,7 +18,7 @@ pub fn hazard(id: &str, lon: f64, lat: f64, township: &str, risk: &str) -> NewFe
     NewFeature {
         id: Some(id.to_owned()),
         geometry: Geometry::Point(point!(x: lon, y: lat)),
-        properties: Properties::from_json(LayerId::Hazards, props).expect("valid fixture"),
+        properties: Properties::from_json(LayerId::HAZARDS, props).expect("valid fixture"),
     }
 }
 
@@ -33,7 +33,7 @@ fn all(q: Query) -> Query {
 /// Insert, read, replace, patch, delete; versions and the change log follow.
 pub fn crud(open: &Opener) {
     let s = open();
-    let h = LayerId::Hazards;
+    let h = LayerId::HAZARDS;
     let f = s.insert(h, vec![hazard("a", 103.0, 30.0, "510114001", "major")], &admin()).expect("insert");
     assert_eq!(f[0].version, 1);
     assert_eq!(s.get(h, "a", &Scope::All).expect("get").properties, f[0].properties);
@@ -86,10 +86,10 @@ pub fn bbox(open: &Opener) {
     let boxes =
         [[-10.0, -10.0, 50.0, 20.0], [170.0, -50.0, -160.0, 50.0], [0.0, 0.0, 0.1, 0.1], [-180.0, -90.0, 180.0, 90.0]];
     let want: Vec<_> = boxes.iter().map(|b| expected(*b)).collect();
-    s.insert(LayerId::Hazards, batch.clone(), &admin()).expect("insert");
+    s.insert(LayerId::HAZARDS, batch.clone(), &admin()).expect("insert");
     for (b, want) in boxes.iter().zip(want) {
         let page =
-            s.query(LayerId::Hazards, &all(Query { bbox: Some(*b), ..Query::default() }), &Scope::All).expect("query");
+            s.query(LayerId::HAZARDS, &all(Query { bbox: Some(*b), ..Query::default() }), &Scope::All).expect("query");
         let mut got: Vec<String> = page.features.iter().map(|f| f.id.clone()).collect();
         got.sort();
         assert_eq!(got, want, "bbox {b:?}");
@@ -104,22 +104,22 @@ pub fn filters_and_paging(open: &Opener) {
     let batch: Vec<_> = (0..25)
         .map(|i| hazard(&format!("h{i:02}"), 100.0 + f64::from(i) * 0.01, 30.0, "510114001", levels[i as usize % 4]))
         .collect();
-    s.insert(LayerId::Hazards, batch, &admin()).expect("insert");
+    s.insert(LayerId::HAZARDS, batch, &admin()).expect("insert");
     let q = Query { filters: vec![("risk_level".into(), "major".into())], offset: 2, limit: 3, ..Query::default() };
-    let page = s.query(LayerId::Hazards, &q, &Scope::All).expect("query");
+    let page = s.query(LayerId::HAZARDS, &q, &Scope::All).expect("query");
     assert_eq!(page.number_matched, 7);
     let ids: Vec<_> = page.features.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, ["h08", "h12", "h16"]);
     let bad = Query { filters: vec![("colour".into(), "red".into())], limit: 10, ..Query::default() };
-    assert!(matches!(s.query(LayerId::Hazards, &bad, &Scope::All), Err(StoreError::UnknownProperty { .. })));
+    assert!(matches!(s.query(LayerId::HAZARDS, &bad, &Scope::All), Err(StoreError::UnknownProperty { .. })));
     let bad = Query { filters: vec![("risk_level".into(), "extreme".into())], limit: 10, ..Query::default() };
-    assert!(matches!(s.query(LayerId::Hazards, &bad, &Scope::All), Err(StoreError::Invalid(_))));
+    assert!(matches!(s.query(LayerId::HAZARDS, &bad, &Scope::All), Err(StoreError::Invalid(_))));
 }
 
 /// A scoped caller sees and changes only its own areas.
 pub fn scope(open: &Opener) {
     let s = open();
-    let h = LayerId::Hazards;
+    let h = LayerId::HAZARDS;
     s.insert(
         h,
         vec![hazard("in", 1.0, 1.0, "510114001", "low"), hazard("out", 1.0, 1.0, "510114002", "low")],
@@ -146,7 +146,7 @@ pub fn scope(open: &Opener) {
 /// A stale version is refused and changes nothing; so is an illegal status change.
 pub fn version_conflicts(open: &Opener) {
     let s = open();
-    let h = LayerId::Hazards;
+    let h = LayerId::HAZARDS;
     s.insert(h, vec![hazard("v", 1.0, 1.0, "510114001", "low")], &admin()).expect("insert");
     let patch = |p: serde_json::Value| FeaturePatch { geometry: None, properties: Some(p) };
     s.patch(h, "v", patch(json!({"threatened_people": 5})), Some(1), &admin()).expect("patch v1");
@@ -163,7 +163,7 @@ pub fn version_conflicts(open: &Opener) {
 /// A batch with one bad feature writes nothing.
 pub fn atomic_batches(open: &Opener) {
     let s = open();
-    let h = LayerId::Hazards;
+    let h = LayerId::HAZARDS;
     s.insert(h, vec![hazard("x", 1.0, 1.0, "510114001", "low")], &admin()).expect("insert");
     let batch = vec![
         hazard("y", 1.0, 1.0, "510114001", "low"),
@@ -181,7 +181,7 @@ pub fn atomic_batches(open: &Opener) {
 /// leaves everything as it was.
 pub fn upsert(open: &Opener) {
     let s = open();
-    let h = LayerId::Hazards;
+    let h = LayerId::HAZARDS;
     s.insert(h, vec![hazard("a", 1.0, 1.0, "510114001", "low")], &admin()).expect("insert");
     let batch = vec![hazard("a", 2.0, 2.0, "510114001", "major"), hazard("b", 3.0, 3.0, "510114001", "low")];
     assert_eq!(s.upsert(h, batch, &admin()).expect("upsert"), crate::Upserted { inserted: 1, updated: 1 });
@@ -202,7 +202,7 @@ pub fn upsert(open: &Opener) {
 /// The change log of features written in one batch: each one's history starts with its own
 /// insert and the properties it was inserted with, after updates, deletes and a reopen.
 pub fn batch_history(open: &Opener) {
-    let h = LayerId::Hazards;
+    let h = LayerId::HAZARDS;
     let risks = ["low", "general", "major"];
     {
         let s = open();
@@ -248,9 +248,9 @@ pub fn batch_history(open: &Opener) {
 pub fn reopen(open: &Opener) {
     {
         let s = open();
-        s.insert(LayerId::Hazards, vec![hazard("k", 7.42, 43.73, "510114001", "major")], &admin()).expect("insert");
+        s.insert(LayerId::HAZARDS, vec![hazard("k", 7.42, 43.73, "510114001", "major")], &admin()).expect("insert");
         s.patch(
-            LayerId::Hazards,
+            LayerId::HAZARDS,
             "k",
             FeaturePatch { geometry: None, properties: Some(json!({"status": "confirmed"})) },
             None,
@@ -259,12 +259,12 @@ pub fn reopen(open: &Opener) {
         .expect("patch");
     }
     let s = open();
-    let f = s.get(LayerId::Hazards, "k", &Scope::All).expect("get after reopen");
+    let f = s.get(LayerId::HAZARDS, "k", &Scope::All).expect("get after reopen");
     assert_eq!(f.version, 2);
     assert_eq!(f.properties.to_json()["status"], json!("confirmed"));
     let q = all(Query { bbox: Some([7.4, 43.7, 7.5, 43.8]), ..Query::default() });
-    assert_eq!(s.query(LayerId::Hazards, &q, &Scope::All).expect("query").number_matched, 1);
-    let ext = s.summary(LayerId::Hazards, &Scope::All).extent.expect("extent");
+    assert_eq!(s.query(LayerId::HAZARDS, &q, &Scope::All).expect("query").number_matched, 1);
+    let ext = s.summary(LayerId::HAZARDS, &Scope::All).extent.expect("extent");
     assert_eq!(ext, [7.42, 43.73, 7.42, 43.73]);
 }
 
@@ -284,14 +284,14 @@ pub fn dataset(open: &Opener) {
 pub fn intersecting(open: &Opener) {
     let s = open();
     s.insert(
-        LayerId::Hazards,
+        LayerId::HAZARDS,
         vec![hazard("in", 0.2, 0.2, "510114001", "low"), hazard("corner", 0.9, 0.9, "510114001", "low")],
         &admin(),
     )
     .expect("insert");
     let ring = geo::LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]);
     let triangle = Geometry::Polygon(geo::Polygon::new(ring, vec![]));
-    let hits = s.intersecting(LayerId::Hazards, &triangle, &Scope::All).expect("intersecting");
+    let hits = s.intersecting(LayerId::HAZARDS, &triangle, &Scope::All).expect("intersecting");
     assert_eq!(hits.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["in"]);
 }
 
@@ -308,7 +308,7 @@ pub fn listeners(open: &Opener) {
     let s = open();
     let rec = Arc::new(Record::default());
     s.subscribe(rec.clone());
-    let h = LayerId::Hazards;
+    let h = LayerId::HAZARDS;
     s.insert(
         h,
         vec![hazard("a", 103.0, 30.0, "510114001", "major"), hazard("b", 104.0, 31.0, "510114001", "low")],

@@ -16,6 +16,8 @@ pub enum StoreError {
     OutOfScope { layer: LayerId, id: String },
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    #[error("unknown layer `{name}`; layers are {known}")]
+    UnknownLayer { name: String, known: String },
     #[error("unknown property `{name}` for {layer}; queryables: {known}")]
     UnknownProperty { layer: LayerId, name: String, known: String },
     #[error("database error while {context}: {source}")]

@@ -19,7 +19,7 @@ pub use gpkg::GpkgStore;
 pub use query::{Bbox, FeaturePatch, Interval, LayerSummary, Page, Query};
 
 use geo::Geometry;
-use onemap_model::{Feature, LayerId, NewFeature, Scope};
+use onemap_model::{Feature, LayerId, NewFeature, Registry, Scope};
 use std::sync::Arc;
 
 /// Who writes, and where they may write.
@@ -82,6 +82,9 @@ pub struct Upserted {
 pub trait Store: Send + Sync {
     /// A short name of the implementation (`gpkg`, `postgis`).
     fn kind(&self) -> &'static str;
+
+    /// The layers this store holds, in drawing order.
+    fn registry(&self) -> &Registry;
 
     /// Count, extent and last change of a layer as `scope` sees it.
     fn summary(&self, layer: LayerId, scope: &Scope) -> LayerSummary;

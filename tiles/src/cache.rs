@@ -22,8 +22,8 @@ use std::sync::Arc;
 /// Identifies one cached tile: the layer set, the filter and scope, and the tile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TileKey {
-    /// Bit `i` set when `LayerId::ALL[i]` is in the tile.
-    pub layers: u16,
+    /// The tile's layers as a [`layer_mask`].
+    pub layers: u64,
     /// Canonical filter and scope text.
     pub variant: Arc<str>,
     pub coord: TileCoord,
@@ -35,9 +35,10 @@ impl TileKey {
     }
 }
 
-/// The bit mask of a set of layers.
-pub fn layer_mask(layers: &[LayerId]) -> u16 {
-    layers.iter().fold(0u16, |m, l| m | (1 << LayerId::ALL.iter().position(|x| x == l).unwrap_or(15)))
+/// The bit mask of a set of layers: each layer sets the bit its name hashes to. Two layers may
+/// share a bit; a write then also drops tiles of the other layer (never too few).
+pub fn layer_mask(layers: &[LayerId]) -> u64 {
+    layers.iter().fold(0u64, |m, l| m | 1 << (onemap_model::hash::fnv1a(l.as_str().as_bytes()) % 64))
 }
 
 /// A rendered tile with its entity tag.
@@ -59,7 +60,7 @@ impl CachedTile {
 
 struct Invalidation {
     seq: u64,
-    mask: u16,
+    mask: u64,
     /// EPSG:4326 boxes.
     boxes: Vec<[f64; 4]>,
 }
@@ -275,15 +276,15 @@ mod tests {
     #[test]
     fn invalidation_drops_touched_tiles_of_the_layer_only() {
         let cache = TileCache::new(1 << 20, 0.25);
-        let here = key(&[LayerId::Hazards, LayerId::Roads], 12, 3300, 1700);
-        let roads_only = key(&[LayerId::Roads], 12, 3300, 1700);
-        let far = key(&[LayerId::Hazards], 12, 100, 100);
+        let here = key(&[LayerId::HAZARDS, LayerId::ROADS], 12, 3300, 1700);
+        let roads_only = key(&[LayerId::ROADS], 12, 3300, 1700);
+        let far = key(&[LayerId::HAZARDS], 12, 100, 100);
         for k in [&here, &roads_only, &far] {
             assert!(cache.insert(k.clone(), CachedTile::new(vec![1, 2, 3]), cache.ticket()));
         }
         let b = here.coord.lonlat_bounds(0, 4096);
         let centre = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
-        cache.invalidate(LayerId::Hazards, &[[centre[0], centre[1], centre[0], centre[1]]]);
+        cache.invalidate(LayerId::HAZARDS, &[[centre[0], centre[1], centre[0], centre[1]]]);
         assert!(cache.get(&here).is_none());
         assert!(cache.get(&roads_only).is_some());
         assert!(cache.get(&far).is_some());
@@ -292,15 +293,15 @@ mod tests {
     #[test]
     fn a_render_overtaken_by_a_write_is_not_cached() {
         let cache = TileCache::new(1 << 20, 0.25);
-        let k = key(&[LayerId::Hazards], 12, 3300, 1700);
+        let k = key(&[LayerId::HAZARDS], 12, 3300, 1700);
         let ticket = cache.ticket();
         let b = k.coord.lonlat_bounds(0, 4096);
-        cache.invalidate(LayerId::Hazards, &[b]);
+        cache.invalidate(LayerId::HAZARDS, &[b]);
         assert!(!cache.insert(k.clone(), CachedTile::new(vec![1]), ticket));
         assert!(cache.get(&k).is_none());
         // A change elsewhere does not block caching.
         let ticket = cache.ticket();
-        cache.invalidate(LayerId::Hazards, &[[0.0, 0.0, 0.001, 0.001]]);
+        cache.invalidate(LayerId::HAZARDS, &[[0.0, 0.0, 0.001, 0.001]]);
         assert!(cache.insert(k.clone(), CachedTile::new(vec![1]), ticket));
         assert!(cache.get(&k).is_some());
     }
@@ -328,9 +329,9 @@ mod race {
         };
         let mut stale = 0;
         for i in 0..50_000u32 {
-            let k = TileKey::new(&[LayerId::Hazards], "", TileCoord { z: 14, x: 1000 + (i % 64), y: 2000 });
+            let k = TileKey::new(&[LayerId::HAZARDS], "", TileCoord { z: 14, x: 1000 + (i % 64), y: 2000 });
             assert!(cache.insert(k.clone(), CachedTile::new(vec![1, 2, 3]), cache.ticket()));
-            cache.invalidate(LayerId::Hazards, &[k.coord.lonlat_bounds(0, 4096)]);
+            cache.invalidate(LayerId::HAZARDS, &[k.coord.lonlat_bounds(0, 4096)]);
             stale += usize::from(cache.get(&k).is_some());
         }
         stop.store(true, Ordering::Relaxed);

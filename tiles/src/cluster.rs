@@ -1,10 +1,11 @@
 //! Point clustering at low zooms on a grid aligned across tiles, so neighbouring tiles agree on
-//! every cluster. A cluster reports its size and what matters on a wall: the highest risk level
-//! and people threatened (hazards), places free (shelters), members and teams on standby (teams).
+//! every cluster. A cluster reports its size and what its layer declares it adds up to (the
+//! highest risk level and people threatened, places free, members and teams on standby).
 
 use crate::encode::{AttrValue, TileFrame};
 use geo::{Coord, Geometry};
-use onemap_model::{Feature, Properties, RiskLevel, TeamStatus};
+use onemap_model::registry::rollup::{self, RollupValue};
+use onemap_model::{Feature, LayerId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -51,49 +52,18 @@ pub fn group<'a>(features: &'a [Arc<Feature>], frame: &TileFrame, cell: u32) -> 
         .collect()
 }
 
-/// The attributes of a cluster of two or more features.
-pub fn attributes(members: &[&Arc<Feature>]) -> Vec<(&'static str, AttrValue<'static>)> {
+/// The attributes of a cluster of two or more features of `layer`: `cluster`, `point_count`,
+/// then the layer's declared cluster roll-ups that are one number or word.
+pub fn attributes(layer: LayerId, members: &[&Arc<Feature>]) -> Vec<(&'static str, AttrValue<'static>)> {
     let mut out = vec![("cluster", AttrValue::Bool(true)), ("point_count", AttrValue::Int(members.len() as i64))];
-    match members.first().map(|f| &f.properties) {
-        Some(Properties::Hazard(_)) => {
-            let mut worst: Option<RiskLevel> = None;
-            let mut people = 0i64;
-            for f in members {
-                if let Properties::Hazard(h) = &f.properties {
-                    worst = Some(worst.map_or(h.risk_level, |w| w.min(h.risk_level)));
-                    people += h.threatened_people;
-                }
-            }
-            if let Some(w) = worst {
-                out.push(("risk_level", AttrValue::Str(w.as_str().into())));
-            }
-            out.push(("threatened_people", AttrValue::Int(people)));
+    let rollups = layer.def().cluster.map_or(&[][..], |c| c.rollups);
+    for r in rollups.iter().filter(|r| r.is_scalar()) {
+        match rollup::evaluate(layer, r, members.iter().map(|f| &***f)) {
+            RollupValue::Int(i) => out.push((r.key, AttrValue::Int(i))),
+            RollupValue::Real(x) => out.push((r.key, AttrValue::Float(x))),
+            RollupValue::Text(t) => out.push((r.key, AttrValue::Str(t.into()))),
+            RollupValue::None | RollupValue::Counts(_) | RollupValue::Items(_) => {}
         }
-        Some(Properties::Shelter(_)) => {
-            let (mut cap, mut occ) = (0i64, 0i64);
-            for f in members {
-                if let Properties::Shelter(s) = &f.properties {
-                    cap += s.capacity;
-                    occ += s.occupancy;
-                }
-            }
-            out.extend([
-                ("capacity", AttrValue::Int(cap)),
-                ("occupancy", AttrValue::Int(occ)),
-                ("free", AttrValue::Int(cap - occ)),
-            ]);
-        }
-        Some(Properties::Team(_)) => {
-            let (mut members_sum, mut standby) = (0i64, 0i64);
-            for f in members {
-                if let Properties::Team(t) = &f.properties {
-                    members_sum += t.members;
-                    standby += i64::from(t.status == TeamStatus::Standby);
-                }
-            }
-            out.extend([("members", AttrValue::Int(members_sum)), ("standby", AttrValue::Int(standby))]);
-        }
-        _ => {}
     }
     out
 }

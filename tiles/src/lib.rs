@@ -21,11 +21,10 @@ pub mod store_source;
 pub use cache::{CachedTile, TileCache, TileKey};
 pub use coord::{TileCoord, MAX_ZOOM};
 pub use filter::TileFilter;
-pub use layers::{tiling, LayerTiling, TILING};
 pub use service::TileService;
 pub use store_source::{RenderOptions, StoreTileSource};
 
-use onemap_model::{LayerId, Scope};
+use onemap_model::{LayerId, Registry, Scope};
 
 /// Why a tile cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -89,20 +88,13 @@ pub trait TileSource: Send + Sync {
     async fn tile(&self, req: &TileRequest) -> Result<Vec<u8>, TileError>;
 }
 
-/// Parses a comma-separated layer list (`hazards,shelters`), keeping drawing order and dropping repeats.
-pub fn parse_layers(list: &str) -> Result<Vec<LayerId>, TileError> {
+/// Parses a comma-separated layer list (`hazards,shelters`) against `registry`, keeping drawing
+/// order and dropping repeats.
+pub fn parse_layers(registry: &Registry, list: &str) -> Result<Vec<LayerId>, TileError> {
     let mut wanted = Vec::new();
     for name in list.split(',').map(str::trim) {
-        let layer = LayerId::parse(name).ok_or_else(|| TileError::UnknownLayer {
-            name: name.to_owned(),
-            known: LayerId::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "),
-        })?;
+        let layer = registry.parse(name).map_err(|e| TileError::UnknownLayer { name: e.name, known: e.known })?;
         wanted.push(layer);
     }
-    Ok(TILING.iter().map(|t| t.layer).filter(|l| wanted.contains(l)).collect())
-}
-
-/// Every layer in drawing order.
-pub fn all_layers() -> Vec<LayerId> {
-    TILING.iter().map(|t| t.layer).collect()
+    Ok(registry.layers().iter().copied().filter(|l| wanted.contains(l)).collect())
 }

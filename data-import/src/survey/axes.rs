@@ -161,7 +161,7 @@ mod tests {
     }
 
     fn decide_for(s: &Source, forced: Option<Crs>) -> (Result<Coords, String>, Report) {
-        let p = plan(LayerId::Hazards, s, &MappingFile::default()).expect("plan");
+        let p = plan(LayerId::HAZARDS, s, &MappingFile::default()).expect("plan");
         let mut r = Report::default();
         (decide(s, &p, forced, &mut r), r)
     }

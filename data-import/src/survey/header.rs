@@ -96,7 +96,7 @@ mod tests {
             ],
             ..Source::default()
         };
-        let note = find(LayerId::Hazards, &mut s, &MappingFile::default()).expect("moved");
+        let note = find(LayerId::HAZARDS, &mut s, &MappingFile::default()).expect("moved");
         assert!(note.contains("row 3"), "{note}");
         assert_eq!(s.headers, ["名称", "经度", "纬度", "风险等级", "乡镇代码"]);
         assert_eq!(s.records.len(), 1);
@@ -111,7 +111,7 @@ mod tests {
             ..Source::default()
         };
         // A data row that repeats the header names no more columns: the first row stays.
-        assert_eq!(find(LayerId::Hazards, &mut s, &MappingFile::default()), None);
+        assert_eq!(find(LayerId::HAZARDS, &mut s, &MappingFile::default()), None);
         assert_eq!(s.records.len(), 2);
     }
 }

@@ -45,47 +45,6 @@ pub enum Target {
     Property(&'static Column),
 }
 
-/// Extra header spellings per property, beyond the property's own name and its Chinese title.
-const ALIASES: &[(&str, &[&str])] = &[
-    (
-        "name",
-        &[
-            "名称",
-            "名字",
-            "name",
-            "隐患点名称",
-            "隐患名称",
-            "隐患点",
-            "场所名称",
-            "避难场所名称",
-            "队伍名称",
-            "仓库名称",
-            "储备库名称",
-            "title",
-        ],
-    ),
-    ("kind", &["类型", "种类", "类别", "kind", "type", "灾害类型", "隐患类型", "场所类型", "队伍类型"]),
-    ("risk_level", &["风险等级", "等级", "风险级别", "risk", "risklevel"]),
-    ("status", &["状态", "status"]),
-    ("threatened_people", &["威胁人数", "受威胁人数", "威胁人口", "threatened", "people"]),
-    ("responsible", &["负责人", "责任人", "联系人", "监测人", "responsible", "contact"]),
-    ("phone", &["联系电话", "电话", "手机", "手机号", "phone", "tel", "telephone", "mobile"]),
-    ("township", &["乡镇代码", "乡镇编码", "乡镇", "所属乡镇", "行政区划代码", "township"]),
-    ("last_inspected", &["最近巡查", "巡查日期", "巡查时间", "inspected", "lastinspected"]),
-    ("address", &["地址", "位置", "详细地址", "address", "location"]),
-    ("note", &["备注", "说明", "note", "notes", "remark", "remarks", "comment"]),
-    ("capacity", &["容纳人数", "可容纳人数", "容量", "capacity"]),
-    ("occupancy", &["已安置人数", "安置人数", "occupancy"]),
-    ("open", &["已开放", "是否开放", "开放", "open"]),
-    ("facilities", &["设施", "facilities"]),
-    ("members", &["人数", "队员人数", "队员数", "members"]),
-    ("level", &["级别", "层级", "level"]),
-    ("code", &["代码", "编码", "区划代码", "code"]),
-    ("parent", &["上级代码", "上级", "parent"]),
-    ("supplies_people", &["保障人数", "可保障人数", "supplies_people"]),
-    ("inventory", &["物资", "库存", "inventory"]),
-];
-
 const LON: &[&str] = &["经度", "东经", "lon", "lng", "long", "longitude", "经度坐标"];
 const LAT: &[&str] = &["纬度", "北纬", "lat", "latitude", "纬度坐标"];
 const X: &[&str] = &["x", "x坐标", "横坐标", "easting", "东坐标", "东向坐标"];
@@ -110,7 +69,7 @@ pub fn normalise(h: &str) -> String {
 }
 
 /// The target of one header for `layer`, by the mapping file, then the property's own name or
-/// Chinese title, then the alias table.
+/// Chinese title, then the header spellings the layer's registry entry knows.
 pub fn target(layer: LayerId, header: &str, file: &MappingFile) -> Option<Target> {
     if let Some(t) = file.columns.get(header) {
         return named_target(layer, t);
@@ -140,7 +99,7 @@ pub fn target(layer: LayerId, header: &str, file: &MappingFile) -> Option<Target
     if is(ID) {
         return Some(Target::Id);
     }
-    ALIASES.iter().filter(|(_, list)| is(list)).find_map(|(name, _)| layer.column(name)).map(Target::Property)
+    layer.columns().iter().find(|c| layer.aliases(c.name).any(|a| normalise(a) == n)).map(Target::Property)
 }
 
 /// The target a mapping-file entry names; `None` for `-` (ignore).
@@ -228,7 +187,7 @@ mod tests {
 
     #[test]
     fn chinese_and_english_headers_are_recognised() {
-        let l = LayerId::Hazards;
+        let l = LayerId::HAZARDS;
         let f = MappingFile::default();
         let prop = |h: &str| match target(l, h, &f) {
             Some(Target::Property(c)) => Some(c.name),
@@ -244,7 +203,7 @@ mod tests {
         assert_eq!(target(l, "X坐标", &f), Some(Target::X));
         assert_eq!(target(l, "说明文字", &f), None);
         assert_eq!(
-            match target(LayerId::Shelters, "容纳人数", &f) {
+            match target(LayerId::SHELTERS, "容纳人数", &f) {
                 Some(Target::Property(c)) => c.name,
                 _ => "",
             },
@@ -257,9 +216,9 @@ mod tests {
     #[test]
     fn two_columns_for_one_property_are_refused_by_name() {
         let s = Source { headers: vec!["名称".into(), "name".into()], ..Source::default() };
-        let e = plan(LayerId::Hazards, &s, &MappingFile::default()).unwrap_err();
+        let e = plan(LayerId::HAZARDS, &s, &MappingFile::default()).unwrap_err();
         assert!(e.contains("`名称` and `name`"), "{e}");
         let bad = MappingFile { columns: [("a".to_owned(), "colour".to_owned())].into(), ..MappingFile::default() };
-        assert!(plan(LayerId::Hazards, &s, &bad).unwrap_err().contains("no property `colour`"));
+        assert!(plan(LayerId::HAZARDS, &s, &bad).unwrap_err().contains("no property `colour`"));
     }
 }

@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn cells_become_typed_values() {
-        let hz = |n: &str| LayerId::Hazards.column(n).expect(n);
+        let hz = |n: &str| LayerId::HAZARDS.column(n).expect(n);
         assert_eq!(property(hz("risk_level"), &t("重大"), None), Ok(Some(json!("major"))));
         assert_eq!(property(hz("risk_level"), &t("较大风险"), None), Ok(Some(json!("large"))));
         assert_eq!(property(hz("risk_level"), &t("General"), None), Ok(Some(json!("general"))));
@@ -176,9 +176,9 @@ mod tests {
         assert_eq!(property(hz("last_inspected"), &t("2024年5月1日"), None), Ok(Some(json!("2024-05-01"))));
         assert_eq!(property(hz("last_inspected"), &RawValue::Number(45413.0), None), Ok(Some(json!("2024-05-01"))));
         assert_eq!(property(hz("name"), &RawValue::Empty, None), Ok(None));
-        let sh = |n: &str| LayerId::Shelters.column(n).expect(n);
+        let sh = |n: &str| LayerId::SHELTERS.column(n).expect(n);
         assert_eq!(property(sh("open"), &t("是"), None), Ok(Some(json!(true))));
-        let dp = LayerId::Depots.column("inventory").expect("inventory");
+        let dp = LayerId::DEPOTS.column("inventory").expect("inventory");
         assert_eq!(property(dp, &t("帐篷:100；棉被：200"), None), Ok(Some(json!({"帐篷": 100, "棉被": 200}))));
     }
 

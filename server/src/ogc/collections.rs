@@ -12,11 +12,12 @@ use serde_json::{json, Value};
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
 /// Resolves a collection id or answers 404 listing the known ones.
-pub fn layer(id: &str) -> ApiResult<LayerId> {
-    LayerId::parse(id).ok_or_else(|| {
-        let known: Vec<_> = LayerId::ALL.iter().map(|l| l.as_str()).collect();
-        ApiError::not_found(format!("no collection `{id}`; collections: {}", known.join(", ")))
-    })
+pub fn layer(state: &AppState, id: &str) -> ApiResult<LayerId> {
+    state
+        .store
+        .registry()
+        .parse(id)
+        .map_err(|e| ApiError::not_found(format!("no collection `{id}`; collections: {}", e.known)))
 }
 
 fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Value {
@@ -55,7 +56,7 @@ pub async fn collections(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    let collections: Vec<Value> = LayerId::ALL.iter().map(|l| describe(&state, &base, *l)).collect();
+    let collections: Vec<Value> = state.store.registry().layers().iter().map(|l| describe(&state, &base, *l)).collect();
     Ok(Json(json!({
         "links": [link(base.at("/collections"), "self", JSON, "the layers")],
         "collections": collections,
@@ -69,7 +70,7 @@ pub async fn collection(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     Ok(Json(describe(&state, &base, layer)))
 }
@@ -103,8 +104,13 @@ pub fn queryables_schema(base: &BaseUrl, layer: LayerId) -> Value {
 }
 
 /// `GET /collections/{id}/queryables`.
-pub async fn queryables(base: BaseUrl, Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
-    let layer = layer(&id)?;
+pub async fn queryables(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     Ok(Json(queryables_schema(&base, layer)))
 }

@@ -35,7 +35,7 @@ pub async fn items(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     let pairs = params::pairs(raw.as_deref())?;
     let q = params::items_query(layer, &pairs)?;
     let page = state.store.query(layer, &q, &Scope::All)?;
@@ -79,7 +79,7 @@ pub async fn item(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     let f = state.store.get(layer, &fid, &Scope::All)?;
     let etag = f.etag();
@@ -99,7 +99,7 @@ pub async fn item(
 
 /// `GET /collections/{id}/items/{featureId}/history`: the change log (who, when, what).
 pub async fn history(State(state): State<AppState>, Path((id, fid)): Path<(String, String)>) -> ApiResult<Response> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     let store = state.store.clone();
     let records = crate::blocking(move || store.history(layer, &fid)).await??;
     let body: Vec<Value> = records

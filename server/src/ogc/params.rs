@@ -167,13 +167,13 @@ mod tests {
     #[test]
     fn limit_is_clamped_and_unknowns_refused() {
         let p = |s: &str| pairs(Some(s)).expect("pairs");
-        assert_eq!(items_query(LayerId::Hazards, &p("limit=50000")).expect("ok").limit, MAX_LIMIT);
-        assert!(items_query(LayerId::Hazards, &p("limit=0")).is_err());
-        assert!(items_query(LayerId::Hazards, &p("limit=-1")).is_err());
-        let e = items_query(LayerId::Hazards, &p("colour=red")).unwrap_err();
+        assert_eq!(items_query(LayerId::HAZARDS, &p("limit=50000")).expect("ok").limit, MAX_LIMIT);
+        assert!(items_query(LayerId::HAZARDS, &p("limit=0")).is_err());
+        assert!(items_query(LayerId::HAZARDS, &p("limit=-1")).is_err());
+        let e = items_query(LayerId::HAZARDS, &p("colour=red")).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("colour"));
-        let q = items_query(LayerId::Hazards, &p("risk_level=major&township=510114001")).expect("ok");
+        let q = items_query(LayerId::HAZARDS, &p("risk_level=major&township=510114001")).expect("ok");
         assert_eq!(q.filters.len(), 2);
-        assert!(items_query(LayerId::Hazards, &p("limit=1&limit=2")).is_err());
+        assert!(items_query(LayerId::HAZARDS, &p("limit=1&limit=2")).is_err());
     }
 }

@@ -54,7 +54,7 @@ pub async fn create(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     let (batch, single) = match body.get("type").and_then(Value::as_str) {
         Some("Feature") => (vec![NewFeature::from_geojson(layer, &body)?], true),
         Some("FeatureCollection") => {
@@ -99,7 +99,7 @@ pub async fn replace(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     let feature = NewFeature::from_geojson(layer, &body)?;
     let expected = if_match(&headers)?;
     let store = state.store.clone();
@@ -115,7 +115,7 @@ pub async fn patch(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     let obj = body.as_object().ok_or_else(|| ValidationError::new("", "a patch must be a JSON object"))?;
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "type" | "id" | "geometry" | "properties")) {
         return Err(ValidationError::new(k.as_str(), "unknown member; a patch has geometry and/or properties").into());
@@ -138,7 +138,7 @@ pub async fn delete(
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let layer = layer(&id)?;
+    let layer = layer(&state, &id)?;
     let expected = if_match(&headers)?;
     let store = state.store.clone();
     let w = writer(&headers);

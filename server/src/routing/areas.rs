@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use geo::{GeodesicArea, InteriorPoint};
 use onemap_model::geometry::geometry_to_geojson;
-use onemap_model::{AdminLevel, LayerId, Properties, Scope};
+use onemap_model::{AdminLevel, LayerId, Properties, Registry, Scope};
 use onemap_routing::dijkstra::UNREACHED;
 use onemap_routing::route::DEFAULT_SNAP_M;
 use onemap_routing::Profile;
@@ -67,11 +67,12 @@ struct CoverageArgs {
     threshold_ms: u64,
 }
 
-fn coverage_args(p: &Params) -> ApiResult<CoverageArgs> {
+fn coverage_args(registry: &Registry, p: &Params) -> ApiResult<CoverageArgs> {
     check_keys(p, &["from", "minutes", "profile"])?;
-    let raw = p.get("from").ok_or_else(|| ApiError::bad_param("from", "is required: teams, shelters or depots"))?;
-    let from = PlaceLayer::parse(raw)
-        .ok_or_else(|| ApiError::bad_param("from", format!("`{raw}` is unknown; use teams, shelters or depots")))?;
+    let known = PlaceLayer::names(registry);
+    let raw = p.get("from").ok_or_else(|| ApiError::bad_param("from", format!("is required: one of {known}")))?;
+    let from = PlaceLayer::parse(registry, raw)
+        .ok_or_else(|| ApiError::bad_param("from", format!("`{raw}` is unknown; use one of {known}")))?;
     let profile = profile(p, from.default_profile())?;
     let m = number(p, "minutes", 10.0f64, 0.5, MAX_MINUTES)?;
     Ok(CoverageArgs { from, profile, threshold_ms: (m * 60_000.0).round() as u64 })
@@ -89,7 +90,7 @@ fn minutes_of(ms: u64) -> Value {
 /// nearest source to every road, summed up: km of road and villages beyond the threshold (the
 /// "golden ten minutes" gaps); the tiles at `/routing/coverage/{z}/{x}/{y}` draw it.
 async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
-    let args = coverage_args(&p)?;
+    let args = coverage_args(state.store.registry(), &p)?;
     let rs = engine(&state)?;
     let net = rs.engine.network(args.profile)?;
     let started = std::time::Instant::now();
@@ -110,7 +111,7 @@ async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> Api
         filters: vec![("level".into(), AdminLevel::Village.as_str().into())],
         ..Default::default()
     };
-    let villages = state.store.query(LayerId::AdminAreas, &q, &Scope::All)?;
+    let villages = state.store.query(LayerId::ADMIN_AREAS, &q, &Scope::All)?;
     let mut beyond = Vec::new();
     let mut within = 0usize;
     for f in &villages.features {
@@ -157,7 +158,7 @@ async fn coverage_tile(
         .parse()
         .map_err(|_| ApiError::bad_param("y", format!("`{y}` is not a tile row")))?;
     let tile = TileCoord::new(z, x, y).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let args = coverage_args(&p)?;
+    let args = coverage_args(state.store.registry(), &p)?;
     let rs = engine(&state)?;
     let net = rs.engine.network(args.profile)?;
     let (_, cov) = rs.coverage(args.from, net)?;

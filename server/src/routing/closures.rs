@@ -1,8 +1,7 @@
 //! Road closures: manual ones (`POST/GET/DELETE /routing/closures`, kept in a JSON file beside
-//! the store, written atomically before the answer) and automatic ones from the layers:
-//! - every active risk zone (`active = true`) closes the roads inside it;
-//! - every hazard under control (`status = controlled`, 管控: the site is cordoned) closes the
-//!   roads within [`HAZARD_CORDON_M`] metres of it.
+//! the store, written atomically before the answer) and automatic ones from the layers whose
+//! registry entry has a [`ClosureRule`] (of the built-in layers: every active risk zone closes
+//! the roads inside it; every hazard under control, 管控, closes the roads within 100 m of it).
 //!
 //! All areas are WGS84 lon/lat degrees. The closed set is the union of all of them; it is put in
 //! force on every profile's network at once (queries stay exact while the hierarchies are
@@ -10,26 +9,19 @@
 
 use chrono::{DateTime, Utc};
 use geo::MultiPolygon;
-use onemap_model::{HazardStatus, LayerId, Properties, Scope};
+use onemap_model::registry::{rollup, ClosureRule, Cond};
+use onemap_model::{LayerId, Scope};
 use onemap_routing::closure::circle;
 use onemap_routing::Engine;
+use onemap_store::analysis::buffer_metres;
 use onemap_store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The cordon around a hazard under control, metres.
-pub const HAZARD_CORDON_M: f64 = 100.0;
-
-/// Where a closure comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    Manual,
-    RiskZone,
-    Hazard,
-}
+/// The `origin` of a closure made by hand; an automatic one names its layer.
+pub const MANUAL: &str = "manual";
 
 /// A road to close: an OpenStreetMap way id (or a roads-layer line's `osm_id`), or the feature id
 /// of a roads-layer line.
@@ -51,7 +43,8 @@ pub fn road_way_id(feature_id: &str) -> i64 {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Closure {
     pub id: String,
-    pub origin: Origin,
+    /// `manual`, or the layer whose feature it follows.
+    pub origin: String,
     pub reason: String,
     /// The closed area, WGS84 lon/lat degrees, as GeoJSON (absent for a closure by road ids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,59 +203,65 @@ impl Book {
         Ok(())
     }
 
-    /// Rebuilds the automatic closures from the store's risk zones and hazards.
+    /// Rebuilds the automatic closures from the features of every layer with a [`ClosureRule`].
     pub fn refresh_auto(&mut self, store: &dyn Store) -> Result<(), onemap_store::StoreError> {
         let mut auto = Vec::new();
-        let q = onemap_store::Query {
-            limit: usize::MAX,
-            any_order: true,
-            filters: vec![("active".into(), "true".into())],
-            ..Default::default()
-        };
-        for f in store.query(LayerId::RiskZones, &q, &Scope::All)?.features {
-            let Properties::RiskZone(p) = &f.properties else { continue };
-            auto.push(Closure {
-                id: format!("risk_zones:{}", f.id),
-                origin: Origin::RiskZone,
-                reason: format!("风险区 {} ({}, {})", p.name, p.kind.label_zh(), p.risk_level.label_zh()),
-                area: Some(onemap_model::geometry::geometry_to_geojson(&f.geometry)),
-                roads: Vec::new(),
-                until: None,
-                created: f.updated,
-                created_by: "risk_zones layer".into(),
-                feature: Some(f.id.clone()),
-                rev: f.version,
-            });
-        }
-        let q = onemap_store::Query {
-            limit: usize::MAX,
-            any_order: true,
-            filters: vec![("status".into(), "controlled".into())],
-            ..Default::default()
-        };
-        for f in store.query(LayerId::Hazards, &q, &Scope::All)?.features {
-            let (Properties::Hazard(p), geo::Geometry::Point(pt)) = (&f.properties, &f.geometry) else { continue };
-            if p.status != HazardStatus::Controlled {
-                continue;
+        for (layer, rule) in store.registry().road_closers() {
+            let (when, cordon_m) = match rule {
+                ClosureRule::Area { when } => (when, None),
+                ClosureRule::Cordon { radius_m, when } => (when, Some(radius_m)),
+            };
+            let filters = match when {
+                Cond::Is(p, v) => vec![(p.to_owned(), v.to_owned())],
+                Cond::IsNot(..) => vec![],
+            };
+            let q = onemap_store::Query { limit: usize::MAX, any_order: true, filters, ..Default::default() };
+            for f in store.query(layer, &q, &Scope::All)?.features {
+                if !rollup::holds(&f, when) {
+                    continue;
+                }
+                let (area, how) = match (cordon_m, &f.geometry) {
+                    (None, g) => (g.clone(), String::new()),
+                    (Some(r), geo::Geometry::Point(pt)) => {
+                        (geo::Geometry::MultiPolygon(circle([pt.x(), pt.y()], r)), format!(" (cordon {r} m)"))
+                    }
+                    (Some(r), g) => (geo::Geometry::MultiPolygon(buffer_metres(g, r)), format!(" (cordon {r} m)")),
+                };
+                let name = f.properties.name().unwrap_or(&f.id);
+                auto.push(Closure {
+                    id: format!("{layer}:{}", f.id),
+                    origin: layer.as_str().to_owned(),
+                    reason: format!("{} {name} {}{how}", layer.title_zh(), condition_label(layer, when)),
+                    area: Some(onemap_model::geometry::geometry_to_geojson(&area)),
+                    roads: Vec::new(),
+                    until: None,
+                    created: f.updated,
+                    created_by: format!("{layer} layer"),
+                    feature: Some(f.id.clone()),
+                    rev: f.version,
+                });
             }
-            let area = geo::Geometry::MultiPolygon(circle([pt.x(), pt.y()], HAZARD_CORDON_M));
-            auto.push(Closure {
-                id: format!("hazards:{}", f.id),
-                origin: Origin::Hazard,
-                reason: format!("隐患点 {} 管控 (cordon {HAZARD_CORDON_M} m)", p.name),
-                area: Some(onemap_model::geometry::geometry_to_geojson(&area)),
-                roads: Vec::new(),
-                until: None,
-                created: f.updated,
-                created_by: "hazards layer".into(),
-                feature: Some(f.id.clone()),
-                rev: f.version,
-            });
         }
         let keep: std::collections::HashSet<String> = self.manual.iter().chain(&auto).map(Self::key).collect();
         self.edges.retain(|k, _| keep.contains(k));
         self.auto = auto;
         Ok(())
+    }
+}
+
+/// A condition as a reader says it: the Chinese label of an enum value (`管控`), else `p = v`.
+fn condition_label(layer: LayerId, cond: Cond) -> String {
+    let (Cond::Is(p, v) | Cond::IsNot(p, v)) = cond;
+    let label = layer.column(p).and_then(|c| {
+        let i = c.enum_values?.iter().position(|x| *x == v)?;
+        c.enum_labels_zh?.get(i).copied()
+    });
+    let negated = matches!(cond, Cond::IsNot(..));
+    match (label, negated) {
+        (Some(l), false) => l.to_owned(),
+        (Some(l), true) => format!("非{l}"),
+        (None, false) => format!("{p} = {v}"),
+        (None, true) => format!("{p} ≠ {v}"),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `POST /routing/closures`, `GET /routing/closures`, `DELETE /routing/closures/{id}`.
 
-use super::closures::{area_of, Closure, Origin, RoadRef};
+use super::closures::{area_of, Closure, RoadRef, MANUAL};
 use super::engine;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
@@ -142,7 +142,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     let started = std::time::Instant::now();
     let c = Closure {
         id: format!("closure-{}", uuid::Uuid::now_v7()),
-        origin: Origin::Manual,
+        origin: MANUAL.to_owned(),
         reason: reason.to_owned(),
         area,
         roads,

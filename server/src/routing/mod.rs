@@ -15,7 +15,9 @@ use axum::http::StatusCode;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use closures::Book;
-use onemap_model::{LayerId, Properties, Scope, TeamStatus};
+use onemap_model::registry::rollup::{self, RollupValue};
+use onemap_model::registry::{Agg, Cond, Measure, PlaceSpec, Rollup};
+use onemap_model::{LayerId, Properties, Registry, Scope};
 use onemap_routing::coverage::Coverage;
 use onemap_routing::route::DEFAULT_SNAP_M;
 use onemap_routing::{Engine, Network, Place, PlaceIndex, Profile, RoutingError};
@@ -25,41 +27,43 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Layers whose features routing uses as places.
+/// A layer whose features routing uses as places (its registry entry has a
+/// [`PlaceSpec`](onemap_model::registry::PlaceSpec)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PlaceLayer {
-    Shelters,
-    Teams,
-    Depots,
-}
+pub struct PlaceLayer(LayerId);
 
 impl PlaceLayer {
+    pub const SHELTERS: PlaceLayer = PlaceLayer(LayerId::SHELTERS);
+    pub const TEAMS: PlaceLayer = PlaceLayer(LayerId::TEAMS);
+
     fn layer(self) -> LayerId {
-        match self {
-            PlaceLayer::Shelters => LayerId::Shelters,
-            PlaceLayer::Teams => LayerId::Teams,
-            PlaceLayer::Depots => LayerId::Depots,
-        }
+        self.0
     }
 
-    fn parse(s: &str) -> Option<PlaceLayer> {
-        match s {
-            "shelters" => Some(PlaceLayer::Shelters),
-            "teams" => Some(PlaceLayer::Teams),
-            "depots" => Some(PlaceLayer::Depots),
-            _ => None,
-        }
+    fn spec(self) -> &'static PlaceSpec {
+        self.0.def().place.as_ref().unwrap_or(&NO_PLACE)
+    }
+
+    /// The place layer of `registry` named `s`.
+    fn parse(registry: &Registry, s: &str) -> Option<PlaceLayer> {
+        registry.get(s).filter(|l| l.def().place.is_some()).map(PlaceLayer)
+    }
+
+    /// The place layers of `registry`, as a list for messages.
+    fn names(registry: &Registry) -> String {
+        registry.places().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", ")
     }
 
     /// How one travels from (or to) these places unless asked otherwise.
     fn default_profile(self) -> Profile {
-        match self {
-            PlaceLayer::Shelters => Profile::Foot,
-            PlaceLayer::Teams => Profile::Rescue,
-            PlaceLayer::Depots => Profile::Car,
-        }
+        Profile::parse(self.spec().profile).unwrap_or(Profile::Car)
     }
 }
+
+/// What a layer without a place declaration is taken as (never reached: [`PlaceLayer`]s are
+/// made only from layers that have one).
+const NO_PLACE: PlaceSpec =
+    PlaceSpec { room: Measure::Prop(""), profile: "car", available: None, excluded_by_closed_areas: false };
 
 type PlaceKey = (PlaceLayer, Profile, String);
 /// A cached place index: the layer's change count, the closed-road version it was snapped at
@@ -73,8 +77,8 @@ type CachedCoverage = ((u64, u64, u64), Arc<Coverage>);
 pub struct RoutingState {
     pub engine: Arc<Engine>,
     store: std::sync::Weak<dyn Store>,
-    /// Change counters per layer (bumped by every write to it).
-    changes: [AtomicU64; 3],
+    /// Change counters per place layer (bumped by every write to it).
+    changes: HashMap<LayerId, AtomicU64>,
     /// Bumped by every write to hazards or risk zones.
     auto_writes: AtomicU64,
     /// The `auto_writes` count the automatic closures reflect (set under `book`).
@@ -105,7 +109,7 @@ impl RoutingState {
         let rs = RoutingState {
             engine,
             store: Arc::downgrade(store),
-            changes: Default::default(),
+            changes: store.registry().places().map(|(l, _)| (l, AtomicU64::new(0))).collect(),
             // One write "before" the start, so the first request computes them.
             auto_writes: AtomicU64::new(1),
             auto_applied: AtomicU64::new(0),
@@ -157,14 +161,15 @@ impl RoutingState {
     }
 
     fn change_count(&self, l: PlaceLayer) -> u64 {
-        self.changes[l as usize].load(Ordering::Acquire)
+        self.changes.get(&l.layer()).map_or(0, |c| c.load(Ordering::Acquire))
     }
 
     /// What a place index (and a coverage from it) depends on: the layer's writes, the closed
     /// roads (snaps), and for shelters the closures' generation (those inside closed areas are
     /// left out).
     fn stamp(&self, l: PlaceLayer, net: &Network) -> (u64, u64, u64) {
-        let generation = if l == PlaceLayer::Shelters { self.areas_generation.load(Ordering::Acquire) } else { 0 };
+        let generation =
+            if l.spec().excluded_by_closed_areas { self.areas_generation.load(Ordering::Acquire) } else { 0 };
         (self.change_count(l), net.closed().version, generation)
     }
 
@@ -184,13 +189,14 @@ impl RoutingState {
         let page = self.store()?.query(l.layer(), &q, &Scope::All)?;
         // A shelter inside a closed area (a flood zone in force, a cordon) takes nobody in, even
         // where a road outside the area is near it.
-        let closed_areas: Vec<geo::MultiPolygon<f64>> = if l == PlaceLayer::Shelters {
+        let closed_areas: Vec<geo::MultiPolygon<f64>> = if l.spec().excluded_by_closed_areas {
             let book = self.book.lock();
             book.in_force(Utc::now()).filter_map(|c| c.area.as_ref().and_then(closures::area_of)).collect()
         } else {
             Vec::new()
         };
         let mut inside = 0;
+        let room = Rollup::new("room", Agg::Sum(l.spec().room));
         let places = page
             .features
             .iter()
@@ -200,17 +206,17 @@ impl RoutingState {
                     inside += 1;
                     return None;
                 }
-                let (name, free) = match &f.properties {
-                    Properties::Shelter(p) => (p.name.clone(), p.free_places()),
-                    Properties::Team(p) => (p.name.clone(), p.members),
-                    Properties::Depot(p) => (p.name.clone(), p.supplies_people),
-                    _ => return None,
+                let name = f.properties.name().unwrap_or_default().to_owned();
+                let free = match rollup::evaluate(l.layer(), &room, [&**f]) {
+                    RollupValue::Int(i) => i,
+                    RollupValue::Real(r) => r.floor() as i64,
+                    _ => 0,
                 };
                 Some(Place { id: f.id.clone(), name, position: [pt.x(), pt.y()], free })
             })
             .collect();
         let idx = Arc::new(PlaceIndex::build(net, places, DEFAULT_SNAP_M));
-        if l == PlaceLayer::Shelters {
+        if l.spec().excluded_by_closed_areas {
             self.shelters_in_closed_areas.store(inside, Ordering::Release);
         }
         self.places.lock().insert(key, (stamp, Arc::clone(&idx)));
@@ -220,10 +226,9 @@ impl RoutingState {
     /// The coverage from every place of `l` on `net`, recomputed after writes to `l` or a
     /// change of the closures.
     fn coverage(&self, l: PlaceLayer, net: &Network) -> ApiResult<(Arc<PlaceIndex>, Arc<Coverage>)> {
-        let filter = if l == PlaceLayer::Teams {
-            vec![("status".to_owned(), TeamStatus::Standby.as_str().to_owned())]
-        } else {
-            vec![]
+        let filter = match l.spec().available {
+            Some(Cond::Is(p, v)) => vec![(p.to_owned(), v.to_owned())],
+            _ => vec![],
         };
         let stamp = self.stamp(l, net);
         let idx = self.places(l, net, &filter)?;
@@ -240,13 +245,12 @@ impl RoutingState {
 
 impl ChangeListener for RoutingState {
     fn changed(&self, layer: LayerId, _boxes: &[Bbox]) {
-        match layer {
-            LayerId::Shelters => self.changes[PlaceLayer::Shelters as usize].fetch_add(1, Ordering::AcqRel),
-            LayerId::Teams => self.changes[PlaceLayer::Teams as usize].fetch_add(1, Ordering::AcqRel),
-            LayerId::Depots => self.changes[PlaceLayer::Depots as usize].fetch_add(1, Ordering::AcqRel),
-            LayerId::Hazards | LayerId::RiskZones => self.auto_writes.fetch_add(1, Ordering::AcqRel),
-            _ => 0,
-        };
+        if let Some(c) = self.changes.get(&layer) {
+            c.fetch_add(1, Ordering::AcqRel);
+        }
+        if layer.def().closes_roads.is_some() {
+            self.auto_writes.fetch_add(1, Ordering::AcqRel);
+        }
     }
 }
 
@@ -286,7 +290,7 @@ type RoadLine = (String, i64, Vec<[f64; 2]>, Vec<(String, String)>);
 
 fn road_lines(store: &dyn Store) -> Result<Vec<RoadLine>, onemap_store::StoreError> {
     let q = onemap_store::Query { limit: usize::MAX, any_order: true, ..Default::default() };
-    let features = store.query(LayerId::Roads, &q, &Scope::All)?.features;
+    let features = store.query(LayerId::ROADS, &q, &Scope::All)?.features;
     Ok(features
         .into_iter()
         .filter_map(|f| {

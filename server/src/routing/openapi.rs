@@ -45,7 +45,7 @@ fn body(description: &str) -> Value {
 }
 
 /// `(path, path item)` for every routing endpoint.
-pub fn paths() -> Vec<(String, Value)> {
+pub fn paths(registry: &onemap_model::Registry) -> Vec<(String, Value)> {
     let geo = "application/geo+json";
     let minutes = |default: &str| {
         q(
@@ -58,8 +58,8 @@ pub fn paths() -> Vec<(String, Value)> {
     let from_layer = q(
         "from",
         true,
-        "the sources: teams (on standby), shelters or depots",
-        json!({"type": "string", "enum": ["teams", "shelters", "depots"]}),
+        "the layer of the sources (teams count when on standby)",
+        json!({"type": "string", "enum": registry.places().map(|(l, _)| l.as_str()).collect::<Vec<_>>()}),
     );
     vec![
         (

@@ -118,7 +118,7 @@ async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>
     let rs = engine(&state)?;
     let net = rs.engine.network(profile)?;
     let from = net.snap("the position", at[0], at[1], snap_m)?;
-    let idx = rs.places(PlaceLayer::Shelters, net, &[])?;
+    let idx = rs.places(PlaceLayer::SHELTERS, net, &[])?;
     let found = net.nearest_places(&idx, &from, k, people);
     let features = ranked(&idx, &found, profile, |place, _, props| {
         props.insert("shelter".into(), json!(place.id));
@@ -175,7 +175,7 @@ async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> Api
     let rs = engine(&state)?;
     let net = rs.engine.network(profile)?;
     let target = net.snap("the incident", at[0], at[1], snap_m)?;
-    let idx = rs.places(PlaceLayer::Teams, net, &filter)?;
+    let idx = rs.places(PlaceLayer::TEAMS, net, &filter)?;
     let found = net.fastest_to(&idx, &target, k);
     let features = ranked(&idx, &found, profile, |team, route, props| {
         props.insert("team".into(), json!(team.id));
@@ -244,7 +244,7 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
         ids.push(id);
         groups.push(Group { snap, people });
     }
-    let idx = rs.places(PlaceLayer::Shelters, net, &[])?;
+    let idx = rs.places(PlaceLayer::SHELTERS, net, &[])?;
     let net = Arc::clone(net);
     let a = {
         let idx = Arc::clone(&idx);
@@ -310,7 +310,7 @@ async fn save_route(
     let (to, shelter_ref) = match (obj.get("to"), text("shelter")) {
         (Some(v), None) => (json_lonlat("to", Some(v))?, None),
         (None, Some(id)) => {
-            let f = state.store.get(LayerId::Shelters, &id, &onemap_model::Scope::All).map_err(|e| match e {
+            let f = state.store.get(LayerId::SHELTERS, &id, &onemap_model::Scope::All).map_err(|e| match e {
                 onemap_store::StoreError::NotFound { .. } => {
                     ApiError::bad_param("shelter", format!("no shelter `{id}`"))
                 }
@@ -342,12 +342,12 @@ async fn save_route(
         "profile": profile.as_str(),
         "township": text("township"),
     });
-    let properties = Properties::from_json(LayerId::EvacuationRoutes, props)?;
+    let properties = Properties::from_json(LayerId::EVACUATION_ROUTES, props)?;
     let coords: Vec<geo::Coord> = r.coords.iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
     let feature =
         NewFeature { id: None, geometry: geo::Geometry::LineString(geo::LineString::new(coords)), properties };
     let writer = crate::ogc::write::writer_or(&headers, "routing");
-    let saved = state.store.insert(LayerId::EvacuationRoutes, vec![feature], &writer)?;
+    let saved = state.store.insert(LayerId::EVACUATION_ROUTES, vec![feature], &writer)?;
     let f = saved.first().ok_or_else(|| ApiError::internal("insert returned nothing"))?;
     let mut res = crate::ogc::items::feature_response(StatusCode::CREATED, f);
     if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/collections/evacuation_routes/items/{}", f.id)) {

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use onemap_model::{GeometryKind, LayerId, Scope};
-use onemap_tiles::{tiling, TileFilter, TileRequest};
+use onemap_tiles::{TileFilter, TileRequest};
 use serde_json::{json, Value};
 
 fn check_tms(tms: &str) -> ApiResult<()> {
@@ -38,8 +38,13 @@ fn tileset_summary(base: &BaseUrl, l: LayerId) -> Value {
 }
 
 /// `GET /collections/{id}/tiles`.
-pub async fn tilesets(base: BaseUrl, Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
-    let l = layer(&id)?;
+pub async fn tilesets(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let l = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     Ok(Json(json!({
         "tilesets": [tileset_summary(&base, l)],
@@ -65,10 +70,10 @@ pub async fn tileset(
     Path((id, tms)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let l = layer(&id)?;
+    let l = layer(&state, &id)?;
     check_tms(&tms)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    let t = tiling(l);
+    let t = &l.def().tiles;
     let e = state.store.summary(l, &Scope::All).extent.unwrap_or([-180.0, -85.05, 180.0, 85.05]);
     let mut doc = tileset_summary(&base, l);
     doc["layers"] = json!([{
@@ -104,7 +109,7 @@ pub async fn tile(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let l = layer(&id)?;
+    let l = layer(&state, &id)?;
     check_tms(&tms)?;
     let coord = super::coord(&z, &col, &row)?;
     let mut pairs = params::pairs(raw.as_deref())?;

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use onemap_model::{LayerId, Scope};
-use onemap_tiles::{all_layers, parse_layers, TileFilter, TileRequest, MAX_ZOOM};
+use onemap_tiles::{parse_layers, TileFilter, TileRequest, MAX_ZOOM};
 use serde_json::{json, Value};
 
 fn strip_ext<'a>(y: &'a str, ext: &str) -> ApiResult<&'a str> {
@@ -46,7 +46,7 @@ pub async fn tile_all(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let coord = super::coord(&z, &x, strip_ext(&y, ".mvt")?)?;
-    serve(&state, &headers, all_layers(), coord, raw.as_deref()).await
+    serve(&state, &headers, state.store.registry().layers().to_vec(), coord, raw.as_deref()).await
 }
 
 /// `GET /tiles/{layers}/{z}/{x}/{y}.mvt`: the chosen layers, comma-separated.
@@ -56,7 +56,7 @@ pub async fn tile_some(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let layers = parse_layers(&layers)?;
+    let layers = parse_layers(state.store.registry(), &layers)?;
     let coord = super::coord(&z, &x, strip_ext(&y, ".mvt")?)?;
     serve(&state, &headers, layers, coord, raw.as_deref()).await
 }
@@ -101,7 +101,7 @@ pub async fn tilejson_all(
     base: BaseUrl,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    tilejson(&state, &base, "/tiles", &all_layers(), raw.as_deref())
+    tilejson(&state, &base, "/tiles", state.store.registry().layers(), raw.as_deref())
 }
 
 /// `GET /tiles/{layers}.json`.
@@ -112,6 +112,6 @@ pub async fn tilejson_some(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     let list = strip_ext(&layers, ".json")?;
-    let parsed = parse_layers(list)?;
+    let parsed = parse_layers(state.store.registry(), list)?;
     tilejson(&state, &base, &format!("/tiles/{list}"), &parsed, raw.as_deref())
 }

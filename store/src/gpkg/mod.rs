@@ -14,16 +14,23 @@ use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Binary, Double, Integer, Nullable, Text};
 use diesel::sqlite::Sqlite;
 use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
-use onemap_model::{format_timestamp, Feature, LayerId, Properties, SqlValue};
+use onemap_model::{format_timestamp, Feature, LayerId, Properties, Registry, SqlValue};
 use std::path::{Path, PathBuf};
 
 /// The embedded store: a GeoPackage file with the layers in memory.
 pub type GpkgStore = IndexedStore<GpkgFile>;
 
 impl GpkgStore {
-    /// Opens (creating if missing) a GeoPackage and loads every layer into memory.
+    /// Opens (creating if missing) a GeoPackage with the built-in layers and loads them into memory.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        IndexedStore::new("gpkg", GpkgFile::open(path.as_ref())?)
+        Self::open_with(path, Registry::builtin())
+    }
+
+    /// Opens (creating if missing) a GeoPackage holding the layers of `registry` (a table is
+    /// created for any it lacks) and loads them into memory.
+    pub fn open_with(path: impl AsRef<Path>, registry: Registry) -> Result<Self> {
+        let file = GpkgFile::open(path.as_ref(), &registry)?;
+        IndexedStore::new("gpkg", file, registry)
     }
 }
 
@@ -117,7 +124,7 @@ fn parse_time(what: &str, s: &str) -> Result<DateTime<Utc>> {
 
 impl GpkgFile {
     /// Opens or creates the file, sets WAL + FULL sync, and makes sure every table exists.
-    pub fn open(path: &Path) -> Result<Self> {
+    pub fn open(path: &Path, registry: &Registry) -> Result<Self> {
         let existed = path.exists();
         let url = path.to_string_lossy().into_owned();
         let mut conn =
@@ -134,7 +141,7 @@ impl GpkgFile {
             }
         }
         let mut file = GpkgFile { path: path.to_owned(), conn };
-        file.create_tables()?;
+        file.create_tables(registry)?;
         Ok(file)
     }
 
@@ -143,9 +150,9 @@ impl GpkgFile {
         &self.path
     }
 
-    fn create_tables(&mut self) -> Result<()> {
+    fn create_tables(&mut self, registry: &Registry) -> Result<()> {
         let mut stmts = schema::core_tables();
-        for &layer in LayerId::ALL {
+        for &layer in registry.layers() {
             stmts.extend(schema::layer_table(layer));
         }
         self.conn
@@ -499,14 +506,14 @@ mod tests {
         )
         .expect("old schema");
         drop(c);
-        let mut file = GpkgFile::open(&path).expect("open old file");
+        let mut file = GpkgFile::open(&path, &Registry::builtin()).expect("open old file");
         let cols: Vec<ColumnName> = diesel::sql_query("SELECT name FROM pragma_table_info('onemap_changes')")
             .load(&mut file.conn)
             .expect("columns");
         for (name, _) in schema::CHANGE_LOG_ADDED {
             assert!(cols.iter().any(|c| c.name == name), "{name} missing");
         }
-        let h = file.history(LayerId::Hazards, "x", None).expect("history");
+        let h = file.history(LayerId::HAZARDS, "x", None).expect("history");
         assert_eq!(h.len(), 1);
         assert_eq!((h[0].op, h[0].actor.as_str()), (ChangeOp::Insert, "old"));
         assert_eq!(h[0].properties, Some(serde_json::json!({"name": "旧"})));

@@ -14,7 +14,7 @@ use crate::{
     StoreError, Upserted, Writer,
 };
 use geo::Geometry;
-use onemap_model::{Feature, LayerId, NewFeature, Scope, ValidationError};
+use onemap_model::{Feature, LayerId, NewFeature, Registry, Scope, ValidationError};
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +37,7 @@ pub trait Persist: Send {
 pub struct IndexedStore<P: Persist> {
     kind: &'static str,
     persist: Mutex<P>,
+    registry: Registry,
     layers: HashMap<LayerId, RwLock<LayerIndex>>,
     listeners: RwLock<Vec<Arc<dyn ChangeListener>>>,
 }
@@ -62,19 +63,22 @@ pub fn check_query(layer: LayerId, q: &Query) -> Result<()> {
 }
 
 impl<P: Persist> IndexedStore<P> {
-    /// Loads every layer from `persist` and builds the R-trees.
-    pub fn new(kind: &'static str, mut persist: P) -> Result<Self> {
+    /// Loads every layer of `registry` from `persist` and builds the R-trees.
+    pub fn new(kind: &'static str, mut persist: P, registry: Registry) -> Result<Self> {
         let mut layers = HashMap::new();
-        for &layer in LayerId::ALL {
+        for &layer in registry.layers() {
             let features = persist.load(layer)?;
             layers.insert(layer, RwLock::new(LayerIndex::build(layer, features)));
         }
-        Ok(IndexedStore { kind, persist: Mutex::new(persist), layers, listeners: RwLock::new(Vec::new()) })
+        Ok(IndexedStore { kind, persist: Mutex::new(persist), registry, layers, listeners: RwLock::new(Vec::new()) })
     }
 
-    fn layer(&self, layer: LayerId) -> &RwLock<LayerIndex> {
-        // Every LayerId is inserted in `open`.
-        &self.layers[&layer]
+    /// The layer's index; an error for a layer this store's registry does not hold.
+    fn layer(&self, layer: LayerId) -> Result<&RwLock<LayerIndex>> {
+        self.layers.get(&layer).ok_or_else(|| StoreError::UnknownLayer {
+            name: layer.as_str().to_owned(),
+            known: self.registry.names().join(", "),
+        })
     }
 
     /// Plans against the current state, persists, then applies in memory.
@@ -85,9 +89,9 @@ impl<P: Persist> IndexedStore<P> {
         plan: impl FnOnce(&LayerIndex) -> Result<Vec<Change>>,
     ) -> Result<Vec<Arc<Feature>>> {
         let mut persist = self.persist.lock();
-        let changes = plan(&self.layer(layer).read())?;
+        let changes = plan(&self.layer(layer)?.read())?;
         let rows = persist.apply(layer, &changes, actor)?;
-        let mut index = self.layer(layer).write();
+        let mut index = self.layer(layer)?.write();
         let mut out = Vec::with_capacity(changes.len());
         let mut boxes = Vec::with_capacity(changes.len() * 2);
         let mut inserted = Vec::new();
@@ -139,12 +143,19 @@ impl<P: Persist> Store for IndexedStore<P> {
         self.kind
     }
 
+    fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     fn summary(&self, layer: LayerId, scope: &Scope) -> LayerSummary {
-        self.layer(layer).read().summary(scope)
+        match self.layer(layer) {
+            Ok(l) => l.read().summary(scope),
+            Err(_) => LayerSummary { layer, count: 0, extent: None, last_updated: None },
+        }
     }
 
     fn get(&self, layer: LayerId, id: &str, scope: &Scope) -> Result<Arc<Feature>> {
-        self.layer(layer)
+        self.layer(layer)?
             .read()
             .get(id)
             .filter(|f| scope.contains(&f.properties))
@@ -154,11 +165,11 @@ impl<P: Persist> Store for IndexedStore<P> {
 
     fn query(&self, layer: LayerId, q: &Query, scope: &Scope) -> Result<Page> {
         check_query(layer, q)?;
-        Ok(self.layer(layer).read().query(q, scope))
+        Ok(self.layer(layer)?.read().query(q, scope))
     }
 
     fn intersecting(&self, layer: LayerId, area: &Geometry, scope: &Scope) -> Result<Vec<Arc<Feature>>> {
-        Ok(self.layer(layer).read().intersecting(area, scope))
+        Ok(self.layer(layer)?.read().intersecting(area, scope))
     }
 
     fn insert(&self, layer: LayerId, features: Vec<NewFeature>, w: &Writer) -> Result<Vec<Arc<Feature>>> {
@@ -204,7 +215,7 @@ impl<P: Persist> Store for IndexedStore<P> {
 
     fn history(&self, layer: LayerId, id: &str) -> Result<Vec<ChangeRecord>> {
         let mut persist = self.persist.lock();
-        let index = self.layer(layer).read();
+        let index = self.layer(layer)?.read();
         let current = index.row_of(id).zip(index.get(id)).map(|(row, f)| (row, &**f));
         persist.history(layer, id, current)
     }

@@ -5,7 +5,6 @@ mod render;
 
 pub use render::render;
 
-use crate::layers::tiling;
 use crate::{TileError, TileRequest, TileSource, VectorLayer};
 use onemap_model::{ColumnType, LayerId, Scope};
 use onemap_store::Store;
@@ -53,9 +52,7 @@ fn field_type(layer: LayerId, name: &str) -> Value {
     match layer.column(name).map(|c| c.ty) {
         Some(ColumnType::Integer | ColumnType::Real) => json!("Number"),
         Some(ColumnType::Boolean) => json!("Boolean"),
-        Some(_) => json!("String"),
-        None if name == "free" => json!("Number"),
-        None => json!("String"),
+        _ => json!("String"),
     }
 }
 
@@ -69,15 +66,20 @@ impl TileSource for StoreTileSource {
         layers
             .iter()
             .map(|&l| {
-                let t = tiling(l);
+                let t = &l.def().tiles;
                 let mut fields = Map::new();
                 fields.insert("id".into(), json!("String"));
                 for a in t.attributes {
                     fields.insert((*a).into(), field_type(l, a));
                 }
+                for (a, _) in t.derived {
+                    fields.insert((*a).into(), json!("Number"));
+                }
                 let mut description = format!("{} {}", l.title_zh(), l.title());
-                if let Some(z) = t.cluster_below {
-                    description.push_str(&format!("; clustered below zoom {z} ({})", t.cluster_attributes.join(", ")));
+                if let Some(c) = l.def().cluster {
+                    let rolled = c.rollups.iter().filter(|r| r.is_scalar()).map(|r| r.key);
+                    let names: Vec<&str> = ["cluster", "point_count"].into_iter().chain(rolled).collect();
+                    description.push_str(&format!("; clustered below zoom {} ({})", c.below, names.join(", ")));
                     fields.insert("cluster".into(), json!("Boolean"));
                     fields.insert("point_count".into(), json!("Number"));
                 }
