@@ -15,6 +15,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Method};
 use axum::Router;
 use error::ApiError;
+use onemap_routing_service::{RoadNetwork, RoutingService, ServiceError};
 use onemap_store::Store;
 use onemap_tiles::{RenderOptions, StoreTileSource, TileService};
 use std::path::PathBuf;
@@ -69,7 +70,7 @@ pub struct AppState {
     /// Survey uploads (`POST /imports`) and their reports.
     pub imports: Arc<imports::ImportJobs>,
     /// The road network for `/routing/*`, when one is loaded.
-    pub routing: Option<Arc<routing::RoutingState>>,
+    pub routing: Option<Arc<RoutingService>>,
 }
 
 impl AppState {
@@ -85,15 +86,12 @@ impl AppState {
     /// store's writes; manual closures are kept in `closures_file` (none: in memory only).
     pub fn with_routing(
         mut self,
-        roads: impl Into<routing::RoadNetwork>,
+        roads: impl Into<RoadNetwork>,
         closures_file: Option<std::path::PathBuf>,
-    ) -> Result<Self, routing::closures::BookError> {
-        let rs = Arc::new(routing::RoutingState::new(roads.into(), &self.store, closures_file)?);
+    ) -> Result<Self, ServiceError> {
+        let rs = Arc::new(RoutingService::new(roads.into(), &self.store, closures_file)?);
         self.store.subscribe(rs.clone());
-        rs.refresh().map_err(|e| routing::closures::BookError::Io {
-            path: "the store".into(),
-            source: std::io::Error::other(e.description),
-        })?;
+        rs.refresh()?;
         self.routing = Some(rs);
         Ok(self)
     }

@@ -136,8 +136,8 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
     let store: Arc<dyn onemap_store::Store> = Arc::new(store);
     let mut state = AppState::new(Arc::clone(&store), info);
     let started = std::time::Instant::now();
-    let saved = onemap_server::routing::closures::saved_dir_beside(store_path);
-    match onemap_server::routing::load_engine(store.as_ref(), args.roads.as_deref(), Some(&saved))? {
+    let saved = onemap_routing_service::closures::saved_dir_beside(store_path);
+    match onemap_routing_service::load_engine(store.as_ref(), args.roads.as_deref(), Some(&saved))? {
         Some(roads) => {
             let engine = &roads.engine;
             println!(
@@ -150,7 +150,7 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
                 engine.networks().count(),
                 saved.display()
             );
-            state = state.with_routing(roads, Some(onemap_server::routing::closures::file_beside(store_path)))?;
+            state = state.with_routing(roads, Some(onemap_routing_service::closures::file_beside(store_path)))?;
         }
         None => println!("onemap: no roads: /routing/* is off (give --roads FILE.osm.pbf or import a roads layer)"),
     }

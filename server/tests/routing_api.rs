@@ -29,7 +29,7 @@ async fn routing_app() -> (TestApp, std::path::PathBuf) {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
     let engine =
-        onemap_server::routing::load_engine(t.store.as_ref(), None, None).expect("roads").expect("the demo has roads");
+        onemap_routing_service::load_engine(t.store.as_ref(), None, None).expect("roads").expect("the demo has roads");
     let file = t._dir.path().join("t.closures.json");
     let info = onemap_server::ServiceInfo { demo: true, frontend_dir: common::frontend(), ..Default::default() };
     let state = AppState::new(Arc::clone(&t.store), info).with_routing(engine, Some(file.clone())).expect("routing");
@@ -56,7 +56,7 @@ fn square(c: [f64; 2], half: f64) -> Value {
 }
 
 fn area(v: &Value) -> geo::MultiPolygon<f64> {
-    onemap_server::routing::closures::area_of(v).expect("area")
+    onemap_routing_service::closures::area_of(v).expect("area")
 }
 
 const FROM: &str = "103.56,30.86";

@@ -1,8 +1,8 @@
 //! Areas by travel time: `/routing/isochrone` and `/routing/coverage` (summary and the
 //! `reach_time` tile layer).
 
+use super::engine;
 use super::params::{check_keys, minutes, number, position, profile, round1, Params};
-use super::{engine, PlaceLayer};
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -16,6 +16,7 @@ use onemap_model::{AdminLevel, LayerId, Properties, Registry, Scope};
 use onemap_routing::dijkstra::UNREACHED;
 use onemap_routing::route::DEFAULT_SNAP_M;
 use onemap_routing::Profile;
+use onemap_routing_service::PlaceLayer;
 use onemap_tiles::encode::{encode, tile_bytes, AttrValue, LayerBuilder, TileFrame};
 use onemap_tiles::{CachedTile, TileCoord};
 use serde_json::{json, Value};

@@ -1,6 +1,5 @@
 //! `POST /routing/closures`, `GET /routing/closures`, `DELETE /routing/closures/{id}`.
 
-use super::closures::{area_of, Closure, RoadRef, MANUAL};
 use super::engine;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
@@ -12,6 +11,7 @@ use axum::routing::{delete, get};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use onemap_routing::closure::circle;
+use onemap_routing_service::closures::{area_of, Closure, RoadRef, MANUAL};
 use serde_json::{json, Value};
 
 /// An area closure with no road in it is still taken (it closes its shelters) when a road is

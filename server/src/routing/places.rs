@@ -1,10 +1,10 @@
 //! Routes between points and places: `/routing/route`, `/routing/nearest-shelters`,
 //! `/routing/dispatch`, `POST /routing/assign`, `POST /routing/evacuation-routes`.
 
+use super::engine;
 use super::params::{
     check_keys, json_lonlat, line, number, parse_profile, position, profile, round1, route_props, Params,
 };
-use super::{engine, PlaceLayer, RoutingState};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -17,6 +17,7 @@ use onemap_model::{LayerId, NewFeature, Properties};
 use onemap_routing::assign::Group;
 use onemap_routing::route::DEFAULT_SNAP_M;
 use onemap_routing::{Closed, Profile, Route, Snap};
+use onemap_routing_service::{PlaceLayer, RoutingService};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The closures in force that the route would have crossed without them.
-fn avoided(rs: &RoutingState, profile: Profile, a: &Snap, b: &Snap, taken: &Route) -> ApiResult<Vec<Value>> {
+fn avoided(rs: &RoutingService, profile: Profile, a: &Snap, b: &Snap, taken: &Route) -> ApiResult<Vec<Value>> {
     let net = rs.engine.network(profile)?;
     if net.closed().is_empty() {
         return Ok(Vec::new());
@@ -56,7 +57,7 @@ fn avoided(rs: &RoutingState, profile: Profile, a: &Snap, b: &Snap, taken: &Rout
         .collect())
 }
 
-fn route_feature(rs: &RoutingState, r: &Route, profile: Profile, avoided: Vec<Value>) -> Value {
+fn route_feature(rs: &RoutingService, r: &Route, profile: Profile, avoided: Vec<Value>) -> Value {
     let mut props = route_props(r, profile);
     props.insert("closures_avoided".into(), json!(avoided));
     props.insert("roads".into(), json!(rs.engine.source));
