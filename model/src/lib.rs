@@ -11,6 +11,7 @@ mod enums;
 mod error;
 mod feature;
 mod field;
+pub mod geodesy;
 pub mod geometry;
 pub mod hash;
 mod properties;

@@ -7,6 +7,7 @@
 
 use crate::graph::RoadGraph;
 use geo::{BoundingRect, Intersects, Line, MultiPolygon};
+use onemap_model::geodesy::{degrees_lat, degrees_lon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use std::collections::HashMap;
@@ -114,8 +115,8 @@ impl EdgeIndex {
     /// degrees; the box is grown by `metres` north–south and east–west).
     pub fn near_roads(&self, area: &MultiPolygon<f64>, metres: f64) -> bool {
         let Some(r) = area.bounding_rect() else { return false };
-        let dlat = metres / 111_194.9;
-        let dlon = dlat / r.max().y.abs().max(r.min().y.abs()).min(89.0).to_radians().cos();
+        let dlat = degrees_lat(metres);
+        let dlon = degrees_lon(metres, r.max().y.abs().max(r.min().y.abs()));
         let env = AABB::from_corners([r.min().x - dlon, r.min().y - dlat], [r.max().x + dlon, r.max().y + dlat]);
         self.tree.locate_in_envelope_intersecting(&env).next().is_some()
     }
@@ -129,8 +130,8 @@ impl EdgeIndex {
 /// A circle of `radius_m` metres around WGS84 `center` (degrees) as a 32-gon, for closing the
 /// roads around a point hazard.
 pub fn circle(center: [f64; 2], radius_m: f64) -> MultiPolygon<f64> {
-    let dlat = radius_m / 111_194.9;
-    let dlon = dlat / center[1].to_radians().cos().max(0.01);
+    let dlat = degrees_lat(radius_m);
+    let dlon = degrees_lon(radius_m, center[1]);
     let ring: Vec<(f64, f64)> = (0..=32)
         .map(|i| {
             let a = f64::from(i % 32) / 32.0 * std::f64::consts::TAU;

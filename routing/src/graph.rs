@@ -8,17 +8,7 @@ use std::collections::HashMap;
 /// A travel time that is not allowed (the direction is closed to the profile).
 pub const NO: u32 = u32::MAX;
 
-/// Mean Earth radius in metres (IUGG), for haversine lengths.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// Great-circle distance in metres between two WGS84 lon/lat points (degrees).
-pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (la1, la2) = (a[1].to_radians(), b[1].to_radians());
-    let dla = la2 - la1;
-    let dlo = (b[0] - a[0]).to_radians();
-    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
-}
+pub use onemap_model::geodesy::haversine_m;
 
 /// The road between two junctions.
 #[derive(Debug, Clone, PartialEq)]

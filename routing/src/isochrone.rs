@@ -54,7 +54,7 @@ impl Network {
         let Some(&max) = limits.last() else { return Vec::new() };
         let dist = self.reach_from(from, max);
         let reached: Vec<u32> = (0..self.len() as u32).filter(|&n| dist[n as usize] <= max).collect();
-        let k = from.point[1].to_radians().cos().max(0.01);
+        let k = onemap_model::geodesy::east_west_scale(from.point[1]);
         // Points along the roads, so that a sparse network (rural roads kilometres between
         // junctions) still shows how far one gets along them.
         let samples = self.road_samples(from, &dist, max, k);

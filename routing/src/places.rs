@@ -3,6 +3,7 @@
 use crate::network::Network;
 use crate::route::{Leg, Route};
 use crate::snap::Snap;
+use onemap_model::geodesy::{east_west_scale, METRES_PER_DEGREE};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
@@ -42,7 +43,7 @@ impl PlaceIndex {
         let snaps: Vec<Option<Snap>> =
             places.iter().map(|p| net.snap("a place", p.position[0], p.position[1], snap_m).ok()).collect();
         let mean = places.iter().map(|p| p.position[1]).sum::<f64>() / places.len().max(1) as f64;
-        let k = mean.to_radians().cos().max(0.01);
+        let k = east_west_scale(mean);
         let pts = snaps
             .iter()
             .enumerate()
@@ -85,8 +86,8 @@ impl Network {
         // Candidates come in order of their distance in the tree's scaled degrees; metres on the
         // ground are at least that distance × this (east–west shrinks with cos(latitude), least
         // at the highest latitude involved; 2 % margin for the flat approximation).
-        let cos_min = idx.abs_lat_max.max(from.point[1].abs()).min(89.0).to_radians().cos();
-        let metres_per_unit = 111_194.9 * (cos_min / idx.k).min(1.0) * 0.98;
+        let cos_min = east_west_scale(idx.abs_lat_max.max(from.point[1].abs()));
+        let metres_per_unit = METRES_PER_DEGREE * (cos_min / idx.k).min(1.0) * 0.98;
         for cand in idx.tree.nearest_neighbor_iter(&q) {
             let i = cand.data;
             if idx.places[i].free < need {

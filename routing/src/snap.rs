@@ -37,7 +37,7 @@ impl SnapIndex {
     pub fn build(g: &RoadGraph, usable: impl Fn(usize) -> bool) -> SnapIndex {
         let mean_lat =
             if g.nodes.is_empty() { 0.0 } else { g.nodes.iter().map(|p| p[1]).sum::<f64>() / g.nodes.len() as f64 };
-        let k = mean_lat.to_radians().cos().max(0.01);
+        let k = onemap_model::geodesy::east_west_scale(mean_lat);
         let mut segs = Vec::new();
         for (i, e) in g.edges.iter().enumerate() {
             if !usable(i) {

@@ -7,16 +7,13 @@ use onemap_model::{Feature, LayerId, Scope};
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
-/// Mean Earth radius in metres (as in geo's Haversine).
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
 /// Buffers `g` (EPSG:4326 degrees) by `metres`, in a local equirectangular projection centred on
 /// the geometry (error well under 1 % for areas up to ~100 km across, away from the poles).
 /// Returns the area as a multipolygon in EPSG:4326 degrees. `metres` = 0 keeps polygons as they are.
 pub fn buffer_metres(g: &Geometry, metres: f64) -> MultiPolygon {
     let c = g.centroid().map_or((0.0, 0.0), |p| (p.x(), p.y()));
-    let cos = c.1.to_radians().cos().max(1e-6);
-    let deg_to_m = std::f64::consts::PI / 180.0 * EARTH_RADIUS_M;
+    let cos = onemap_model::geodesy::east_west_scale(c.1);
+    let deg_to_m = onemap_model::geodesy::METRES_PER_DEGREE;
     let local = g.map_coords(|p| geo::coord! { x: (p.x - c.0) * deg_to_m * cos, y: (p.y - c.1) * deg_to_m });
     let buffered = if metres > 0.0 {
         local.buffer(metres)

@@ -95,12 +95,9 @@ pub fn bd09_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
 mod tests {
     use super::*;
 
-    /// Metres between two lon/lat points (degrees), by the haversine formula on a 6,371 km sphere.
+    /// Metres between two lon/lat points (degrees).
     fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
-        let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
-        let h =
-            ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
-        2.0 * 6_371_000.0 * h.sqrt().asin()
+        onemap_model::geodesy::haversine_m([a.0, a.1], [b.0, b.1])
     }
 
     #[test]
