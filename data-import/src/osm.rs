@@ -12,8 +12,8 @@
 use crate::{ImportError, Result};
 use geo::{GeodesicArea, Geometry, InteriorPoint, LineString, Point, Polygon};
 use onemap_model::{LayerId, NewFeature, Properties};
+use onemap_osm::TagFilter;
 use onemap_store::{DatasetInfo, Store, Writer};
-use osmpbf::{Element, ElementReader};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -107,51 +107,38 @@ impl Collected {
     }
 }
 
-/// Reads the roads, shelters and team bases of an OpenStreetMap PBF extract.
+/// Reads the roads, shelters and team bases of an OpenStreetMap extract (`.osm.pbf`, `.osm`,
+/// `.osm.gz`).
 pub fn read_pbf(path: &Path) -> Result<Vec<(LayerId, Vec<NewFeature>)>> {
-    let p = path.display().to_string();
-    let reader =
-        ElementReader::from_path(path).map_err(|e| ImportError::Format { path: p.clone(), message: e.to_string() })?;
-    let mut coords: HashMap<i64, (f64, f64)> = HashMap::new();
+    let filter = TagFilter::any_of(&["highway", "amenity", "leisure", "emergency"]);
+    let x = onemap_osm::extract(path, &filter)
+        .map_err(|e| ImportError::Format { path: path.display().to_string(), message: e.to_string() })?;
     let mut out = Collected::default();
-    let tagmap = |it: &mut dyn Iterator<Item = (&str, &str)>| {
-        it.map(|(k, v)| (k.to_owned(), v.to_owned())).collect::<HashMap<_, _>>()
-    };
-    reader
-        .for_each(|el| match el {
-            Element::Node(n) => {
-                coords.insert(n.id(), (n.lon(), n.lat()));
-                let tags = tagmap(&mut n.tags());
-                if !tags.is_empty() {
-                    out.poi(&format!("n{}", n.id()), &tags, Point::new(n.lon(), n.lat()), None);
-                }
+    for (id, (lon, lat), tags) in &x.nodes {
+        let tags: HashMap<String, String> = tags.iter().cloned().collect();
+        out.poi(&format!("n{id}"), &tags, Point::new(*lon, *lat), None);
+    }
+    for (id, refs, tags) in &x.ways {
+        let tags: HashMap<String, String> = tags.iter().cloned().collect();
+        let Some(pts) = x.positions(refs).filter(|p| p.len() >= 2) else { continue };
+        let line = LineString::from(pts);
+        if let Some(class) = tags.get("highway").filter(|c| !EXCLUDED_HIGHWAYS.contains(&c.as_str())) {
+            let oneway = matches!(tags.get("oneway").map(String::as_str), Some("yes" | "1" | "true"));
+            let props = json!({"name": name(&tags), "highway": class, "oneway": oneway,
+                               "maxspeed_kmh": maxspeed(tags.get("maxspeed")), "osm_id": id});
+            out.roads.extend(Collected::feature(
+                LayerId::ROADS,
+                format!("osm-w{id}"),
+                Geometry::LineString(line),
+                props,
+            ));
+        } else if line.is_closed() && line.0.len() >= 4 {
+            let poly = Polygon::new(line, vec![]);
+            if let Some(pt) = poly.interior_point() {
+                out.poi(&format!("w{id}"), &tags, pt, Some(poly.geodesic_area_unsigned()));
             }
-            Element::DenseNode(n) => {
-                coords.insert(n.id(), (n.lon(), n.lat()));
-                let tags = tagmap(&mut n.tags());
-                if !tags.is_empty() {
-                    out.poi(&format!("n{}", n.id()), &tags, Point::new(n.lon(), n.lat()), None);
-                }
-            }
-            Element::Way(w) => {
-                let tags = tagmap(&mut w.tags());
-                let pts: Option<Vec<(f64, f64)>> = w.refs().map(|r| coords.get(&r).copied()).collect();
-                let Some(pts) = pts.filter(|p| p.len() >= 2) else { return };
-                let line = LineString::from(pts);
-                if let Some(class) = tags.get("highway").filter(|c| !EXCLUDED_HIGHWAYS.contains(&c.as_str())) {
-                    let oneway = matches!(tags.get("oneway").map(String::as_str), Some("yes" | "1" | "true"));
-                    out.roads.extend(Collected::feature(LayerId::ROADS, format!("osm-w{}", w.id()), Geometry::LineString(line.clone()),
-                        json!({"name": name(&tags), "highway": class, "oneway": oneway, "maxspeed_kmh": maxspeed(tags.get("maxspeed")), "osm_id": w.id()})));
-                } else if line.is_closed() && line.0.len() >= 4 {
-                    let poly = Polygon::new(line, vec![]);
-                    if let Some(pt) = poly.interior_point() {
-                        out.poi(&format!("w{}", w.id()), &tags, pt, Some(poly.geodesic_area_unsigned()));
-                    }
-                }
-            }
-            Element::Relation(_) => {}
-        })
-        .map_err(|e| ImportError::Format { path: p, message: e.to_string() })?;
+        }
+    }
     Ok(vec![(LayerId::ROADS, out.roads), (LayerId::SHELTERS, out.shelters), (LayerId::TEAMS, out.teams)])
 }
 

@@ -21,8 +21,12 @@ pub enum ServiceError {
 /// Why the road network could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: {message}")]
-    Extract { path: String, message: String },
+    #[error("{path}: {source}")]
+    Extract {
+        path: String,
+        #[source]
+        source: onemap_osm::OsmError,
+    },
     #[error("reading the roads layer: {0}")]
     Store(#[from] StoreError),
     #[error("preparing the road network: {0}")]

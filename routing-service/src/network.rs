@@ -57,7 +57,7 @@ pub fn load_engine(
     let (ways, source) = match roads {
         Some(path) => {
             let ways = onemap_routing::way::read_osm(path)
-                .map_err(|message| LoadError::Extract { path: path.display().to_string(), message })?;
+                .map_err(|source| LoadError::Extract { path: path.display().to_string(), source })?;
             let name =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             (ways, format!("OpenStreetMap extract {name}; © OpenStreetMap contributors"))

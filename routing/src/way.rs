@@ -1,6 +1,6 @@
 //! Road ways as the graph builder takes them: OpenStreetMap ways, or lines of a roads layer.
 
-use onemap_import::survey::read::osm::{extract, TagFilter};
+use onemap_osm::{extract, OsmError, TagFilter};
 use std::path::Path;
 
 /// One road: its tags and its nodes (an id shared by the ways that meet there, and a WGS84
@@ -21,9 +21,8 @@ impl Way {
 
 /// The `highway=*` ways of an OpenStreetMap extract (`.osm.pbf`, `.osm`, `.osm.gz`), with their
 /// node positions; ways whose nodes are missing from the extract are cut at the gap.
-pub fn read_osm(path: &Path) -> Result<Vec<Way>, String> {
-    let filter = TagFilter::parse("highway=*")?;
-    let x = extract(path, &filter)?;
+pub fn read_osm(path: &Path) -> Result<Vec<Way>, OsmError> {
+    let x = extract(path, &TagFilter::any_of(&["highway"]))?;
     let mut ways = Vec::with_capacity(x.ways.len());
     for (id, refs, tags) in x.ways {
         let mut run: Vec<(i64, [f64; 2])> = Vec::with_capacity(refs.len());

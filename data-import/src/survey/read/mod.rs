@@ -66,7 +66,8 @@ pub fn read(path: &Path, format: Format, sheet: Option<&str>, osm_tags: Option<&
             let tags = osm_tags.ok_or(
                 "an OpenStreetMap extract holds everything: say which features with --osm-tags (e.g. amenity=hospital,emergency=*)",
             )?;
-            let mut s = osm::read(path, &osm::TagFilter::parse(tags)?)?;
+            let filter = osm::TagFilter::parse(tags).map_err(|e| e.to_string())?;
+            let mut s = osm::read(path, &filter)?;
             s.area_as_point = true;
             Ok(s)
         }
