@@ -2,6 +2,7 @@
 //! onto the core crates. Nothing here knows how features are stored.
 
 pub mod body;
+pub mod conditional;
 pub mod error;
 pub mod imports;
 pub mod ogc;

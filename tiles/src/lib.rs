@@ -64,16 +64,7 @@ pub struct TileRequest {
     pub scope: Scope,
 }
 
-/// One `vector_layers` entry of TileJSON.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct VectorLayer {
-    pub id: String,
-    pub description: String,
-    pub minzoom: u8,
-    pub maxzoom: u8,
-    /// Attribute → type or description.
-    pub fields: serde_json::Map<String, serde_json::Value>,
-}
+pub use tilejson::{self, VectorLayer};
 
 /// A source of vector tiles. Object safe: the server holds an `Arc<dyn TileSource>`.
 #[async_trait::async_trait]

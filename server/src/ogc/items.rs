@@ -3,6 +3,7 @@
 use super::collections::layer;
 use super::links::{link, BaseUrl, GEOJSON, JSON};
 use super::params;
+use crate::conditional::ETag;
 use crate::error::ApiResult;
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -22,9 +23,7 @@ pub fn geojson_response(status: StatusCode, body: &Value) -> Response {
 /// A single feature with its ETag.
 pub fn feature_response(status: StatusCode, f: &Feature) -> Response {
     let mut res = geojson_response(status, &f.to_geojson());
-    if let Ok(v) = HeaderValue::from_str(&f.etag()) {
-        res.headers_mut().insert(header::ETAG, v);
-    }
+    ETag::new(f.etag()).set(&mut res);
     res
 }
 
@@ -82,17 +81,9 @@ pub async fn item(
     let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     let f = state.store.get(layer, &fid, &Scope::All)?;
-    let etag = f.etag();
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
-    if unchanged {
-        let mut res = StatusCode::NOT_MODIFIED.into_response();
-        if let Ok(v) = HeaderValue::from_str(&etag) {
-            res.headers_mut().insert(header::ETAG, v);
-        }
-        return Ok(res);
+    let etag = ETag::new(f.etag());
+    if etag.matches_if_none_match(&headers) {
+        return Ok(etag.not_modified(&[]));
     }
     Ok(feature_response(StatusCode::OK, &f))
 }

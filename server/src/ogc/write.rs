@@ -4,7 +4,8 @@ use super::collections::layer;
 use super::items::{feature_response, geojson_response};
 use super::links::BaseUrl;
 use crate::body::JsonBody;
-use crate::error::{ApiError, ApiResult};
+use crate::conditional::if_match_version;
+use crate::error::ApiResult;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -13,22 +14,6 @@ use onemap_model::geometry::geometry_from_geojson;
 use onemap_model::{NewFeature, Scope, ValidationError};
 use onemap_store::{FeaturePatch, Writer};
 use serde_json::{json, Value};
-
-/// The version an `If-Match` header demands: `None` for no header or `*`.
-fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
-    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
-    let raw = v.to_str().unwrap_or("").trim();
-    if raw == "*" {
-        return Ok(None);
-    }
-    raw.trim_start_matches("W/").trim_matches('"').parse::<i64>().map(Some).map_err(|_| {
-        ApiError::new(
-            StatusCode::PRECONDITION_FAILED,
-            "PreconditionFailed",
-            format!("If-Match `{raw}` matches no version of this feature"),
-        )
-    })
-}
 
 /// Who is writing. Until authentication arrives, the actor is a label the client gives in
 /// `X-Onemap-User` (UTF-8, recorded in the change log; `default` without one), and the scope is
@@ -101,7 +86,7 @@ pub async fn replace(
 ) -> ApiResult<Response> {
     let layer = layer(&state, &id)?;
     let feature = NewFeature::from_geojson(layer, &body)?;
-    let expected = if_match(&headers)?;
+    let expected = if_match_version(&headers)?;
     let store = state.store.clone();
     let w = writer(&headers);
     let f = crate::blocking(move || store.replace(layer, &fid, feature, expected, &w)).await??;
@@ -125,7 +110,7 @@ pub async fn patch(
         Some(g) => Some(geometry_from_geojson(g, layer.geometry_kind())?),
     };
     let p = FeaturePatch { geometry, properties: obj.get("properties").cloned() };
-    let expected = if_match(&headers)?;
+    let expected = if_match_version(&headers)?;
     let store = state.store.clone();
     let w = writer(&headers);
     let f = crate::blocking(move || store.patch(layer, &fid, p, expected, &w)).await??;
@@ -139,7 +124,7 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let layer = layer(&state, &id)?;
-    let expected = if_match(&headers)?;
+    let expected = if_match_version(&headers)?;
     let store = state.store.clone();
     let w = writer(&headers);
     crate::blocking(move || store.delete(layer, &fid, expected, &w)).await??;

@@ -8,7 +8,7 @@ pub use render::render;
 use crate::{TileError, TileRequest, TileSource, VectorLayer};
 use onemap_model::{ColumnType, LayerId, Scope};
 use onemap_store::Store;
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Encoding parameters.
@@ -48,12 +48,13 @@ impl StoreTileSource {
     }
 }
 
-fn field_type(layer: LayerId, name: &str) -> Value {
+fn field_type(layer: LayerId, name: &str) -> String {
     match layer.column(name).map(|c| c.ty) {
-        Some(ColumnType::Integer | ColumnType::Real) => json!("Number"),
-        Some(ColumnType::Boolean) => json!("Boolean"),
-        _ => json!("String"),
+        Some(ColumnType::Integer | ColumnType::Real) => "Number",
+        Some(ColumnType::Boolean) => "Boolean",
+        _ => "String",
     }
+    .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -67,23 +68,27 @@ impl TileSource for StoreTileSource {
             .iter()
             .map(|&l| {
                 let t = &l.def().tiles;
-                let mut fields = Map::new();
-                fields.insert("id".into(), json!("String"));
+                let mut fields = BTreeMap::new();
+                fields.insert("id".to_owned(), "String".to_owned());
                 for a in t.attributes {
                     fields.insert((*a).into(), field_type(l, a));
                 }
                 for (a, _) in t.derived {
-                    fields.insert((*a).into(), json!("Number"));
+                    fields.insert((*a).to_owned(), "Number".to_owned());
                 }
                 let mut description = format!("{} {}", l.title_zh(), l.title());
                 if let Some(c) = l.def().cluster {
                     let rolled = c.rollups.iter().filter(|r| r.is_scalar()).map(|r| r.key);
                     let names: Vec<&str> = ["cluster", "point_count"].into_iter().chain(rolled).collect();
                     description.push_str(&format!("; clustered below zoom {} ({})", c.below, names.join(", ")));
-                    fields.insert("cluster".into(), json!("Boolean"));
-                    fields.insert("point_count".into(), json!("Number"));
+                    fields.insert("cluster".to_owned(), "Boolean".to_owned());
+                    fields.insert("point_count".to_owned(), "Number".to_owned());
                 }
-                VectorLayer { id: l.as_str().into(), description, minzoom: t.minzoom, maxzoom: t.maxzoom, fields }
+                let mut v = VectorLayer::new(l.as_str().to_owned(), fields);
+                v.description = Some(description);
+                v.minzoom = Some(t.minzoom);
+                v.maxzoom = Some(t.maxzoom);
+                v
             })
             .collect()
     }
