@@ -36,7 +36,7 @@ if [ ! -f "$stamp" ] || [ "$here/frontend/package-lock.json" -nt "$stamp" ]; the
   (cd "$here/frontend" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 # Python decoder of other people's making for the tile tests (mapbox-vector-tile), in a venv.
-if [ ! -x "$here/.venv/bin/python" ] || ! "$here/.venv/bin/python" -c "import mapbox_vector_tile, pyproj" 2>/dev/null; then
+if [ ! -x "$here/.venv/bin/python" ] || ! "$here/.venv/bin/python" -c "import mapbox_vector_tile, pyproj, openapi_spec_validator" 2>/dev/null; then
   python3 -m venv "$here/.venv"
   "$here/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/tests/requirements.txt"
 fi

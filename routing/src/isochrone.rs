@@ -11,7 +11,7 @@ use crate::dijkstra::{reach, UNREACHED};
 use crate::network::Network;
 use crate::snap::Snap;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use rstar::{Envelope, RTree, AABB};
+use rstar::{Envelope, AABB};
 use spade::{DelaunayTriangulation, HasPosition, Point2, Triangulation};
 
 /// One isochrone band.
@@ -196,18 +196,4 @@ fn cut(t: &[(Point2<f64>, u64); 3], limit: u64, k: f64) -> Option<Polygon<f64>> 
         return None;
     }
     Some(Polygon::new(LineString::new(ring), vec![]))
-}
-
-/// Network nodes by position, for isochrones.
-pub(crate) type NodeTree = RTree<rstar::primitives::GeomWithData<[f64; 2], u32>>;
-
-impl Network {
-    /// An R-tree of the network's nodes (WGS84 degrees), built on first use.
-    pub(crate) fn nodes_tree(&self) -> &NodeTree {
-        self.node_tree.get_or_init(|| {
-            RTree::bulk_load(
-                (0..self.len() as u32).map(|n| rstar::primitives::GeomWithData::new(self.position(n), n)).collect(),
-            )
-        })
-    }
 }

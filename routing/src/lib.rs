@@ -18,6 +18,7 @@ pub mod network;
 pub mod places;
 pub mod prepared;
 pub mod profile;
+mod query;
 pub mod route;
 mod scc;
 pub mod snap;

@@ -9,6 +9,7 @@ use crate::snap::SnapIndex;
 use crate::{Result, RoutingError};
 use fast_paths::{FastGraph, InputGraph, PathCalculator};
 use parking_lot::{Mutex, RwLock};
+use rstar::RTree;
 use std::sync::Arc;
 
 /// The weight of a closed link in a re-prepared hierarchy (about 35 years): a path that weighs
@@ -68,17 +69,17 @@ pub struct Network {
     pub out: Adjacency,
     pub inn: Adjacency,
     /// The hierarchy of the whole network (no closures).
-    fast: FastGraph,
+    pub(crate) fast: FastGraph,
     /// Its node order, reused when a closure changes the weights.
     order: Vec<usize>,
     /// A hierarchy without the edges closed at some version of the closures.
-    closed_fast: RwLock<Option<Arc<(u64, FastGraph)>>>,
+    pub(crate) closed_fast: RwLock<Option<Arc<(u64, FastGraph)>>>,
     /// The closures in force.
     closed: RwLock<Arc<Closed>>,
-    calculators: Mutex<Vec<PathCalculator>>,
+    pub(crate) calculators: Mutex<Vec<PathCalculator>>,
     pub(crate) snap: SnapIndex,
     /// The nodes by position (for isochrones), built on first use.
-    pub(crate) node_tree: std::sync::OnceLock<crate::isochrone::NodeTree>,
+    pub(crate) node_tree: std::sync::OnceLock<NodeTree>,
     /// The fastest speed on any link, metres per second (a lower bound on travel times).
     top_speed: f64,
 }
@@ -297,42 +298,18 @@ impl Network {
     pub fn link(&self, u: u32, v: u32, closed: &Closed) -> Option<Link> {
         self.out.of(u).iter().filter(|l| l.node == v && !closed.is_closed(l.edge)).min_by_key(|l| l.ms).copied()
     }
+}
 
-    /// The fastest path from weighted sources to weighted targets (network nodes, milliseconds)
-    /// that uses no edge of `closed`: the total weight and the node path, or `None` when
-    /// unreachable. Exact in every state:
-    /// - no closures, or a hierarchy prepared for exactly these: that hierarchy's answer;
-    /// - otherwise the full hierarchy's answer when its path uses no closed edge (closing roads
-    ///   only makes paths longer, so a shortest path that avoids them is still shortest), else
-    ///   Dijkstra on the open links.
-    pub fn ch_query(&self, sources: &[(u32, u64)], targets: &[(u32, u64)], closed: &Closed) -> Option<(u64, Vec<u32>)> {
-        if sources.is_empty() || targets.is_empty() {
-            return None;
-        }
-        if closed.is_empty() {
-            return self.run_ch(&self.fast, sources, targets);
-        }
-        let prepared = self.closed_fast.read().clone();
-        if let Some(p) = prepared.filter(|p| p.0 == closed.version) {
-            return self.run_ch(&p.1, sources, targets).filter(|(w, _)| *w < CLOSED_MS);
-        }
-        let full = self.run_ch(&self.fast, sources, targets)?;
-        let open = full.1.windows(2).all(|w| {
-            let best = self.out.of(w[0]).iter().filter(|l| l.node == w[1]).map(|l| l.ms).min();
-            best.is_some() && self.link(w[0], w[1], closed).map(|l| l.ms) == best
-        });
-        if open {
-            Some(full)
-        } else {
-            crate::dijkstra::path(self, sources, targets, closed)
-        }
-    }
+/// Network nodes by position (WGS84 degrees), for isochrones.
+pub(crate) type NodeTree = RTree<rstar::primitives::GeomWithData<[f64; 2], u32>>;
 
-    fn run_ch(&self, fast: &FastGraph, sources: &[(u32, u64)], targets: &[(u32, u64)]) -> Option<(u64, Vec<u32>)> {
-        let mut calc = self.calculators.lock().pop().unwrap_or_else(|| fast_paths::create_calculator(fast));
-        let conv = |v: &[(u32, u64)]| v.iter().map(|&(n, w)| (n as usize, w as usize)).collect::<Vec<_>>();
-        let path = calc.calc_path_multiple_sources_and_targets(fast, conv(sources), conv(targets));
-        self.calculators.lock().push(calc);
-        path.map(|p| (p.get_weight() as u64, p.get_nodes().iter().map(|&n| n as u32).collect()))
+impl Network {
+    /// An R-tree of the network's nodes (WGS84 degrees), built on first use.
+    pub(crate) fn nodes_tree(&self) -> &NodeTree {
+        self.node_tree.get_or_init(|| {
+            RTree::bulk_load(
+                (0..self.len() as u32).map(|n| rstar::primitives::GeomWithData::new(self.position(n), n)).collect(),
+            )
+        })
     }
 }

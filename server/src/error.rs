@@ -4,7 +4,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use onemap_store::StoreError;
-use serde_json::json;
 
 /// An HTTP error: the status, a machine code, a message for people, and the offending field.
 #[derive(Debug)]
@@ -78,12 +77,21 @@ impl From<onemap_model::ValidationError> for ApiError {
     }
 }
 
+/// The OGC API exception document every error is answered with.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Exception {
+    /// A machine-readable code (`NotFound`, `InvalidParameterValue`, `PreconditionFailed` …).
+    pub code: &'static str,
+    /// What went wrong, for people.
+    pub description: String,
+    /// The offending field or parameter (`properties.capacity`, `bbox`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({"code": self.code, "description": self.description});
-        if let Some(f) = self.field {
-            body["field"] = json!(f);
-        }
+        let body = Exception { code: self.code, description: self.description, field: self.field };
         (self.status, Json(body)).into_response()
     }
 }

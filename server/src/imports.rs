@@ -3,12 +3,13 @@
 //! follows the job; `?wait=true` answers only when it is done.
 
 use crate::error::ApiError;
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use onemap_import::crs::Crs;
 use onemap_import::survey::{self, Format, MappingFile, Options, Report};
 use onemap_model::LayerId;
@@ -17,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Uploads may be larger than other request bodies.
 pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
@@ -106,11 +109,8 @@ impl ImportJobs {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/imports", post(create).get(list))
-        .route("/imports/{id}", get(one))
-        .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create, list)).routes(routes!(one)).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +142,7 @@ fn safe_name(name: &str) -> String {
 
 /// `POST /imports` (multipart/form-data): `file`, `layer`, and optionally `crs`, `key`, `sheet`,
 /// `format`, `mapping` (JSON), `area` (min_lon,min_lat,max_lon,max_lat), `skip_invalid`, `dry_run`.
+#[utoipa::path(post, path = "/imports", tag = "imports", request_body(content = Object, content_type = "multipart/form-data", description = "form fields: file (the survey file), layer, and the options of `onemap import` (crs, format, sheet, key, skip_invalid, dry_run, mapping, area, osm_tags)"), responses((status = 202, description = "the import job, queued", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 async fn create(
     State(state): State<AppState>,
     Query(p): Query<CreateParams>,
@@ -233,10 +234,12 @@ async fn create(
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(job)).into_response())
 }
 
+#[utoipa::path(get, path = "/imports/{id}", tag = "imports", params(("id" = String, Path, description = "the job id")), responses((status = 200, description = "the job with its report", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
     state.imports.get(&id).map(Json).ok_or_else(|| ApiError::not_found(format!("no import job `{id}`")))
 }
 
+#[utoipa::path(get, path = "/imports", tag = "imports", responses((status = 200, description = "the import jobs, newest first", body = Object, content_type = "application/json")))]
 async fn list(State(state): State<AppState>) -> Json<serde_json::Value> {
     let jobs: Vec<serde_json::Value> = state
         .imports

@@ -5,6 +5,7 @@ pub mod body;
 pub mod conditional;
 pub mod error;
 pub mod imports;
+pub mod landing;
 pub mod ogc;
 pub mod openapi;
 pub mod routing;
@@ -24,6 +25,8 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 /// Settings that describe this deployment.
 #[derive(Debug, Clone)]
@@ -110,20 +113,29 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
         .expose_headers([header::ETAG, header::LOCATION]);
-    Router::new()
-        .merge(ogc::router())
-        .merge(within::router())
-        .merge(tiles::router())
-        .merge(imports::router())
-        .merge(routing::router())
-        .merge(openapi::router())
-        .merge(web::router(&state.info.frontend_dir))
+    let (documented, api) = documented_routes().split_for_parts();
+    documented
+        .merge(openapi::router(Arc::new(api)))
+        .merge(web::static_router(&state.info.frontend_dir))
         .merge(extra)
         .layer(DefaultBodyLimit::max(state.info.body_limit))
         .layer(CompressionLayer::new())
         .layer(cors)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every route with a documented handler, and the OpenAPI document their annotations make.
+pub fn documented_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(utoipa_axum::routes!(landing::landing))
+        .routes(utoipa_axum::routes!(landing::conformance))
+        .merge(ogc::router())
+        .merge(within::router())
+        .merge(tiles::router())
+        .merge(imports::router())
+        .merge(routing::router())
+        .merge(web::router())
 }
 
 /// Runs blocking store work (disk writes, fsync) off the async workers.

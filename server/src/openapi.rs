@@ -1,100 +1,219 @@
-//! The OpenAPI 3.0 document, generated from the layer model, and a readable HTML rendering of it.
+//! The OpenAPI document (`/api`, and `/api.html` for people). Paths, parameters and answers come
+//! from the handlers' own `#[utoipa::path]` annotations, collected as the routers are assembled,
+//! so the document cannot drift from what is served. Then the deployment's layers are filled in
+//! from the registry (a path per collection, with its queryables and its feature schema) and the
+//! document is given as OpenAPI 3.0.3 (OGC API – Features' OAS30 class).
 
 use crate::ogc::links::{BaseUrl, OPENAPI};
-use crate::ogc::params::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::ogc::queryables_schema;
+use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
 use onemap_model::{LayerId, Registry};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
+use utoipa::OpenApi;
 
-pub fn router() -> Router<crate::AppState> {
-    Router::new().route("/api", get(api))
+/// The parts of the document no handler states: title, description, tags, shared schemas.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "onemap 应急指挥一张图",
+        description = "OGC API – Features and Tiles for the emergency one map, what lies within an area, survey imports and routing. Coordinates are CRS84 (WGS84/CGCS2000 lon/lat degrees); distances metres."
+    ),
+    tags(
+        (name = "ogc", description = "landing page and conformance"),
+        (name = "features", description = "OGC API – Features: layers and their features (Part 1, 3, 4)"),
+        (name = "tiles", description = "vector tiles (MVT) with TileJSON, and OGC API – Tiles"),
+        (name = "analysis", description = "what lies inside an area"),
+        (name = "imports", description = "survey files imported into a layer"),
+        (name = "routing", description = "routes, nearest shelters, dispatch, isochrones, coverage, closures"),
+        (name = "page", description = "the one-map page")
+    ),
+    components(schemas(crate::error::Exception, crate::within::WithinRequest))
+)]
+pub struct ApiDoc;
+
+/// Routes served by no documented handler (the document itself and static files), with what they give.
+pub const EXTRA_ROUTES: [(&str, &str); 4] = [
+    ("/api", "this document (OpenAPI 3.0.3 JSON)"),
+    ("/api.html", "this document as a page"),
+    (crate::web::STATIC_ROUTES[0], "the page's npm packages (maplibre-gl)"),
+    (crate::web::STATIC_ROUTES[1], "the page's files"),
+];
+
+/// `/api` and `/api.html`, answering from `api` (the handlers' document).
+pub fn router(api: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
+    let page = Arc::clone(&api);
+    Router::new()
+        .route(
+            "/api",
+            get(move |State(state): State<AppState>, base: BaseUrl| async move {
+                let mut res = document(&api, &base, state.store.registry()).to_string().into_response();
+                res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENAPI));
+                res
+            }),
+        )
+        .route(
+            "/api.html",
+            get(move |State(state): State<AppState>, base: BaseUrl| async move {
+                Html(html(&document(&page, &base, state.store.registry())))
+            }),
+        )
 }
 
-async fn api(State(state): State<crate::AppState>, base: BaseUrl) -> Response {
-    let mut res = document(&base, state.store.registry()).to_string().into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENAPI));
-    res
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}})
 }
 
-fn param(name: &str, description: &str, schema: Value) -> Value {
-    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema, "style": "form", "explode": false})
-}
-
-fn error_responses() -> Value {
-    let e = json!({"description": "an OGC exception", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/exception"}}}});
-    json!({"400": e, "404": e, "500": e})
-}
-
-fn layer_paths(paths: &mut Map<String, Value>, base: &BaseUrl, layer: LayerId) {
-    let id = layer.as_str();
-    let schema_ref = json!({"$ref": format!("#/components/schemas/{id}")});
-    let feature = json!({"content": {"application/geo+json": {"schema": schema_ref}}});
-    let mut params = vec![
-        param(
-            "bbox",
-            "minLon,minLat,maxLon,maxLat in CRS84 degrees",
-            json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
-        ),
-        param(
-            "limit",
-            "features per page",
-            json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
-        ),
-        param(
-            "offset",
-            "features to skip (the next link sets it)",
-            json!({"type": "integer", "minimum": 0, "default": 0}),
-        ),
-        param("datetime", "instant or interval (a/b, .. open) on the feature's last update", json!({"type": "string"})),
-    ];
-    let queryables = queryables_schema(base, layer);
-    if let Some(props) = queryables["properties"].as_object() {
-        for (name, schema) in props {
-            params.push(param(name, &format!("equals ({})", schema["title"].as_str().unwrap_or("")), schema.clone()));
+/// The document for a client at `base`: the handlers' paths, one path per collection of
+/// `registry` for every `{collectionId}` path, the extra routes, as OpenAPI 3.0.3.
+pub fn document(api: &utoipa::openapi::OpenApi, base: &BaseUrl, registry: &Registry) -> Value {
+    let mut doc = serde_json::to_value(api).unwrap_or_else(|_| json!({}));
+    unique_operation_ids(&mut doc);
+    let generic: Vec<(String, Value)> = doc["paths"]
+        .as_object()
+        .map(|p| p.iter().filter(|(k, _)| k.contains("{collectionId}")).map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let Some(paths) = doc["paths"].as_object_mut() else { return doc };
+    for (path, item) in &generic {
+        // The generic path names its collections.
+        if let Some(v) = paths.get_mut(path) {
+            name_collections(v, registry);
+        }
+        for &layer in registry.layers() {
+            paths.insert(path.replace("{collectionId}", layer.as_str()), for_layer(item, path, base, layer));
         }
     }
-    let mut errors = error_responses();
-    paths.insert(
-        format!("/collections/{id}/items"),
-        json!({
-            "get": {"summary": format!("{} ({})", layer.title(), layer.title_zh()), "operationId": format!("get_{id}"),
-                    "parameters": params,
-                    "responses": merge(json!({"200": {"description": "a page of features", "content": {"application/geo+json": {"schema": {"type": "object"}}}}}), errors.clone())},
-            "post": {"summary": format!("add {id} (a Feature or a FeatureCollection, all or nothing)"), "operationId": format!("create_{id}"),
-                     "requestBody": {"required": true, "content": {"application/geo+json": {"schema": schema_ref}}},
-                     "responses": merge(json!({"201": {"description": "created"}, "409": {"description": "duplicate id"}, "413": {"description": "body too large"}}), errors.clone())},
-        }),
-    );
-    errors["412"] = json!({"description": "If-Match names a stale version"});
-    let fid = json!([{"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}}]);
-    let if_match = json!({"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}});
-    paths.insert(
-        format!("/collections/{id}/items/{{featureId}}"),
-        json!({
-            "parameters": fid,
-            "get": {"operationId": format!("get_{id}_item"), "responses": merge(json!({"200": feature}), errors.clone())},
-            "put": {"operationId": format!("replace_{id}_item"), "parameters": [if_match],
-                    "requestBody": {"required": true, "content": {"application/geo+json": {"schema": schema_ref}}},
-                    "responses": merge(json!({"200": feature}), errors.clone())},
-            "patch": {"operationId": format!("update_{id}_item"), "parameters": [if_match],
-                      "requestBody": {"required": true, "content": {"application/merge-patch+json": {"schema": {"type": "object"}}}},
-                      "responses": merge(json!({"200": feature}), errors.clone())},
-            "delete": {"operationId": format!("delete_{id}_item"), "parameters": [if_match],
-                       "responses": merge(json!({"204": {"description": "deleted"}}), errors)},
-        }),
-    );
+    for (path, what) in EXTRA_ROUTES {
+        let mut op = json!({"summary": what, "tags": ["page"], "responses": {"200": {"description": what}}});
+        if let Some(name) = path.split('{').nth(1).and_then(|p| p.strip_suffix('}')) {
+            op["parameters"] = json!([{"name": name, "in": "path", "required": true, "schema": {"type": "string"}}]);
+        }
+        paths.insert(path.to_owned(), json!({"get": op}));
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for &layer in registry.layers() {
+            schemas.insert(layer.as_str().to_owned(), layer_schema(layer));
+        }
+    }
+    doc["servers"] = json!([{"url": base.0}]);
+    // 3.1 only: a licence's SPDX identifier.
+    if let Some(licence) = doc["info"]["license"].as_object_mut() {
+        licence.remove("identifier");
+    }
+    to_openapi_30(&mut doc);
+    doc["openapi"] = json!("3.0.3");
+    doc
 }
 
-fn merge(mut a: Value, b: Value) -> Value {
-    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
-        a.extend(b);
+/// Operation ids are the handlers' names; where two handlers share a name (`create` of
+/// features, imports and closures) each is prefixed with its tag.
+fn unique_operation_ids(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for op in paths.values().flat_map(|item| item.as_object().into_iter().flat_map(|o| o.values())) {
+        if let Some(id) = op["operationId"].as_str() {
+            *seen.entry(id.to_owned()).or_default() += 1;
+        }
     }
-    a
+    for op in paths.values_mut().flat_map(|item| item.as_object_mut().into_iter().flat_map(|o| o.values_mut())) {
+        let (Some(id), Some(tag)) = (op["operationId"].as_str(), op["tags"][0].as_str()) else { continue };
+        if seen.get(id).copied().unwrap_or(0) > 1 {
+            op["operationId"] = json!(format!("{tag}_{id}"));
+        }
+    }
+}
+
+/// Gives the `collectionId` parameters of a path item the registry's layer ids.
+fn name_collections(item: &mut Value, registry: &Registry) {
+    let Some(ops) = item.as_object_mut() else { return };
+    for op in ops.values_mut() {
+        for p in op["parameters"].as_array_mut().into_iter().flatten() {
+            if p["name"] == "collectionId" {
+                p["schema"] = json!({"type": "string", "enum": registry.names()});
+            }
+        }
+    }
+}
+
+/// The path item of `generic` for one layer: no `collectionId` parameter, operation ids of its
+/// own, the layer's queryables as filters of its items, its feature schema for writes.
+fn for_layer(generic: &Value, path: &str, base: &BaseUrl, layer: LayerId) -> Value {
+    let id = layer.as_str();
+    let mut item = generic.clone();
+    let Some(ops) = item.as_object_mut() else { return item };
+    for (method, op) in ops.iter_mut() {
+        if let Some(params) = op["parameters"].as_array_mut() {
+            params.retain(|p| p["name"] != "collectionId");
+        }
+        if let Some(oid) = op["operationId"].as_str() {
+            op["operationId"] = json!(format!("{oid}_{id}"));
+        }
+        op["summary"] =
+            json!(format!("{} {}: {}", layer.title_zh(), layer.title(), op["summary"].as_str().unwrap_or("")));
+        if path.ends_with("/items") && method == "get" {
+            let queryables = queryables_schema(base, layer);
+            for (name, schema) in queryables["properties"].as_object().into_iter().flatten() {
+                let title = schema["title"].as_str().unwrap_or("");
+                if let Some(params) = op["parameters"].as_array_mut() {
+                    params.push(
+                        json!({"name": name, "in": "query", "required": false, "style": "form", "explode": false,
+                                       "description": format!("equals ({title})"), "schema": schema}),
+                    );
+                }
+            }
+        }
+        if method == "post" || method == "put" {
+            if let Some(content) = op["requestBody"]["content"].as_object_mut() {
+                for media in content.values_mut() {
+                    media["schema"] = json!({"$ref": format!("#/components/schemas/{id}")});
+                }
+            }
+        }
+        if let Some(responses) = op["responses"].as_object_mut() {
+            for r in responses.values_mut() {
+                if r["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Exception" {
+                    *r = error_response(r["description"].as_str().unwrap_or(""));
+                }
+            }
+        }
+    }
+    item
+}
+
+/// Rewrites OpenAPI 3.1 schema forms as 3.0 ones: `"type": ["T", "null"]` becomes
+/// `"type": "T", "nullable": true`; `examples` lists become one `example`; `propertyNames`
+/// (map keys, always strings here) goes.
+fn to_openapi_30(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(types)) = m.get("type").cloned() {
+                let non_null: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+                if let [one] = non_null.as_slice() {
+                    m.insert("type".into(), (*one).clone());
+                }
+                if types.len() > non_null.len() {
+                    m.insert("nullable".into(), Value::Bool(true));
+                }
+            }
+            // JSON Schema 2020-12 keywords OpenAPI 3.0 does not know.
+            m.remove("propertyNames");
+            if let Some(Value::Array(ex)) = m.remove("examples") {
+                if let Some(first) = ex.into_iter().next() {
+                    m.insert("example".into(), first);
+                }
+            }
+            for child in m.values_mut() {
+                to_openapi_30(child);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(to_openapi_30),
+        _ => {}
+    }
 }
 
 fn layer_schema(layer: LayerId) -> Value {
@@ -121,41 +240,6 @@ fn layer_schema(layer: LayerId) -> Value {
             "geometry": {"type": "object", "description": format!("GeoJSON {} in CRS84 lon/lat degrees", layer.geometry_kind().accepted_geojson().join(" or "))},
             "properties": {"type": "object", "properties": props, "required": required, "additionalProperties": false},
         },
-    })
-}
-
-/// The OpenAPI 3.0 document of this server.
-pub fn document(base: &BaseUrl, registry: &Registry) -> Value {
-    let mut paths = Map::new();
-    let simple = |summary: &str| json!({"get": {"summary": summary, "responses": {"200": {"description": "OK"}}}});
-    paths.insert("/".into(), simple("landing page"));
-    paths.insert("/conformance".into(), simple("conformance classes"));
-    paths.insert("/collections".into(), simple("the layers"));
-    paths.insert("/collections/{collectionId}".into(), json!({"get": {"summary": "one layer", "parameters": [{"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string", "enum": registry.names()}}], "responses": {"200": {"description": "OK"}}}}));
-    paths.insert(
-        "/query/within".into(),
-        json!({"post": {"summary": "what lies inside an area (early warning): features per layer and totals",
-                        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/within"}}}},
-                        "responses": merge(json!({"200": {"description": "features and totals per layer"}}), error_responses())}}),
-    );
-    paths.extend(crate::routing::openapi::paths(registry));
-    let mut schemas = Map::new();
-    for &layer in registry.layers() {
-        layer_paths(&mut paths, base, layer);
-        schemas.insert(layer.as_str().to_owned(), layer_schema(layer));
-    }
-    schemas.insert("exception".into(), json!({"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}, "description": {"type": "string"}, "field": {"type": "string"}}}));
-    schemas.insert("within".into(), json!({"type": "object", "required": ["geometry"], "properties": {
-        "geometry": {"type": "object", "description": "GeoJSON geometry, CRS84 degrees"},
-        "buffer_m": {"type": "number", "minimum": 0, "maximum": crate::within::MAX_BUFFER_M, "description": "buffer in metres"},
-        "layers": {"type": "array", "items": {"type": "string"}}}}));
-    json!({
-        "openapi": "3.0.3",
-        "info": {"title": "onemap 应急指挥一张图", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "OGC API – Features for the emergency one map, and routing (/routing/*). Coordinates are CRS84 (WGS84/CGCS2000 lon/lat degrees)."},
-        "servers": [{"url": base.0}],
-        "paths": paths,
-        "components": {"schemas": schemas},
     })
 }
 

@@ -4,22 +4,29 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use onemap_model::{LayerId, Scope};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use tower_http::services::ServeDir;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// Static routes: `/static/*` from `frontend/static`, `/static/vendor/*` from maplibre-gl's dist.
-pub fn router(frontend: &Path) -> Router<AppState> {
+/// The page's configuration, documented by its handler.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(config))
+}
+
+/// Static files: `/static/*` from `frontend/static`, `/static/vendor/*` from maplibre-gl's dist.
+pub fn static_router(frontend: &Path) -> Router<AppState> {
     Router::new()
-        .route("/map/config.json", get(config))
-        .route("/api.html", get(api_doc))
         .nest_service("/static/vendor", ServeDir::new(frontend.join("node_modules/maplibre-gl/dist")))
         .nest_service("/static", ServeDir::new(frontend.join("static")))
 }
+
+/// The static routes [`static_router`] serves, for the API document (not handlers of their own).
+pub const STATIC_ROUTES: [&str; 2] = ["/static/vendor/{path}", "/static/{path}"];
 
 /// The page itself.
 pub async fn index(state: &AppState) -> ApiResult<Response> {
@@ -32,6 +39,7 @@ pub async fn index(state: &AppState) -> ApiResult<Response> {
 
 /// `GET /map/config.json`: title, demo flag, attribution, bounds and the layers in drawing
 /// order, each as the registry declares it (titles, geometry, fields with labels, style, zooms).
+#[utoipa::path(get, path = "/map/config.json", tag = "page", responses((status = 200, description = "the page's configuration: title, bounds, and each layer as the registry declares it", body = MapConfig)))]
 pub async fn config(State(state): State<AppState>) -> Json<MapConfig> {
     let mut bounds: Option<[f64; 4]> = None;
     let layers: Vec<LayerConfig> = state
@@ -58,7 +66,7 @@ pub async fn config(State(state): State<AppState>) -> Json<MapConfig> {
 }
 
 /// The page's configuration.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MapConfig {
     pub title: String,
     pub demo: bool,
@@ -69,7 +77,7 @@ pub struct MapConfig {
 }
 
 /// One layer as the page draws it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LayerConfig {
     pub id: &'static str,
     pub title: &'static str,
@@ -84,7 +92,7 @@ pub struct LayerConfig {
 }
 
 /// A property's Chinese title and, for closed vocabularies, value → Chinese label.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FieldConfig {
     pub name: &'static str,
     pub title_zh: &'static str,
@@ -92,7 +100,7 @@ pub struct FieldConfig {
 }
 
 /// One colour, or a colour per value of `colour_by`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StyleConfig {
     pub colour: &'static str,
     pub colour_by: Option<&'static str>,
@@ -131,9 +139,4 @@ impl LayerConfig {
             cluster_below: d.cluster.map(|c| c.below),
         }
     }
-}
-
-/// `GET /api.html`: a readable page generated from the OpenAPI document.
-pub async fn api_doc(State(state): State<AppState>, base: crate::ogc::links::BaseUrl) -> Html<String> {
-    Html(crate::openapi::html(&crate::openapi::document(&base, state.store.registry())))
 }

@@ -1,21 +1,37 @@
 //! `POST /query/within`: what lies inside an area, per layer, with totals.
 
 use crate::body::JsonBody;
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
-use axum::routing::post;
-use axum::{extract::State, Json, Router};
+use axum::{extract::State, Json};
 use geo::Geometry;
 use onemap_model::geometry::geometry_to_geojson;
 use onemap_model::{Scope, ValidationError};
 use onemap_store::analysis::{within, WithinReport};
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The largest buffer accepted, in metres.
 pub const MAX_BUFFER_M: f64 = 100_000.0;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/query/within", post(handler))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(handler))
+}
+
+/// `POST /query/within`: an area (GeoJSON, CRS84 degrees), buffered by `buffer_m` metres, and
+/// the layers to search (all when absent).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)] // documents the body; the handler reads it field by field to name the bad one
+pub struct WithinRequest {
+    /// A GeoJSON Point, LineString, Polygon or MultiPolygon in CRS84 degrees.
+    #[schema(value_type = Object)]
+    geometry: serde_json::Value,
+    /// Metres around the geometry (0–100,000; required for points and lines).
+    buffer_m: Option<f64>,
+    /// Layer ids; every layer when absent.
+    layers: Option<Vec<String>>,
 }
 
 fn parse_area(v: &Value) -> Result<Geometry, ValidationError> {
@@ -35,6 +51,7 @@ fn parse_area(v: &Value) -> Result<Geometry, ValidationError> {
     onemap_model::geometry::geometry_from_geojson(v, kind)
 }
 
+#[utoipa::path(post, path = "/query/within", tag = "analysis", request_body(content = WithinRequest, description = "the area and the layers to search"), responses((status = 200, description = "the features of each layer inside the area, with totals", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
     let obj = body.as_object().ok_or_else(|| ValidationError::new("", "the body must be a JSON object"))?;
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "geometry" | "buffer_m" | "layers")) {

@@ -2,6 +2,8 @@
 
 use super::links::{link, BaseUrl, GEOJSON, JSON};
 use super::params;
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -50,6 +52,7 @@ fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Value {
 }
 
 /// `GET /collections`.
+#[utoipa::path(get, path = "/collections", tag = "features", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "every layer with its extent (CRS84), geometry type and count", body = Object, content_type = "application/json")))]
 pub async fn collections(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -64,6 +67,7 @@ pub async fn collections(
 }
 
 /// `GET /collections/{id}`.
+#[utoipa::path(get, path = "/collections/{collectionId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "one layer", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn collection(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -104,6 +108,7 @@ pub fn queryables_schema(base: &BaseUrl, layer: LayerId) -> Value {
 }
 
 /// `GET /collections/{id}/queryables`.
+#[utoipa::path(get, path = "/collections/{collectionId}/queryables", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the properties a filter may name, as JSON Schema", body = Object, content_type = "application/schema+json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn queryables(
     State(state): State<AppState>,
     base: BaseUrl,

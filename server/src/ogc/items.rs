@@ -5,6 +5,8 @@ use super::links::{link, BaseUrl, GEOJSON, JSON};
 use super::params;
 use crate::conditional::ETag;
 use crate::error::ApiResult;
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -28,6 +30,7 @@ pub fn feature_response(status: StatusCode, f: &Feature) -> Response {
 }
 
 /// `GET /collections/{id}/items`.
+#[utoipa::path(get, path = "/collections/{collectionId}/items", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat in CRS84 degrees"), ("limit" = Option<u32>, Query, description = "features per page (1–10000, default 100)"), ("offset" = Option<u32>, Query, description = "features to skip (the next link sets it)"), ("datetime" = Option<String>, Query, description = "instant or interval (a/b, .. open) on the last update"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "a page of features (numberMatched, numberReturned, next/prev links)", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn items(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -72,6 +75,7 @@ pub async fn items(
 }
 
 /// `GET /collections/{id}/items/{featureId}`; `If-None-Match` with the current ETag → 304.
+#[utoipa::path(get, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("f" = Option<String>, Query, description = "json"), ("If-None-Match" = Option<String>, Header, description = "an ETag the client has")), responses((status = 200, description = "the feature, with its ETag", body = Object, content_type = "application/geo+json"), (status = 304, description = "the client has this version"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn item(
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,
@@ -89,6 +93,7 @@ pub async fn item(
 }
 
 /// `GET /collections/{id}/items/{featureId}/history`: the change log (who, when, what).
+#[utoipa::path(get, path = "/collections/{collectionId}/items/{featureId}/history", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id")), responses((status = 200, description = "the change log of the feature: who, when, what", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn history(State(state): State<AppState>, Path((id, fid)): Path<(String, String)>) -> ApiResult<Response> {
     let layer = layer(&state, &id)?;
     let store = state.store.clone();

@@ -2,30 +2,35 @@
 
 mod collections;
 pub(crate) mod items;
-mod landing;
 pub mod links;
 pub mod params;
 pub(crate) mod write;
 
 pub use collections::{layer, queryables_schema, CRS84};
-pub use landing::{wants_html, CONFORMANCE};
 
 use crate::AppState;
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The OGC API routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(landing::landing))
-        .route("/conformance", get(landing::conformance))
-        .route("/collections", get(collections::collections))
-        .route("/collections/{id}", get(collections::collection))
-        .route("/collections/{id}/queryables", get(collections::queryables))
-        .route("/collections/{id}/items", get(items::items).post(write::create))
-        .route(
-            "/collections/{id}/items/{fid}",
-            get(items::item).put(write::replace).patch(write::patch).delete(write::delete),
-        )
-        .route("/collections/{id}/items/{fid}/history", get(items::history))
+/// OGC API – Features conformance classes this server implements.
+pub const CONFORMANCE: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+];
+
+/// The OGC API – Features routes, each documented by its handler.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(collections::collections))
+        .routes(routes!(collections::collection))
+        .routes(routes!(collections::queryables))
+        .routes(routes!(items::items, write::create))
+        .routes(routes!(items::item, write::replace, write::patch, write::delete))
+        .routes(routes!(items::history))
 }

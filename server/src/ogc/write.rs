@@ -6,6 +6,8 @@ use super::links::BaseUrl;
 use crate::body::JsonBody;
 use crate::conditional::if_match_version;
 use crate::error::ApiResult;
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -32,6 +34,7 @@ fn writer(headers: &HeaderMap) -> Writer {
 }
 
 /// `POST /collections/{id}/items`: one Feature or a FeatureCollection, all or nothing.
+#[utoipa::path(post, path = "/collections/{collectionId}/items", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them")), request_body(content = Object, content_type = "application/geo+json", description = "a Feature or a FeatureCollection, written all or nothing"), responses((status = 201, description = "created; Location names the feature", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 409, description = "a feature with that id exists", body = Exception), (status = 413, description = "the body is too large")))]
 pub async fn create(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -78,6 +81,7 @@ pub async fn create(
 }
 
 /// `PUT /collections/{id}/items/{featureId}`.
+#[utoipa::path(put, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("If-Match" = Option<String>, Header, description = "the version being replaced")), request_body(content = Object, content_type = "application/geo+json", description = "the new Feature"), responses((status = 200, description = "the feature as stored", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 412, description = "If-Match names a stale version", body = Exception)))]
 pub async fn replace(
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,
@@ -94,6 +98,7 @@ pub async fn replace(
 }
 
 /// `PATCH /collections/{id}/items/{featureId}`: `{"geometry"?: …, "properties"?: merge-patch}`.
+#[utoipa::path(patch, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("If-Match" = Option<String>, Header, description = "the version being changed")), request_body(content = Object, content_type = "application/merge-patch+json", description = "a JSON merge patch of properties, optionally a geometry"), responses((status = 200, description = "the feature as stored", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 412, description = "If-Match names a stale version", body = Exception)))]
 pub async fn patch(
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,
@@ -118,6 +123,7 @@ pub async fn patch(
 }
 
 /// `DELETE /collections/{id}/items/{featureId}`.
+#[utoipa::path(delete, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("If-Match" = Option<String>, Header, description = "the version being deleted")), responses((status = 204, description = "deleted"), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 412, description = "If-Match names a stale version", body = Exception)))]
 pub async fn delete(
     State(state): State<AppState>,
     Path((id, fid)): Path<(String, String)>,

@@ -3,13 +3,14 @@
 
 use super::engine;
 use super::params::{check_keys, minutes, number, position, profile, round1, Params};
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use geo::{GeodesicArea, InteriorPoint};
 use onemap_model::geometry::geometry_to_geojson;
 use onemap_model::{AdminLevel, LayerId, Properties, Registry, Scope};
@@ -20,19 +21,19 @@ use onemap_routing_service::PlaceLayer;
 use onemap_tiles::encode::{encode, tile_bytes, AttrValue, LayerBuilder, TileFrame};
 use onemap_tiles::{CachedTile, TileCoord};
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The longest isochrone or coverage threshold, minutes.
 pub const MAX_MINUTES: f64 = 120.0;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/routing/isochrone", get(isochrone))
-        .route("/routing/coverage", get(coverage))
-        .route("/routing/coverage/{z}/{x}/{y}", get(coverage_tile))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(isochrone)).routes(routes!(coverage)).routes(routes!(coverage_tile))
 }
 
 /// `GET /routing/isochrone?at=lon,lat&minutes=3,5,10&profile=foot`: one MultiPolygon per limit
 /// (WGS84 degrees) holding every junction reached within it, with its area in km².
+#[utoipa::path(get, path = "/routing/isochrone", tag = "routing", params(("at" = String, Query, description = "the start: lon,lat in WGS84 degrees"), ("minutes" = Option<String>, Query, description = "limits in minutes, comma-separated (default 3,5,10)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default foot"), ("snap_m" = Option<f64>, Query, description = "largest distance to the nearest usable road, metres (1–5000, default 500)")), responses((status = 200, description = "one MultiPolygon per limit", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn isochrone(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
     check_keys(&p, &["at", "minutes", "profile", "snap_m"])?;
     let at = position(&p, "at")?;
@@ -90,6 +91,7 @@ fn minutes_of(ms: u64) -> Value {
 /// `GET /routing/coverage?from=teams|shelters|depots&minutes=10&profile=`: the reach time from the
 /// nearest source to every road, summed up: km of road and villages beyond the threshold (the
 /// "golden ten minutes" gaps); the tiles at `/routing/coverage/{z}/{x}/{y}` draw it.
+#[utoipa::path(get, path = "/routing/coverage", tag = "routing", params(("from" = String, Query, description = "the layer of the sources: a place layer (teams count when on standby)"), ("minutes" = Option<f64>, Query, description = "the threshold (default 10)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default by layer")), responses((status = 200, description = "km of road and villages beyond the threshold, and the tile URL", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
     let args = coverage_args(state.store.registry(), &p)?;
     let rs = engine(&state)?;
@@ -147,6 +149,7 @@ async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> Api
 /// `GET /routing/coverage/{z}/{x}/{y}.mvt?from=…&minutes=…&profile=…`: the `reach_time` layer,
 /// one line per road with `reach_s` (its least reachable point; absent where unreachable),
 /// `best_s`, `beyond` (any part later than the threshold) and `minutes` (the threshold).
+#[utoipa::path(get, path = "/routing/coverage/{z}/{x}/{y}", tag = "routing", params(("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("from" = String, Query, description = "the layer of the sources: a place layer (teams count when on standby)"), ("minutes" = Option<f64>, Query, description = "the threshold (default 10)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default by layer")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = Vec<u8>, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn coverage_tile(
     State(state): State<AppState>,
     Path((z, x, y)): Path<(u32, u64, String)>,

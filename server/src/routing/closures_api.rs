@@ -2,17 +2,20 @@
 
 use super::engine;
 use crate::body::JsonBody;
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Utc};
 use onemap_routing::closure::circle;
 use onemap_routing_service::closures::{area_of, Closure, RoadRef, MANUAL};
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// An area closure with no road in it is still taken (it closes its shelters) when a road is
 /// within this many metres of it; farther from every road it is a mistake.
@@ -21,8 +24,8 @@ pub const NEAR_M: f64 = 2_000.0;
 /// The largest buffer around a point or line closure, metres.
 pub const MAX_BUFFER_M: f64 = 5_000.0;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/routing/closures", get(list).post(create)).route("/routing/closures/{id}", delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(remove))
 }
 
 fn closure_json(c: &Closure, edges: usize) -> Value {
@@ -43,6 +46,7 @@ fn closure_json(c: &Closure, edges: usize) -> Value {
 }
 
 /// `GET /routing/closures`: every closure in force (manual and automatic) as a FeatureCollection.
+#[utoipa::path(get, path = "/routing/closures", tag = "routing", responses((status = 200, description = "the closures in force: manual ones and those from the layers", body = Object, content_type = "application/geo+json"), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let rs = engine(&state)?;
     let mut book = rs.book.lock();
@@ -89,6 +93,7 @@ fn area_from(obj: &serde_json::Map<String, Value>) -> ApiResult<Option<Value>> {
 /// feature ids], "buffer_m",
 /// "until"}`: closes the roads at once for every profile; 201 with the closure and how many road
 /// edges it closed. The closure is on disk before the answer.
+#[utoipa::path(post, path = "/routing/closures", tag = "routing", request_body(content = Object, description = "{\"reason\", \"geometry\": Polygon|MultiPolygon|Point with \"buffer_m\", \"roads\": [OSM way ids or roads-layer feature ids], \"until\": RFC 3339}"), responses((status = 201, description = "the closure, with edges_closed", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let obj = body.as_object().ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
     const KEYS: [&str; 5] = ["reason", "geometry", "roads", "buffer_m", "until"];
@@ -197,6 +202,7 @@ fn round3(v: f64) -> f64 {
 }
 
 /// `DELETE /routing/closures/{id}`: reopens the roads of a manual closure at once; 204.
+#[utoipa::path(delete, path = "/routing/closures/{id}", tag = "routing", params(("id" = String, Path, description = "the closure id")), responses((status = 204, description = "the roads are open again"), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 409, description = "an automatic closure: change its feature instead", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let rs = engine(&state)?;
     let mut book = rs.book.lock();

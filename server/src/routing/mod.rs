@@ -4,19 +4,18 @@
 
 mod areas;
 mod closures_api;
-pub mod openapi;
 mod params;
 mod places;
 
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::http::StatusCode;
-use axum::Router;
 use onemap_routing::RoutingError;
 use onemap_routing_service::{RoutingService, ServiceError};
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> OpenApiRouter<AppState> {
     places::router().merge(areas::router()).merge(closures_api::router())
 }
 

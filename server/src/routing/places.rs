@@ -6,13 +6,14 @@ use super::params::{
     check_keys, json_lonlat, line, number, parse_profile, position, profile, round1, route_props, Params,
 };
 use crate::body::JsonBody;
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use onemap_model::{LayerId, NewFeature, Properties};
 use onemap_routing::assign::Group;
 use onemap_routing::route::DEFAULT_SNAP_M;
@@ -20,19 +21,21 @@ use onemap_routing::{Closed, Profile, Route, Snap};
 use onemap_routing_service::{PlaceLayer, RoutingService};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Most places one request may rank.
 pub const MAX_K: usize = 20;
 /// Most groups one assignment may place.
 pub const MAX_GROUPS: usize = 2_000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/routing/route", get(route))
-        .route("/routing/nearest-shelters", get(nearest_shelters))
-        .route("/routing/dispatch", get(dispatch))
-        .route("/routing/assign", post(assign))
-        .route("/routing/evacuation-routes", post(save_route))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(route))
+        .routes(routes!(nearest_shelters))
+        .routes(routes!(dispatch))
+        .routes(routes!(assign))
+        .routes(routes!(save_route))
 }
 
 /// The closures in force that the route would have crossed without them.
@@ -67,6 +70,7 @@ fn route_feature(rs: &RoutingService, r: &Route, profile: Profile, avoided: Vec<
 /// `GET /routing/route?from=lon,lat&to=lon,lat&profile=car[&snap_m=500]`: the fastest route as a
 /// GeoJSON Feature (LineString) with `distance_m`, `duration_s`, `minutes` and the closures it
 /// avoided.
+#[utoipa::path(get, path = "/routing/route", tag = "routing", params(("from" = String, Query, description = "start: lon,lat in WGS84 degrees"), ("to" = String, Query, description = "destination: lon,lat in WGS84 degrees"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default car"), ("snap_m" = Option<f64>, Query, description = "largest distance to the nearest usable road, metres (1–5000, default 500)")), responses((status = 200, description = "the fastest route (distance_m, duration_s, minutes, closures_avoided)", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn route(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
     check_keys(&p, &["from", "to", "profile", "snap_m"])?;
     let (from, to) = (position(&p, "from")?, position(&p, "to")?);
@@ -109,6 +113,7 @@ fn ranked(
 
 /// `GET /routing/nearest-shelters?at=lon,lat&k=3&profile=foot&people=N`: the `k` shelters with
 /// at least `people` free places that are fastest to reach, as a FeatureCollection of routes.
+#[utoipa::path(get, path = "/routing/nearest-shelters", tag = "routing", params(("at" = String, Query, description = "where the people are: lon,lat in WGS84 degrees"), ("k" = Option<u32>, Query, description = "how many (1–20, default 3)"), ("people" = Option<u32>, Query, description = "free places needed (default 1)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default foot"), ("snap_m" = Option<f64>, Query, description = "largest distance to the nearest usable road, metres (1–5000, default 500)")), responses((status = 200, description = "shelters with room by travel time, with their routes", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
     check_keys(&p, &["at", "k", "profile", "people", "snap_m"])?;
     let at = position(&p, "at")?;
@@ -141,6 +146,7 @@ async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>
 /// `GET /routing/dispatch?at=lon,lat&k=5[&kind=fire_rescue][&status=standby][&profile=rescue]`:
 /// teams ranked by arrival time at `at` from their current positions (by default the teams on
 /// standby; `status=any` ranks every team).
+#[utoipa::path(get, path = "/routing/dispatch", tag = "routing", params(("at" = String, Query, description = "the incident: lon,lat in WGS84 degrees"), ("k" = Option<u32>, Query, description = "how many (1–20, default 5)"), ("kind" = Option<String>, Query, description = "team kind"), ("status" = Option<String>, Query, description = "team status, or any (default standby)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default rescue"), ("snap_m" = Option<f64>, Query, description = "largest distance to the nearest usable road, metres (1–5000, default 500)")), responses((status = 200, description = "teams by arrival time", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
     check_keys(&p, &["at", "k", "kind", "status", "profile", "snap_m"])?;
     let at = position(&p, "at")?;
@@ -196,6 +202,7 @@ async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> Api
 /// `POST /routing/assign` with `{"groups": [{"id", "at": [lon, lat], "people"}], "profile":
 /// "foot", "candidates": 5}`: every group's people to shelters with room, never over a
 /// shelter's free places, by travel time (greedy; see `onemap_routing::assign`).
+#[utoipa::path(post, path = "/routing/assign", tag = "routing", request_body(content = Object, description = "{\"groups\": [{\"id\", \"at\": [lon, lat], \"people\"}] (at most 2000), \"profile\", \"candidates\", \"snap_m\"}"), responses((status = 200, description = "placements, load per shelter, who cannot be placed", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
     let obj = body.as_object().ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "groups" | "profile" | "candidates" | "snap_m")) {
@@ -289,6 +296,7 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
 /// `POST /routing/evacuation-routes` with `{"name", "from": [lon, lat], "to": [lon, lat] |
 /// "shelter": id, "profile", "from_ref", "to_ref", "township"}`: routes and saves the route as an
 /// `evacuation_routes` feature with its line, `length_m` and `minutes`; 201 with the feature.
+#[utoipa::path(post, path = "/routing/evacuation-routes", tag = "routing", request_body(content = Object, description = "{\"name\", \"from\": [lon, lat], \"to\": [lon, lat] or \"shelter\": id, \"profile\", \"from_ref\", \"to_ref\", \"township\"}"), responses((status = 201, description = "the saved evacuation route", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn save_route(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -1,6 +1,8 @@
 //! The WebMercatorQuad tile matrix set (OGC Two Dimensional Tile Matrix Set 2.0, JSON) and the
 //! OGC API – Tiles conformance classes.
 
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::ogc::links::{link, BaseUrl, JSON};
 use crate::ogc::params;
@@ -59,6 +61,7 @@ pub fn web_mercator_quad() -> Value {
 }
 
 /// `GET /tileMatrixSets`.
+#[utoipa::path(get, path = "/tileMatrixSets", tag = "tiles", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tile matrix sets (WebMercatorQuad)", body = Object, content_type = "application/json")))]
 pub async fn list(base: BaseUrl, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     Ok(Json(json!({
@@ -73,6 +76,7 @@ pub async fn list(base: BaseUrl, RawQuery(raw): RawQuery) -> ApiResult<Json<Valu
 }
 
 /// `GET /tileMatrixSets/{id}`.
+#[utoipa::path(get, path = "/tileMatrixSets/{tileMatrixSetId}", tag = "tiles", params(("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tile matrix set", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn one(Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     if id != WMQ {

@@ -10,22 +10,22 @@ pub use matrix::{web_mercator_quad, CONFORMANCE};
 
 use crate::error::ApiError;
 use crate::AppState;
-use axum::routing::get;
-use axum::Router;
 use onemap_tiles::TileError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The tile routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tiles.json", get(xyz::tilejson_all))
-        .route("/tiles/{layers}", get(xyz::tilejson_some))
-        .route("/tiles/{z}/{x}/{y}", get(xyz::tile_all))
-        .route("/tiles/{layers}/{z}/{x}/{y}", get(xyz::tile_some))
-        .route("/tileMatrixSets", get(matrix::list))
-        .route("/tileMatrixSets/{id}", get(matrix::one))
-        .route("/collections/{id}/tiles", get(ogc::tilesets))
-        .route("/collections/{id}/tiles/{tms}", get(ogc::tileset))
-        .route("/collections/{id}/tiles/{tms}/{z}/{row}/{col}", get(ogc::tile))
+/// The tile routes, each documented by its handler.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(xyz::tilejson_all))
+        .routes(routes!(xyz::tilejson_some))
+        .routes(routes!(xyz::tile_all))
+        .routes(routes!(xyz::tile_some))
+        .routes(routes!(matrix::list))
+        .routes(routes!(matrix::one))
+        .routes(routes!(ogc::tilesets))
+        .routes(routes!(ogc::tileset))
+        .routes(routes!(ogc::tile))
 }
 
 impl From<TileError> for ApiError {

@@ -3,6 +3,8 @@
 
 use super::matrix::{EPSG_3857, WMQ, WMQ_URI};
 use super::response::{tile_response, MVT};
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::ogc::links::{link, BaseUrl, JSON};
 use crate::ogc::{layer, params, queryables_schema, CRS84};
@@ -38,6 +40,7 @@ fn tileset_summary(base: &BaseUrl, l: LayerId) -> Value {
 }
 
 /// `GET /collections/{id}/tiles`.
+#[utoipa::path(get, path = "/collections/{collectionId}/tiles", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the layer's tilesets", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn tilesets(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -64,6 +67,7 @@ fn geometry_dimension(l: LayerId) -> &'static str {
 }
 
 /// `GET /collections/{id}/tiles/WebMercatorQuad`.
+#[utoipa::path(get, path = "/collections/{collectionId}/tiles/{tileMatrixSetId}", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tileset metadata", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn tileset(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -103,6 +107,7 @@ pub async fn tileset(
 }
 
 /// `GET /collections/{id}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`.
+#[utoipa::path(get, path = "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("tileMatrix" = u8, Path, description = "zoom"), ("tileRow" = u32, Path, description = "row"), ("tileCol" = u32, Path, description = "column"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = Vec<u8>, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn tile(
     State(state): State<AppState>,
     Path((id, tms, z, row, col)): Path<(String, String, String, String, String)>,

@@ -3,6 +3,8 @@
 //! `township=<admin code>` and property equality filters (`risk_level=major`).
 
 use super::response::tile_response;
+#[allow(unused_imports)]
+use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::ogc::links::BaseUrl;
 use crate::ogc::params;
@@ -39,6 +41,7 @@ async fn serve(
 }
 
 /// `GET /tiles/{z}/{x}/{y}.mvt`: the composite one-map tile.
+#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}", tag = "tiles", params(("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = Vec<u8>, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 pub async fn tile_all(
     State(state): State<AppState>,
     Path((z, x, y)): Path<(String, String, String)>,
@@ -50,6 +53,7 @@ pub async fn tile_all(
 }
 
 /// `GET /tiles/{layers}/{z}/{x}/{y}.mvt`: the chosen layers, comma-separated.
+#[utoipa::path(get, path = "/tiles/{layers}/{z}/{x}/{y}", tag = "tiles", params(("layers" = String, Path, description = "comma-separated layer ids"), ("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = Vec<u8>, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 pub async fn tile_some(
     State(state): State<AppState>,
     Path((layers, z, x, y)): Path<(String, String, String, String)>,
@@ -92,6 +96,7 @@ fn tilejson(
 }
 
 /// `GET /tiles.json`.
+#[utoipa::path(get, path = "/tiles.json", tag = "tiles", params(("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "TileJSON 3.0.0 of the composite one-map tiles", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 pub async fn tilejson_all(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -101,6 +106,7 @@ pub async fn tilejson_all(
 }
 
 /// `GET /tiles/{layers}.json`.
+#[utoipa::path(get, path = "/tiles/{layers}", tag = "tiles", params(("layers" = String, Path, description = "comma-separated layer ids, then .json"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "TileJSON 3.0.0 of the chosen layers", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 pub async fn tilejson_some(
     State(state): State<AppState>,
     base: BaseUrl,

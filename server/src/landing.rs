@@ -1,26 +1,15 @@
-//! `/` and `/conformance`.
+//! `/` and `/conformance`: what the whole server offers, assembled from the features and tiles
+//! modules (which know nothing of each other's conformance).
 
-use super::links::{link, BaseUrl, HTML, JSON, OPENAPI};
-use super::params;
 use crate::error::ApiResult;
+use crate::ogc::links::{link, BaseUrl, HTML, JSON, OPENAPI};
+use crate::ogc::params;
 use crate::{web, AppState};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
-
-/// Conformance classes this server implements.
-pub const CONFORMANCE: &[&str] = &[
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
-];
 
 /// Whether the client asked for HTML (a browser) rather than JSON.
 pub fn wants_html(headers: &HeaderMap, pairs: &[(String, String)]) -> bool {
@@ -37,6 +26,7 @@ pub fn wants_html(headers: &HeaderMap, pairs: &[(String, String)]) -> bool {
 }
 
 /// The landing page: the one-map page for browsers, the OGC landing document for clients.
+#[utoipa::path(get, path = "/", tag = "ogc", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the landing page (the one-map page for a browser asking for HTML)", body = Object, content_type = "application/json")))]
 pub async fn landing(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -71,9 +61,10 @@ pub async fn landing(
 }
 
 /// `GET /conformance`.
+#[utoipa::path(get, path = "/conformance", tag = "ogc", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the conformance classes", body = Object, content_type = "application/json")))]
 pub async fn conformance(RawQuery(raw): RawQuery) -> ApiResult<Json<serde_json::Value>> {
     let pairs = params::pairs(raw.as_deref())?;
     params::only(&pairs, &["f"])?;
-    let all: Vec<&str> = CONFORMANCE.iter().chain(crate::tiles::CONFORMANCE).copied().collect();
+    let all: Vec<&str> = crate::ogc::CONFORMANCE.iter().chain(crate::tiles::CONFORMANCE).copied().collect();
     Ok(Json(json!({ "conformsTo": all })))
 }
