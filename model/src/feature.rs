@@ -4,7 +4,7 @@ use crate::geometry::{geometry_from_geojson, geometry_to_geojson};
 use crate::{LayerId, Properties, ValidationError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use geo::Geometry;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A stored feature. `version` starts at 1 and grows by one with every change.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +43,20 @@ pub fn check_feature_id(id: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A feature as GeoJSON (RFC 7946), geometry in CRS84 lon/lat degrees, with onemap's foreign
+/// members `version`, `created` and `updated`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GeoJsonFeature<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub geometry: Value,
+    pub properties: serde_json::Map<String, Value>,
+    pub version: i64,
+    pub created: String,
+    pub updated: String,
+}
+
 impl NewFeature {
     /// Parses a GeoJSON Feature object for `layer`.
     pub fn from_geojson(layer: LayerId, value: &Value) -> Result<Self, ValidationError> {
@@ -70,17 +84,23 @@ impl NewFeature {
 }
 
 impl Feature {
-    /// The feature as a GeoJSON Feature, with `version`, `created` and `updated` as foreign members.
+    /// The feature as a GeoJSON Feature document, with `version`, `created` and `updated` as
+    /// foreign members.
+    pub fn geojson(&self) -> GeoJsonFeature<'_> {
+        GeoJsonFeature {
+            kind: "Feature",
+            id: &self.id,
+            geometry: geometry_to_geojson(&self.geometry),
+            properties: self.properties.to_json(),
+            version: self.version,
+            created: format_timestamp(self.created),
+            updated: format_timestamp(self.updated),
+        }
+    }
+
+    /// [`Self::geojson`] as a JSON value.
     pub fn to_geojson(&self) -> Value {
-        json!({
-            "type": "Feature",
-            "id": self.id,
-            "geometry": geometry_to_geojson(&self.geometry),
-            "properties": Value::Object(self.properties.to_json()),
-            "version": self.version,
-            "created": format_timestamp(self.created),
-            "updated": format_timestamp(self.updated),
-        })
+        serde_json::to_value(self.geojson()).unwrap_or(Value::Null)
     }
 
     /// The layer of the feature.

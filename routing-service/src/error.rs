@@ -13,6 +13,30 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Closures(#[from] crate::BookError),
+    /// A group of an assignment is too far from any road (or not a position).
+    #[error("groups[{index}].at: {source}")]
+    Group {
+        index: usize,
+        #[source]
+        source: RoutingError,
+    },
+    /// An evacuation route's shelter does not exist (or has no point).
+    #[error("no shelter `{id}`")]
+    NoShelter { id: String },
+    /// The start and destination meet the road at one point: nothing to save.
+    #[error("the start and the destination meet the road at the same point: there is no route to save")]
+    EmptyRoute,
+    /// Road ids that name no road of the network.
+    #[error("names no road of the network (OpenStreetMap way ids, or roads-layer feature ids)")]
+    UnknownRoads,
+    /// A closure with no road in it, away from every road.
+    #[error("no road of the network lies in that area or has those ids")]
+    NothingClosed,
+    /// A closure that follows a feature cannot be removed by hand.
+    #[error("{id} follows its feature: change that feature (risk zone inactive, hazard status) to reopen")]
+    AutomaticClosure { id: String },
+    #[error("no closure {id}")]
+    NoClosure { id: String },
     /// The store was dropped while the service still ran (shutting down).
     #[error("the store is gone")]
     StoreGone,

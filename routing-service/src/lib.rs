@@ -5,13 +5,23 @@
 //! coverage, and brings them up to date after writes. The server, the CLI and the benches call it
 //! directly. Positions are WGS84 lon/lat degrees; distances metres; durations milliseconds.
 
+mod areas;
+mod assign;
+mod closing;
 pub mod closures;
 mod error;
 mod network;
+mod ranking;
+mod routes;
 
+pub use areas::{CoverageSummary, Isochrones, RoadReach, VillageBeyond};
+pub use assign::{GroupRequest, Placed};
+pub use closing::{ClosedRoads, InForce, NewClosure, NEAR_M};
 pub use closures::{Book, BookError, Closure, RoadRef};
 pub use error::{LoadError, Result, ServiceError};
 pub use network::{load_engine, RoadNetwork};
+pub use ranking::{Ranking, ShelterRanking, TeamFilter};
+pub use routes::{ClosureRef, Destination, NewEvacuationRoute, RouteAnswer};
 
 use chrono::{DateTime, Utc};
 use onemap_model::registry::rollup::{self, RollupValue};
@@ -82,7 +92,7 @@ pub struct RoutingService {
     auto_writes: AtomicU64,
     /// The `auto_writes` count the automatic closures reflect (set under `book`).
     auto_applied: AtomicU64,
-    pub book: Mutex<Book>,
+    pub(crate) book: Mutex<Book>,
     /// When the next closure ends by itself.
     next_expiry: Mutex<Option<DateTime<Utc>>>,
     places: Mutex<HashMap<PlaceKey, CachedPlaces>>,
@@ -91,7 +101,7 @@ pub struct RoutingService {
     /// that cache checks need not wait for the book.
     areas_generation: AtomicU64,
     /// Shelters left out of the last shelter index because a closed area holds them.
-    pub shelters_in_closed_areas: std::sync::atomic::AtomicUsize,
+    pub(crate) shelters_in_closed_areas: std::sync::atomic::AtomicUsize,
 }
 
 impl RoutingService {
@@ -122,7 +132,7 @@ impl RoutingService {
         Ok(rs)
     }
 
-    fn store(&self) -> Result<Arc<dyn Store>> {
+    pub(crate) fn store(&self) -> Result<Arc<dyn Store>> {
         self.store.upgrade().ok_or(ServiceError::StoreGone)
     }
 
@@ -152,7 +162,7 @@ impl RoutingService {
 
     /// Puts the book's closures in force (after a change of the manual ones, a refresh of the
     /// automatic ones or an expiry).
-    pub fn reapply(&self, book: &mut Book) {
+    pub(crate) fn reapply(&self, book: &mut Book) {
         let now = Utc::now();
         book.apply(&self.engine, now);
         self.areas_generation.store(book.generation, Ordering::Release);

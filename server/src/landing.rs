@@ -2,14 +2,29 @@
 //! modules (which know nothing of each other's conformance).
 
 use crate::error::ApiResult;
-use crate::ogc::links::{link, BaseUrl, HTML, JSON, OPENAPI};
+use crate::ogc::links::{link, BaseUrl, Link, HTML, JSON, OPENAPI};
 use crate::ogc::params;
 use crate::{web, AppState};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+
+/// The OGC API landing document.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Landing {
+    pub title: String,
+    pub description: &'static str,
+    pub attribution: Option<String>,
+    pub links: Vec<Link>,
+}
+
+/// The conformance classes the server implements.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Conformance {
+    pub conforms_to: Vec<&'static str>,
+}
 
 /// Whether the client asked for HTML (a browser) rather than JSON.
 pub fn wants_html(headers: &HeaderMap, pairs: &[(String, String)]) -> bool {
@@ -26,7 +41,7 @@ pub fn wants_html(headers: &HeaderMap, pairs: &[(String, String)]) -> bool {
 }
 
 /// The landing page: the one-map page for browsers, the OGC landing document for clients.
-#[utoipa::path(get, path = "/", tag = "ogc", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the landing page (the one-map page for a browser asking for HTML)", body = Object, content_type = "application/json")))]
+#[utoipa::path(get, path = "/", tag = "ogc", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the landing page (the one-map page for a browser asking for HTML)", body = Landing)))]
 pub async fn landing(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -42,11 +57,11 @@ pub async fn landing(
         params::check_format(f)?;
     }
     let info = &state.info;
-    Ok(Json(json!({
-        "title": info.title,
-        "description": "应急指挥一张图 — hazards, risk zones, shelters, routes, depots, teams and admin areas on one map (OGC API – Features)",
-        "attribution": info.attribution,
-        "links": [
+    Ok(Json(Landing {
+        title: info.title.clone(),
+        description: "应急指挥一张图 — hazards, risk zones, shelters, routes, depots, teams and admin areas on one map (OGC API – Features)",
+        attribution: info.attribution.clone(),
+        links: vec![
             link(base.at("/?f=json"), "self", JSON, "this document"),
             link(base.at("/?f=html"), "alternate", HTML, "the one-map page"),
             link(base.at("/api"), "service-desc", OPENAPI, "the API definition (OpenAPI 3.0)"),
@@ -56,15 +71,15 @@ pub async fn landing(
             link(base.at("/tileMatrixSets"), "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", JSON, "tile matrix sets"),
             link(base.at("/tiles.json"), "describedby", JSON, "TileJSON of the one-map vector tiles"),
         ],
-    }))
+    })
     .into_response())
 }
 
 /// `GET /conformance`.
-#[utoipa::path(get, path = "/conformance", tag = "ogc", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the conformance classes", body = Object, content_type = "application/json")))]
-pub async fn conformance(RawQuery(raw): RawQuery) -> ApiResult<Json<serde_json::Value>> {
+#[utoipa::path(get, path = "/conformance", tag = "ogc", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the conformance classes", body = Conformance)))]
+pub async fn conformance(RawQuery(raw): RawQuery) -> ApiResult<Json<Conformance>> {
     let pairs = params::pairs(raw.as_deref())?;
     params::only(&pairs, &["f"])?;
-    let all: Vec<&str> = crate::ogc::CONFORMANCE.iter().chain(crate::tiles::CONFORMANCE).copied().collect();
-    Ok(Json(json!({ "conformsTo": all })))
+    let conforms_to = crate::ogc::CONFORMANCE.iter().chain(crate::tiles::CONFORMANCE).copied().collect();
+    Ok(Json(Conformance { conforms_to }))
 }

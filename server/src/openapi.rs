@@ -200,6 +200,16 @@ fn to_openapi_30(v: &mut Value) {
                     m.insert("nullable".into(), Value::Bool(true));
                 }
             }
+            // `oneOf: [{type: null}, X]` (an optional reference) becomes `allOf: [X], nullable`.
+            if let Some(Value::Array(alts)) = m.get("oneOf").cloned() {
+                let null = |v: &Value| v.get("type") == Some(&Value::String("null".into()));
+                if alts.iter().any(null) {
+                    let rest: Vec<Value> = alts.into_iter().filter(|v| !null(v)).collect();
+                    m.remove("oneOf");
+                    m.insert(if rest.len() == 1 { "allOf" } else { "oneOf" }.into(), Value::Array(rest));
+                    m.insert("nullable".into(), Value::Bool(true));
+                }
+            }
             // JSON Schema 2020-12 keywords OpenAPI 3.0 does not know.
             m.remove("propertyNames");
             if let Some(Value::Array(ex)) = m.remove("examples") {

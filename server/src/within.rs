@@ -9,7 +9,7 @@ use geo::Geometry;
 use onemap_model::geometry::geometry_to_geojson;
 use onemap_model::{Scope, ValidationError};
 use onemap_store::analysis::{within, WithinReport};
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,6 +18,29 @@ pub const MAX_BUFFER_M: f64 = 100_000.0;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(handler))
+}
+
+/// What lies inside the area, per layer.
+#[derive(Debug, serde::Serialize)]
+struct WithinAnswer<'a> {
+    /// The searched area (after buffering), GeoJSON in CRS84 degrees.
+    area: Value,
+    buffer_m: f64,
+    layers: std::collections::BTreeMap<&'static str, Found<'a>>,
+}
+
+/// One layer's features inside the area, and their totals.
+#[derive(Debug, serde::Serialize)]
+struct Found<'a> {
+    totals: serde_json::Map<String, Value>,
+    features: Collection<'a>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    features: Vec<onemap_model::GeoJsonFeature<'a>>,
 }
 
 /// `POST /query/within`: an area (GeoJSON, CRS84 degrees), buffered by `buffer_m` metres, and
@@ -87,18 +110,20 @@ async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> Api
     let report = crate::blocking(move || within(store.as_ref(), &area, buffer_m, &layers, &Scope::All))
         .await?
         .map_err(ApiError::from)?;
-    let mut out = serde_json::Map::new();
-    for (layer, features) in &report.layers {
-        let fc: Vec<Value> = features.iter().map(|f| f.to_geojson()).collect();
-        out.insert(
-            layer.as_str().to_owned(),
-            json!({"totals": WithinReport::totals(*layer, features),
-                   "features": {"type": "FeatureCollection", "features": fc}}),
-        );
-    }
-    Ok(Json(json!({
-        "area": geometry_to_geojson(&Geometry::MultiPolygon(report.area)),
-        "buffer_m": buffer_m,
-        "layers": out,
-    })))
+    let layers = report
+        .layers
+        .iter()
+        .map(|(layer, features)| {
+            let found = Found {
+                totals: WithinReport::totals(*layer, features),
+                features: Collection {
+                    kind: "FeatureCollection",
+                    features: features.iter().map(|f| f.geojson()).collect(),
+                },
+            };
+            (layer.as_str(), found)
+        })
+        .collect();
+    let body = WithinAnswer { area: geometry_to_geojson(&Geometry::MultiPolygon(report.area)), buffer_m, layers };
+    Ok(Json(serde_json::to_value(body).map_err(ApiError::internal)?))
 }

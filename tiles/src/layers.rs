@@ -7,12 +7,8 @@ use onemap_model::{Feature, LayerId};
 /// by the layer's [`ZoomBy`](onemap_model::registry::ZoomBy).
 pub fn feature_minzoom(layer: LayerId, f: &Feature) -> u8 {
     let Some(by) = layer.def().tiles.zoom_by else { return 0 };
-    let value = f.properties.field_value(by.property);
-    let text = match &value {
-        Some(onemap_model::SqlValue::Text(t)) => t.as_str(),
-        _ => return by.otherwise,
-    };
-    by.steps.iter().find(|(values, _)| values.contains(&text)).map_or(by.otherwise, |(_, z)| *z)
+    let Some(onemap_model::FieldRef::Text(text)) = f.properties.field_ref(by.property) else { return by.otherwise };
+    by.steps.iter().find(|(values, _)| values.contains(&text.as_ref())).map_or(by.otherwise, |(_, z)| *z)
 }
 
 /// Whether `layer` is drawn at zoom `z`.

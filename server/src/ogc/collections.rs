@@ -1,6 +1,6 @@
 //! `/collections`, `/collections/{id}` and `/collections/{id}/queryables`.
 
-use super::links::{link, BaseUrl, GEOJSON, JSON};
+use super::links::{link, BaseUrl, Link, GEOJSON, JSON};
 use super::params;
 #[allow(unused_imports)]
 use crate::error::Exception;
@@ -9,6 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use onemap_model::{format_timestamp, LayerId, Scope};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -22,58 +23,104 @@ pub fn layer(state: &AppState, id: &str) -> ApiResult<LayerId> {
         .map_err(|e| ApiError::not_found(format!("no collection `{id}`; collections: {}", e.known)))
 }
 
-fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Value {
+/// One layer as OGC API – Features describes a collection.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Collection {
+    pub id: &'static str,
+    pub title: String,
+    pub description: String,
+    pub item_type: &'static str,
+    pub geometry_type: &'static str,
+    pub number_of_features: usize,
+    pub crs: Vec<&'static str>,
+    pub storage_crs: &'static str,
+    pub extent: Extent,
+    pub links: Vec<Link>,
+}
+
+/// Where and when: the bounding box (CRS84) and the last update.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Extent {
+    pub spatial: SpatialExtent,
+    pub temporal: TemporalExtent,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SpatialExtent {
+    /// `[[minLon, minLat, maxLon, maxLat]]`, CRS84 degrees.
+    pub bbox: Vec<[f64; 4]>,
+    pub crs: &'static str,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TemporalExtent {
+    /// `[[start, end]]`: open start, the last update as end.
+    pub interval: Vec<[Option<String>; 2]>,
+    pub trs: &'static str,
+}
+
+/// `/collections`: the layers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Collections {
+    pub links: Vec<Link>,
+    pub collections: Vec<Collection>,
+}
+
+fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Collection {
     let s = state.store.summary(layer, &Scope::All);
     let id = layer.as_str();
-    let bbox = s.extent.map_or_else(|| vec![-180.0, -90.0, 180.0, 90.0], |e| e.to_vec());
-    json!({
-        "id": id,
-        "title": format!("{} {}", layer.title_zh(), layer.title()),
-        "description": format!("{} ({}), {} features", layer.title(), layer.title_zh(), s.count),
-        "itemType": "feature",
-        "geometryType": layer.geometry_kind().sf_name(),
-        "numberOfFeatures": s.count,
-        "crs": [CRS84],
-        "storageCrs": CRS84,
-        "extent": {
-            "spatial": {"bbox": [bbox], "crs": CRS84},
-            "temporal": {
-                "interval": [[Value::Null, s.last_updated.map(format_timestamp)]],
-                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+    let at = |p: &str| base.at(&format!("/collections/{id}{p}"));
+    Collection {
+        id,
+        title: format!("{} {}", layer.title_zh(), layer.title()),
+        description: format!("{} ({}), {} features", layer.title(), layer.title_zh(), s.count),
+        item_type: "feature",
+        geometry_type: layer.geometry_kind().sf_name(),
+        number_of_features: s.count,
+        crs: vec![CRS84],
+        storage_crs: CRS84,
+        extent: Extent {
+            spatial: SpatialExtent { bbox: vec![s.extent.unwrap_or([-180.0, -90.0, 180.0, 90.0])], crs: CRS84 },
+            temporal: TemporalExtent {
+                interval: vec![[None, s.last_updated.map(format_timestamp)]],
+                trs: "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
             },
         },
-        "links": [
-            link(base.at(&format!("/collections/{id}")), "self", JSON, "this collection"),
-            link(base.at(&format!("/collections/{id}/items")), "items", GEOJSON, "the features"),
-            link(base.at(&format!("/collections/{id}/queryables")), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryable properties"),
-            link(base.at(&format!("/collections/{id}/tiles")), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", JSON, "vector tilesets"),
+        links: vec![
+            link(at(""), "self", JSON, "this collection"),
+            link(at("/items"), "items", GEOJSON, "the features"),
+            link(
+                at("/queryables"),
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "application/schema+json",
+                "queryable properties",
+            ),
+            link(at("/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", JSON, "vector tilesets"),
         ],
-    })
+    }
 }
 
 /// `GET /collections`.
-#[utoipa::path(get, path = "/collections", tag = "features", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "every layer with its extent (CRS84), geometry type and count", body = Object, content_type = "application/json")))]
+#[utoipa::path(get, path = "/collections", tag = "features", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "every layer with its extent (CRS84), geometry type and count", body = Collections)))]
 pub async fn collections(
     State(state): State<AppState>,
     base: BaseUrl,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Collections>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    let collections: Vec<Value> = state.store.registry().layers().iter().map(|l| describe(&state, &base, *l)).collect();
-    Ok(Json(json!({
-        "links": [link(base.at("/collections"), "self", JSON, "the layers")],
-        "collections": collections,
-    })))
+    let collections = state.store.registry().layers().iter().map(|l| describe(&state, &base, *l)).collect();
+    Ok(Json(Collections { links: vec![link(base.at("/collections"), "self", JSON, "the layers")], collections }))
 }
 
 /// `GET /collections/{id}`.
-#[utoipa::path(get, path = "/collections/{collectionId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "one layer", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
+#[utoipa::path(get, path = "/collections/{collectionId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "one layer", body = Collection), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn collection(
     State(state): State<AppState>,
     base: BaseUrl,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Collection>> {
     let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     Ok(Json(describe(&state, &base, layer)))

@@ -1,7 +1,7 @@
 //! `GET /collections/{id}/items` and `GET /collections/{id}/items/{featureId}`.
 
 use super::collections::layer;
-use super::links::{link, BaseUrl, GEOJSON, JSON};
+use super::links::{link, BaseUrl, Link, GEOJSON, JSON};
 use super::params;
 use crate::conditional::ETag;
 use crate::error::ApiResult;
@@ -12,19 +12,51 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use onemap_model::{format_timestamp, Feature, Scope};
-use serde_json::{json, Value};
+use onemap_model::{format_timestamp, Feature, GeoJsonFeature, Scope};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A page of features (OGC API – Features `items`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeaturePage<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub features: Vec<GeoJsonFeature<'a>>,
+    pub number_matched: usize,
+    pub number_returned: usize,
+    pub time_stamp: String,
+    pub links: Vec<Link>,
+}
+
+/// One recorded change of a feature.
+#[derive(Debug, Serialize)]
+pub struct Change<'a> {
+    pub version: i64,
+    pub op: &'static str,
+    pub actor: &'a str,
+    pub at: String,
+    /// The properties after the change (`null` for a delete).
+    pub properties: &'a Option<Value>,
+}
+
+/// The change log of a feature, oldest first.
+#[derive(Debug, Serialize)]
+pub struct History<'a> {
+    pub changes: Vec<Change<'a>>,
+}
 
 /// A JSON body with the GeoJSON media type.
-pub fn geojson_response(status: StatusCode, body: &Value) -> Response {
-    let mut res = (status, body.to_string()).into_response();
+pub fn geojson_response(status: StatusCode, body: &impl Serialize) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_else(|_| "null".to_owned());
+    let mut res = (status, text).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(GEOJSON));
     res
 }
 
 /// A single feature with its ETag.
 pub fn feature_response(status: StatusCode, f: &Feature) -> Response {
-    let mut res = geojson_response(status, &f.to_geojson());
+    let mut res = geojson_response(status, &f.geojson());
     ETag::new(f.etag()).set(&mut res);
     res
 }
@@ -62,15 +94,14 @@ pub async fn items(
     if q.offset > 0 {
         links.push(link(url_with_offset(q.offset.saturating_sub(q.limit)), "prev", GEOJSON, "previous page"));
     }
-    let features: Vec<Value> = page.features.iter().map(|f| f.to_geojson()).collect();
-    let body = json!({
-        "type": "FeatureCollection",
-        "features": features,
-        "numberMatched": page.number_matched,
-        "numberReturned": returned,
-        "timeStamp": format_timestamp(Utc::now()),
-        "links": links,
-    });
+    let body = FeaturePage {
+        kind: "FeatureCollection",
+        features: page.features.iter().map(|f| f.geojson()).collect(),
+        number_matched: page.number_matched,
+        number_returned: returned,
+        time_stamp: format_timestamp(Utc::now()),
+        links,
+    };
     Ok(geojson_response(StatusCode::OK, &body))
 }
 
@@ -98,12 +129,15 @@ pub async fn history(State(state): State<AppState>, Path((id, fid)): Path<(Strin
     let layer = layer(&state, &id)?;
     let store = state.store.clone();
     let records = crate::blocking(move || store.history(layer, &fid)).await??;
-    let body: Vec<Value> = records
+    let changes = records
         .iter()
-        .map(|r| {
-            json!({"version": r.version, "op": r.op.as_str(), "actor": r.actor,
-                   "at": format_timestamp(r.at), "properties": r.properties})
+        .map(|r| Change {
+            version: r.version,
+            op: r.op.as_str(),
+            actor: &r.actor,
+            at: format_timestamp(r.at),
+            properties: &r.properties,
         })
         .collect();
-    Ok(axum::Json(json!({ "changes": body })).into_response())
+    Ok(axum::Json(History { changes }).into_response())
 }

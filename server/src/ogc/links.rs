@@ -3,7 +3,6 @@
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use serde_json::{json, Value};
 use std::convert::Infallible;
 
 /// The URL prefix under which this server is reached, without a trailing slash.
@@ -40,9 +39,23 @@ impl BaseUrl {
     }
 }
 
+/// One link object (OGC API, RFC 8288 relation).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Link {
+    pub href: String,
+    pub rel: String,
+    /// The media type of the target.
+    #[serde(rename = "type")]
+    pub media: String,
+    pub title: String,
+    /// The href is a URI template (`{tileMatrix}` …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templated: Option<bool>,
+}
+
 /// One link object.
-pub fn link(href: String, rel: &str, media: &str, title: &str) -> Value {
-    json!({"href": href, "rel": rel, "type": media, "title": title})
+pub fn link(href: String, rel: &str, media: &str, title: &str) -> Link {
+    Link { href, rel: rel.to_owned(), media: media.to_owned(), title: title.to_owned(), templated: None }
 }
 
 pub const JSON: &str = "application/json";

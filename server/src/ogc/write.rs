@@ -15,7 +15,17 @@ use axum::response::{IntoResponse, Response};
 use onemap_model::geometry::geometry_from_geojson;
 use onemap_model::{NewFeature, Scope, ValidationError};
 use onemap_store::{FeaturePatch, Writer};
-use serde_json::{json, Value};
+use serde_json::Value;
+
+/// The features a collection POST created.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Created<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    features: Vec<onemap_model::GeoJsonFeature<'a>>,
+    number_returned: usize,
+}
 
 /// Who is writing. Until authentication arrives, the actor is a label the client gives in
 /// `X-Onemap-User` (UTF-8, recorded in the change log; `default` without one), and the scope is
@@ -75,8 +85,11 @@ pub async fn create(
             return Ok(res);
         }
     }
-    let features: Vec<Value> = created.iter().map(|f| f.to_geojson()).collect();
-    let body = json!({"type": "FeatureCollection", "features": features, "numberReturned": features.len()});
+    let body = Created {
+        kind: "FeatureCollection",
+        number_returned: created.len(),
+        features: created.iter().map(|f| f.geojson()).collect(),
+    };
     Ok(geojson_response(StatusCode::CREATED, &body))
 }
 

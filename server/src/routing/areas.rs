@@ -1,6 +1,7 @@
 //! Areas by travel time: `/routing/isochrone` and `/routing/coverage` (summary and the
 //! `reach_time` tile layer).
 
+use super::answers::{BandProps, Collection, CoverageAnswer, Feature, IsochroneMeta};
 use super::engine;
 use super::params::{check_keys, minutes, number, position, profile, round1, Params};
 #[allow(unused_imports)]
@@ -9,18 +10,17 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use geo::{GeodesicArea, InteriorPoint};
+use geo::GeodesicArea;
 use onemap_model::geometry::geometry_to_geojson;
-use onemap_model::{AdminLevel, LayerId, Properties, Registry, Scope};
+use onemap_model::Registry;
 use onemap_routing::dijkstra::UNREACHED;
 use onemap_routing::route::DEFAULT_SNAP_M;
 use onemap_routing::Profile;
 use onemap_routing_service::PlaceLayer;
 use onemap_tiles::encode::{encode, tile_bytes, AttrValue, LayerBuilder, TileFrame};
 use onemap_tiles::{CachedTile, TileCoord};
-use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,33 +34,34 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// `GET /routing/isochrone?at=lon,lat&minutes=3,5,10&profile=foot`: one MultiPolygon per limit
 /// (WGS84 degrees) holding every junction reached within it, with its area in km².
 #[utoipa::path(get, path = "/routing/isochrone", tag = "routing", params(("at" = String, Query, description = "the start: lon,lat in WGS84 degrees"), ("minutes" = Option<String>, Query, description = "limits in minutes, comma-separated (default 3,5,10)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default foot"), ("snap_m" = Option<f64>, Query, description = "largest distance to the nearest usable road, metres (1–5000, default 500)")), responses((status = 200, description = "one MultiPolygon per limit", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn isochrone(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
+async fn isochrone(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Response> {
     check_keys(&p, &["at", "minutes", "profile", "snap_m"])?;
     let at = position(&p, "at")?;
     let profile = profile(&p, Profile::Foot)?;
     let limits = minutes(&p, "minutes", "3,5,10", MAX_MINUTES, 6)?;
     let snap_m = number(&p, "snap_m", DEFAULT_SNAP_M, 1.0, 5_000.0)?;
     let rs = engine(&state)?;
-    let net = rs.engine.network(profile)?;
-    let from = net.snap("the position", at[0], at[1], snap_m)?;
-    let limits_s: Vec<f64> = limits.iter().map(|m| m * 60.0).collect();
-    let net = std::sync::Arc::clone(net);
     // Seconds on a large network: off the async threads.
-    let bands =
-        tokio::task::spawn_blocking(move || net.isochrones(&from, &limits_s)).await.map_err(ApiError::internal)?;
-    let features: Vec<Value> = bands
+    let iso = {
+        let rs = std::sync::Arc::clone(&rs);
+        crate::blocking(move || rs.isochrones(at, &limits, profile, snap_m)).await??
+    };
+    let features = iso
+        .bands
         .iter()
         .map(|b| {
             let area = geo::Geometry::MultiPolygon(b.area.clone());
-            json!({"type": "Feature", "geometry": geometry_to_geojson(&area), "properties": {
-                "minutes": b.limit_s / 60.0, "profile": profile.as_str(), "junctions_reached": b.nodes,
-                "area_km2": (b.area.geodesic_area_unsigned() / 1e4).round() / 100.0,
-            }})
+            let props = BandProps {
+                minutes: b.limit_s / 60.0,
+                profile: profile.as_str(),
+                junctions_reached: b.nodes,
+                area_km2: (b.area.geodesic_area_unsigned() / 1e4).round() / 100.0,
+            };
+            Feature::new(None, geometry_to_geojson(&area), props)
         })
         .collect();
-    Ok(Json(
-        json!({"type": "FeatureCollection", "features": features, "start": [from.point[0], from.point[1]], "roads": rs.engine.source}),
-    ))
+    let meta = IsochroneMeta { start: iso.start, roads: &rs.engine.source };
+    Ok(Json(Collection::new(features, meta)).into_response())
 }
 
 struct CoverageArgs {
@@ -80,70 +81,39 @@ fn coverage_args(registry: &Registry, p: &Params) -> ApiResult<CoverageArgs> {
     Ok(CoverageArgs { from, profile, threshold_ms: (m * 60_000.0).round() as u64 })
 }
 
-fn minutes_of(ms: u64) -> Value {
-    if ms == UNREACHED {
-        Value::Null
-    } else {
-        json!(round1(ms as f64 / 60_000.0))
-    }
-}
-
 /// `GET /routing/coverage?from=teams|shelters|depots&minutes=10&profile=`: the reach time from the
 /// nearest source to every road, summed up: km of road and villages beyond the threshold (the
 /// "golden ten minutes" gaps); the tiles at `/routing/coverage/{z}/{x}/{y}` draw it.
 #[utoipa::path(get, path = "/routing/coverage", tag = "routing", params(("from" = String, Query, description = "the layer of the sources: a place layer (teams count when on standby)"), ("minutes" = Option<f64>, Query, description = "the threshold (default 10)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default by layer")), responses((status = 200, description = "km of road and villages beyond the threshold, and the tile URL", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Json<Value>> {
+async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Response> {
     let args = coverage_args(state.store.registry(), &p)?;
     let rs = engine(&state)?;
-    let net = rs.engine.network(args.profile)?;
-    let started = std::time::Instant::now();
-    let (idx, cov) = rs.coverage(args.from, net)?;
-    let (mut km, mut km_beyond, mut km_never) = (0.0, 0.0, 0.0);
-    for e in net.edges() {
-        let len = net.graph.edges[e as usize].length_m / 1000.0;
-        let r = net.edge_reach(&cov, e, args.threshold_ms);
-        km += len;
-        km_beyond += len * r.beyond;
-        if r.best_ms == UNREACHED {
-            km_never += len;
-        }
-    }
-    let q = onemap_store::Query {
-        limit: usize::MAX,
-        any_order: true,
-        filters: vec![("level".into(), AdminLevel::Village.as_str().into())],
-        ..Default::default()
+    let c = {
+        let rs = std::sync::Arc::clone(&rs);
+        crate::blocking(move || rs.coverage_summary(args.from, args.profile, args.threshold_ms)).await??
     };
-    let villages = state.store.query(LayerId::ADMIN_AREAS, &q, &Scope::All)?;
-    let mut beyond = Vec::new();
-    let mut within = 0usize;
-    for f in &villages.features {
-        let Properties::AdminArea(a) = &f.properties else { continue };
-        let Some(pt) = f.geometry.interior_point() else { continue };
-        let reach = net.snap("a village", pt.x(), pt.y(), DEFAULT_SNAP_M).ok().and_then(|s| net.reach_of(&cov, &s));
-        match reach {
-            Some(ms) if ms <= args.threshold_ms => within += 1,
-            _ => beyond.push(json!({"code": a.code, "name": a.name, "population": a.population,
-                                     "minutes": reach.map_or(Value::Null, minutes_of)})),
-        }
-    }
     let minutes = args.threshold_ms as f64 / 60_000.0;
-    Ok(Json(json!({
-        "from": p.get("from"),
-        "profile": args.profile.as_str(),
-        "minutes": minutes,
-        "sources": idx.snaps.iter().flatten().count(),
-        "sources_off_the_network": idx.unsnapped(),
-        "road_km": round1(km),
-        "road_km_beyond": round1(km_beyond),
-        "road_km_unreachable": round1(km_never),
-        "share_beyond": (km_beyond / km.max(1e-9) * 1000.0).round() / 1000.0,
-        "villages_within": within,
-        "villages_beyond": beyond,
-        "tiles": format!("/routing/coverage/{{z}}/{{x}}/{{y}}.mvt?from={}&minutes={minutes}&profile={}", p.get("from").map_or("", String::as_str), args.profile.as_str()),
-        "computed_ms": started.elapsed().as_millis() as u64,
-        "roads": rs.engine.source,
-    })))
+    let from = p.get("from").map_or("", String::as_str);
+    let answer = CoverageAnswer {
+        from,
+        profile: args.profile.as_str(),
+        minutes,
+        sources: c.sources,
+        sources_off_the_network: c.sources_off_the_network,
+        road_km: round1(c.road_km),
+        road_km_beyond: round1(c.road_km_beyond),
+        road_km_unreachable: round1(c.road_km_unreachable),
+        share_beyond: (c.road_km_beyond / c.road_km.max(1e-9) * 1000.0).round() / 1000.0,
+        villages_within: c.villages_within,
+        villages_beyond: &c.villages_beyond,
+        tiles: format!(
+            "/routing/coverage/{{z}}/{{x}}/{{y}}.mvt?from={from}&minutes={minutes}&profile={}",
+            args.profile.as_str()
+        ),
+        computed_ms: c.computed_ms,
+        roads: &rs.engine.source,
+    };
+    Ok(Json(answer).into_response())
 }
 
 /// `GET /routing/coverage/{z}/{x}/{y}.mvt?from=…&minutes=…&profile=…`: the `reach_time` layer,
@@ -164,20 +134,17 @@ async fn coverage_tile(
     let tile = TileCoord::new(z, x, y).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let args = coverage_args(state.store.registry(), &p)?;
     let rs = engine(&state)?;
-    let net = rs.engine.network(args.profile)?;
-    let (_, cov) = rs.coverage(args.from, net)?;
+    let roads = {
+        let (rs, bbox) = (std::sync::Arc::clone(&rs), tile.lonlat_bounds(64, 4096));
+        crate::blocking(move || rs.coverage_roads(args.from, args.profile, args.threshold_ms, bbox)).await??
+    };
     let frame = TileFrame { tile, extent: 4096, buffer: 64, tolerance: 1.0 };
     let mut layer = LayerBuilder::new("reach_time", 4096);
     let minutes = args.threshold_ms as f64 / 60_000.0;
-    for e in rs.engine.edges.in_box(tile.lonlat_bounds(64, 4096)) {
-        if !net.has_edge(e) {
-            continue;
-        }
-        let edge = &net.graph.edges[e as usize];
-        let coords: Vec<geo::Coord> =
-            net.graph.edge_shape(edge).iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
+    for road in roads {
+        let coords: Vec<geo::Coord> = road.shape.iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
         let Some(g) = encode(&geo::Geometry::LineString(geo::LineString::new(coords)), &frame) else { continue };
-        let r = net.edge_reach(&cov, e, args.threshold_ms);
+        let r = road.reach;
         let mut attrs: Vec<(&'static str, AttrValue)> =
             vec![("beyond", AttrValue::Bool(r.beyond > 0.0)), ("minutes", AttrValue::Float(minutes))];
         if r.worst_ms != UNREACHED {
@@ -186,7 +153,7 @@ async fn coverage_tile(
         if r.best_ms != UNREACHED {
             attrs.push(("best_s", AttrValue::Float(round1(r.best_ms as f64 / 1000.0))));
         }
-        layer.add(Some(u64::from(e)), g, attrs);
+        layer.add(Some(u64::from(road.edge)), g, attrs);
     }
     let bytes = if layer.is_empty() { Vec::new() } else { tile_bytes(vec![layer.finish()]) };
     Ok(crate::tiles::response::tile_response(&headers, &CachedTile::new(bytes), "no-cache"))

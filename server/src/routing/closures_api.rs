@@ -1,5 +1,6 @@
 //! `POST /routing/closures`, `GET /routing/closures`, `DELETE /routing/closures/{id}`.
 
+use super::answers::{ClosureProps, ClosuresMeta, Collection, Feature};
 use super::engine;
 use crate::body::JsonBody;
 #[allow(unused_imports)]
@@ -12,14 +13,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use onemap_routing::closure::circle;
-use onemap_routing_service::closures::{area_of, Closure, RoadRef, MANUAL};
-use serde_json::{json, Value};
+use onemap_routing_service::closures::{area_of, RoadRef};
+use onemap_routing_service::{InForce, NewClosure, ServiceError};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// An area closure with no road in it is still taken (it closes its shelters) when a road is
-/// within this many metres of it; farther from every road it is a mistake.
-pub const NEAR_M: f64 = 2_000.0;
 
 /// The largest buffer around a point or line closure, metres.
 pub const MAX_BUFFER_M: f64 = 5_000.0;
@@ -28,40 +26,36 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(remove))
 }
 
-fn closure_json(c: &Closure, edges: usize) -> Value {
-    let mut props = json!({
-        "id": c.id, "origin": c.origin, "reason": c.reason, "created": c.created, "created_by": c.created_by,
-        "edges_closed": edges,
-    });
-    if let Some(u) = c.until {
-        props["until"] = json!(u);
-    }
-    if !c.roads.is_empty() {
-        props["roads"] = json!(c.roads);
-    }
-    if let Some(f) = &c.feature {
-        props["feature"] = json!(f);
-    }
-    json!({"type": "Feature", "id": c.id, "geometry": c.area.clone().unwrap_or(Value::Null), "properties": props})
+fn closure_feature(f: &InForce, effective_after_ms: Option<f64>) -> Feature<Value, ClosureProps<'_>> {
+    let c = &f.closure;
+    let props = ClosureProps {
+        id: &c.id,
+        origin: &c.origin,
+        reason: &c.reason,
+        created: c.created,
+        created_by: &c.created_by,
+        edges_closed: f.edges,
+        until: c.until,
+        roads: &c.roads,
+        feature: c.feature.as_deref(),
+        effective_after_ms,
+    };
+    Feature::new(Some(c.id.clone()), c.area.clone().unwrap_or(Value::Null), props)
 }
 
 /// `GET /routing/closures`: every closure in force (manual and automatic) as a FeatureCollection.
 #[utoipa::path(get, path = "/routing/closures", tag = "routing", responses((status = 200, description = "the closures in force: manual ones and those from the layers", body = Object, content_type = "application/geo+json"), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+async fn list(State(state): State<AppState>) -> ApiResult<Response> {
     let rs = engine(&state)?;
-    let mut book = rs.book.lock();
-    let now = Utc::now();
-    let all: Vec<Closure> = book.in_force(now).cloned().collect();
-    let features: Vec<Value> = all.iter().map(|c| closure_json(c, book.edges_of(&rs.engine, c).len())).collect();
-    let closed = rs.engine.closed();
-    Ok(Json(json!({
-        "type": "FeatureCollection",
-        "features": features,
-        "edges_closed": closed.len(),
-        "version": closed.version,
-        "hierarchies_prepared": rs.engine.is_prepared(),
-        "last_prepare_ms": rs.engine.last_prepare().map(|d| d.as_millis() as u64),
-    })))
+    let closed = rs.closures_in_force()?;
+    let features = closed.closures.iter().map(|c| closure_feature(c, None)).collect();
+    let meta = ClosuresMeta {
+        edges_closed: closed.edges_closed,
+        version: closed.version,
+        hierarchies_prepared: closed.hierarchies_prepared,
+        last_prepare_ms: closed.last_prepare_ms,
+    };
+    Ok(Json(Collection::new(features, meta)).into_response())
 }
 
 /// The closed area from `geometry` (Polygon/MultiPolygon, or a Point with `buffer_m`).
@@ -145,54 +139,20 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     };
     let rs = engine(&state)?;
     let started = std::time::Instant::now();
-    let c = Closure {
-        id: format!("closure-{}", uuid::Uuid::now_v7()),
-        origin: MANUAL.to_owned(),
+    let new = NewClosure {
         reason: reason.to_owned(),
         area,
         roads,
         until,
-        created: now,
         created_by: crate::ogc::write::writer_or(&headers, "api").actor,
-        feature: None,
-        rev: 0,
     };
-    let mut book = rs.book.lock();
-    let edges = book.edges_of(&rs.engine, &c).len();
-    // An area with no road in it still closes its shelters; one away from every road, or road
-    // ids that name none, is a mistake.
-    let near = c.area.as_ref().and_then(area_of).is_some_and(|a| rs.engine.edges.near_roads(&a, NEAR_M));
-    let unknown_roads = !c.roads.is_empty() && {
-        let only_roads = Closure { area: None, ..c.clone() };
-        let n = book.edges_of(&rs.engine, &only_roads).len();
-        book.forget(&only_roads);
-        n == 0
-    };
-    if unknown_roads {
-        book.forget(&c);
-        return Err(ApiError::bad_param(
-            "roads",
-            "names no road of the network (OpenStreetMap way ids, or roads-layer feature ids)",
-        )
-        .into_status(StatusCode::UNPROCESSABLE_ENTITY));
-    }
-    if edges == 0 && !near {
-        book.forget(&c);
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "NothingClosed",
-            "no road of the network lies in that area or has those ids",
-        ));
-    }
-    book.manual.push(c.clone());
-    if let Err(e) = book.save() {
-        book.manual.pop();
-        book.forget(&c);
-        return Err(ApiError::internal(e));
-    }
-    rs.reapply(&mut book);
-    let mut doc = closure_json(&c, edges);
-    doc["properties"]["effective_after_ms"] = json!(round3(started.elapsed().as_secs_f64() * 1000.0));
+    let added = crate::blocking(move || rs.add_closure(new)).await?.map_err(|e| match e {
+        ServiceError::UnknownRoads => ApiError::bad_param("roads", e).into_status(StatusCode::UNPROCESSABLE_ENTITY),
+        ServiceError::NothingClosed => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NothingClosed", e.to_string()),
+        other => other.into(),
+    })?;
+    let c = &added.closure;
+    let doc = closure_feature(&added, Some(round3(started.elapsed().as_secs_f64() * 1000.0)));
     let location = format!("/routing/closures/{}", c.id);
     Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, location)], Json(doc)).into_response())
 }
@@ -205,23 +165,10 @@ fn round3(v: f64) -> f64 {
 #[utoipa::path(delete, path = "/routing/closures/{id}", tag = "routing", params(("id" = String, Path, description = "the closure id")), responses((status = 204, description = "the roads are open again"), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 409, description = "an automatic closure: change its feature instead", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let rs = engine(&state)?;
-    let mut book = rs.book.lock();
-    let Some(pos) = book.manual.iter().position(|c| c.id == id) else {
-        if book.auto.iter().any(|c| c.id == id) {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "AutomaticClosure",
-                format!("{id} follows its feature: change that feature (risk zone inactive, hazard status) to reopen"),
-            ));
-        }
-        return Err(ApiError::not_found(format!("no closure {id}")));
-    };
-    let removed = book.manual.remove(pos);
-    if let Err(e) = book.save() {
-        book.manual.insert(pos, removed);
-        return Err(ApiError::internal(e));
-    }
-    book.forget(&removed);
-    rs.reapply(&mut book);
+    crate::blocking(move || rs.remove_closure(&id)).await?.map_err(|e| match e {
+        ServiceError::AutomaticClosure { .. } => ApiError::new(StatusCode::CONFLICT, "AutomaticClosure", e.to_string()),
+        ServiceError::NoClosure { .. } => ApiError::not_found(e.to_string()),
+        other => other.into(),
+    })?;
     Ok(StatusCode::NO_CONTENT)
 }

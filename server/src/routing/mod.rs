@@ -2,6 +2,7 @@
 //! and closures. Positions in requests and responses are WGS84 lon/lat degrees (`lon,lat`);
 //! distances metres; durations seconds (and minutes where the field says so).
 
+mod answers;
 mod areas;
 mod closures_api;
 mod params;
@@ -24,6 +25,16 @@ impl From<ServiceError> for ApiError {
         match e {
             ServiceError::Routing(e) => e.into(),
             ServiceError::Store(e) => e.into(),
+            ServiceError::Group { index, source } => ApiError::bad_param(&format!("groups[{index}].at"), source),
+            ServiceError::NoShelter { id } => ApiError::bad_param("shelter", format!("no shelter `{id}`")),
+            ServiceError::EmptyRoute => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "EmptyRoute", e.to_string()),
+            ServiceError::UnknownRoads | ServiceError::NothingClosed => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NothingClosed", e.to_string())
+            }
+            ServiceError::AutomaticClosure { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "AutomaticClosure", e.to_string())
+            }
+            ServiceError::NoClosure { .. } => ApiError::not_found(e.to_string()),
             ServiceError::Closures(_) | ServiceError::StoreGone => ApiError::internal(e),
         }
     }

@@ -1,8 +1,8 @@
 //! Query parameters and JSON pieces shared by the routing handlers.
 
 use crate::error::{ApiError, ApiResult};
-use onemap_routing::{Profile, Route};
-use serde_json::{json, Value};
+use onemap_routing::Profile;
+use serde_json::Value;
 use std::collections::HashMap;
 
 pub type Params = HashMap<String, String>;
@@ -98,21 +98,4 @@ pub fn round7(v: f64) -> f64 {
 
 pub fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
-}
-
-/// A route's line as a GeoJSON LineString (WGS84 degrees, 7 decimals ≈ 1 cm).
-pub fn line(r: &Route) -> Value {
-    json!({"type": "LineString", "coordinates": r.coords.iter().map(|c| [round7(c[0]), round7(c[1])]).collect::<Vec<_>>()})
-}
-
-/// The properties every route answer has.
-pub fn route_props(r: &Route, profile: Profile) -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert("profile".into(), json!(profile.as_str()));
-    m.insert("distance_m".into(), json!(round1(r.distance_m)));
-    m.insert("duration_s".into(), json!(round1(r.duration_s)));
-    m.insert("minutes".into(), json!(round1(r.duration_s / 60.0)));
-    m.insert("snap_from_m".into(), json!(round1(r.from.distance_m)));
-    m.insert("snap_to_m".into(), json!(round1(r.to.distance_m)));
-    m
 }

@@ -4,12 +4,12 @@
 #[allow(unused_imports)]
 use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
-use crate::ogc::links::{link, BaseUrl, JSON};
+use crate::ogc::links::{link, BaseUrl, Link, JSON};
 use crate::ogc::params;
 use axum::extract::{Path, RawQuery};
 use axum::Json;
 use onemap_tiles::MAX_ZOOM;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 pub const WMQ: &str = "WebMercatorQuad";
 pub const WMQ_URI: &str = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad";
@@ -30,54 +30,101 @@ pub const CONFORMANCE: &[&str] = &[
 /// Half the side of the Web-Mercator square, metres.
 const HALF: f64 = 20_037_508.342_789_244;
 
+/// A tile matrix set (OGC Two Dimensional Tile Matrix Set 2.0, JSON encoding).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TileMatrixSet {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub uri: &'static str,
+    pub crs: &'static str,
+    pub ordered_axes: [&'static str; 2],
+    pub well_known_scale_set: &'static str,
+    pub tile_matrices: Vec<TileMatrix>,
+}
+
+/// One zoom level of a [`TileMatrixSet`]; lengths in EPSG:3857 metres.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TileMatrix {
+    pub id: String,
+    pub scale_denominator: f64,
+    pub cell_size: f64,
+    pub corner_of_origin: &'static str,
+    pub point_of_origin: [f64; 2],
+    pub tile_width: u32,
+    pub tile_height: u32,
+    pub matrix_width: u64,
+    pub matrix_height: u64,
+}
+
+/// An entry of `/tileMatrixSets`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TileMatrixSetRef {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub uri: &'static str,
+    pub links: Vec<Link>,
+}
+
+/// `/tileMatrixSets`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TileMatrixSets {
+    pub tile_matrix_sets: Vec<TileMatrixSetRef>,
+    pub links: Vec<Link>,
+}
+
+const WMQ_TITLE: &str = "Google Maps Compatible for the World";
+
 /// The WebMercatorQuad definition, zooms 0..=24, 256-pixel tiles.
-pub fn web_mercator_quad() -> Value {
-    let matrices: Vec<Value> = (0..=MAX_ZOOM)
+pub fn web_mercator_quad() -> TileMatrixSet {
+    let tile_matrices = (0..=MAX_ZOOM)
         .map(|z| {
             let n = 1u64 << z;
             let cell = 2.0 * HALF / 256.0 / n as f64;
-            json!({
-                "id": z.to_string(),
-                "scaleDenominator": cell / 0.00028,
-                "cellSize": cell,
-                "cornerOfOrigin": "topLeft",
-                "pointOfOrigin": [-HALF, HALF],
-                "tileWidth": 256,
-                "tileHeight": 256,
-                "matrixWidth": n,
-                "matrixHeight": n,
-            })
+            TileMatrix {
+                id: z.to_string(),
+                scale_denominator: cell / 0.00028,
+                cell_size: cell,
+                corner_of_origin: "topLeft",
+                point_of_origin: [-HALF, HALF],
+                tile_width: 256,
+                tile_height: 256,
+                matrix_width: n,
+                matrix_height: n,
+            }
         })
         .collect();
-    json!({
-        "id": WMQ,
-        "title": "Google Maps Compatible for the World",
-        "uri": WMQ_URI,
-        "crs": EPSG_3857,
-        "orderedAxes": ["X", "Y"],
-        "wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
-        "tileMatrices": matrices,
-    })
+    TileMatrixSet {
+        id: WMQ,
+        title: WMQ_TITLE,
+        uri: WMQ_URI,
+        crs: EPSG_3857,
+        ordered_axes: ["X", "Y"],
+        well_known_scale_set: "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
+        tile_matrices,
+    }
 }
 
 /// `GET /tileMatrixSets`.
-#[utoipa::path(get, path = "/tileMatrixSets", tag = "tiles", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tile matrix sets (WebMercatorQuad)", body = Object, content_type = "application/json")))]
-pub async fn list(base: BaseUrl, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/tileMatrixSets", tag = "tiles", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tile matrix sets (WebMercatorQuad)", body = TileMatrixSets)))]
+pub async fn list(base: BaseUrl, RawQuery(raw): RawQuery) -> ApiResult<Json<TileMatrixSets>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    Ok(Json(json!({
-        "tileMatrixSets": [{
-            "id": WMQ,
-            "title": "Google Maps Compatible for the World",
-            "uri": WMQ_URI,
-            "links": [link(base.at(&format!("/tileMatrixSets/{WMQ}")), "self", JSON, "WebMercatorQuad")],
+    Ok(Json(TileMatrixSets {
+        tile_matrix_sets: vec![TileMatrixSetRef {
+            id: WMQ,
+            title: WMQ_TITLE,
+            uri: WMQ_URI,
+            links: vec![link(base.at(&format!("/tileMatrixSets/{WMQ}")), "self", JSON, "WebMercatorQuad")],
         }],
-        "links": [link(base.at("/tileMatrixSets"), "self", JSON, "tile matrix sets")],
-    })))
+        links: vec![link(base.at("/tileMatrixSets"), "self", JSON, "tile matrix sets")],
+    }))
 }
 
 /// `GET /tileMatrixSets/{id}`.
-#[utoipa::path(get, path = "/tileMatrixSets/{tileMatrixSetId}", tag = "tiles", params(("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tile matrix set", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
-pub async fn one(Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/tileMatrixSets/{tileMatrixSetId}", tag = "tiles", params(("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tile matrix set", body = TileMatrixSet), (status = 404, description = "no such collection, feature or job", body = Exception)))]
+pub async fn one(Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Json<TileMatrixSet>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     if id != WMQ {
         return Err(ApiError::not_found(format!("no tile matrix set `{id}`; this server has {WMQ}")));

@@ -6,7 +6,7 @@ use super::response::{tile_response, MVT};
 #[allow(unused_imports)]
 use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
-use crate::ogc::links::{link, BaseUrl, JSON};
+use crate::ogc::links::{link, BaseUrl, Link, JSON};
 use crate::ogc::{layer, params, queryables_schema, CRS84};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -15,7 +15,8 @@ use axum::response::Response;
 use axum::Json;
 use onemap_model::{GeometryKind, LayerId, Scope};
 use onemap_tiles::{TileFilter, TileRequest};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 fn check_tms(tms: &str) -> ApiResult<()> {
     if tms == WMQ {
@@ -25,37 +26,97 @@ fn check_tms(tms: &str) -> ApiResult<()> {
     }
 }
 
-fn tileset_summary(base: &BaseUrl, l: LayerId) -> Value {
+/// A tileset of a collection (OGC API – Tiles), with its layer when described in full.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Tileset {
+    pub title: String,
+    pub data_type: &'static str,
+    pub crs: &'static str,
+    #[serde(rename = "tileMatrixSetURI")]
+    pub tile_matrix_set_uri: &'static str,
+    pub links: Vec<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<TilesetLayer>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounding_box: Option<BoundingBox>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_tile_matrix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tile_matrix: Option<String>,
+}
+
+/// The one layer of a collection's tileset.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TilesetLayer {
+    pub id: String,
+    pub title: &'static str,
+    pub data_type: &'static str,
+    pub geometry_dimension: &'static str,
+    pub min_tile_matrix: String,
+    pub max_tile_matrix: String,
+    /// The layer's queryables, as JSON Schema.
+    #[schema(value_type = Object)]
+    pub properties_schema: Value,
+}
+
+/// A box in CRS84 degrees.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BoundingBox {
+    pub lower_left: [f64; 2],
+    pub upper_right: [f64; 2],
+    pub crs: &'static str,
+}
+
+/// `/collections/{id}/tiles`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Tilesets {
+    pub tilesets: Vec<Tileset>,
+    pub links: Vec<Link>,
+}
+
+fn tileset_summary(base: &BaseUrl, l: LayerId) -> Tileset {
     let id = l.as_str();
-    json!({
-        "title": format!("{} {} ({WMQ})", l.title_zh(), l.title()),
-        "dataType": "vector",
-        "crs": EPSG_3857,
-        "tileMatrixSetURI": WMQ_URI,
-        "links": [
+    Tileset {
+        title: format!("{} {} ({WMQ})", l.title_zh(), l.title()),
+        data_type: "vector",
+        crs: EPSG_3857,
+        tile_matrix_set_uri: WMQ_URI,
+        links: vec![
             link(base.at(&format!("/collections/{id}/tiles/{WMQ}")), "self", JSON, "tileset"),
-            link(base.at(&format!("/tileMatrixSets/{WMQ}")), "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", JSON, WMQ),
+            link(
+                base.at(&format!("/tileMatrixSets/{WMQ}")),
+                "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
+                JSON,
+                WMQ,
+            ),
         ],
-    })
+        layers: None,
+        bounding_box: None,
+        min_tile_matrix: None,
+        max_tile_matrix: None,
+    }
 }
 
 /// `GET /collections/{id}/tiles`.
-#[utoipa::path(get, path = "/collections/{collectionId}/tiles", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the layer's tilesets", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
+#[utoipa::path(get, path = "/collections/{collectionId}/tiles", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the layer's tilesets", body = Tilesets), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn tilesets(
     State(state): State<AppState>,
     base: BaseUrl,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Tilesets>> {
     let l = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    Ok(Json(json!({
-        "tilesets": [tileset_summary(&base, l)],
-        "links": [
+    Ok(Json(Tilesets {
+        tilesets: vec![tileset_summary(&base, l)],
+        links: vec![
             link(base.at(&format!("/collections/{id}/tiles")), "self", JSON, "tilesets"),
             link(base.at(&format!("/collections/{id}")), "collection", JSON, "the collection"),
         ],
-    })))
+    }))
 }
 
 fn geometry_dimension(l: LayerId) -> &'static str {
@@ -67,42 +128,35 @@ fn geometry_dimension(l: LayerId) -> &'static str {
 }
 
 /// `GET /collections/{id}/tiles/WebMercatorQuad`.
-#[utoipa::path(get, path = "/collections/{collectionId}/tiles/{tileMatrixSetId}", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tileset metadata", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
+#[utoipa::path(get, path = "/collections/{collectionId}/tiles/{tileMatrixSetId}", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tileset metadata", body = Tileset), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn tileset(
     State(state): State<AppState>,
     base: BaseUrl,
     Path((id, tms)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Tileset>> {
     let l = layer(&state, &id)?;
     check_tms(&tms)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     let t = &l.def().tiles;
     let e = state.store.summary(l, &Scope::All).extent.unwrap_or([-180.0, -85.05, 180.0, 85.05]);
     let mut doc = tileset_summary(&base, l);
-    doc["layers"] = json!([{
-        "id": id,
-        "title": l.title_zh(),
-        "dataType": "vector",
-        "geometryDimension": geometry_dimension(l),
-        "minTileMatrix": t.minzoom.to_string(),
-        "maxTileMatrix": t.maxzoom.to_string(),
-        "propertiesSchema": queryables_schema(&base, l),
+    doc.layers = Some(vec![TilesetLayer {
+        id: id.clone(),
+        title: l.title_zh(),
+        data_type: "vector",
+        geometry_dimension: geometry_dimension(l),
+        min_tile_matrix: t.minzoom.to_string(),
+        max_tile_matrix: t.maxzoom.to_string(),
+        properties_schema: queryables_schema(&base, l),
     }]);
-    doc["boundingBox"] = json!({"lowerLeft": [e[0], e[1]], "upperRight": [e[2], e[3]], "crs": CRS84});
-    doc["minTileMatrix"] = json!(t.minzoom.to_string());
-    doc["maxTileMatrix"] = json!(t.maxzoom.to_string());
-    if let Some(links) = doc["links"].as_array_mut() {
-        let mut item = link(
-            base.at(&format!("/collections/{id}/tiles/{WMQ}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}")),
-            "item",
-            MVT,
-            "a vector tile",
-        );
-        item["templated"] = json!(true);
-        links.push(item);
-        links.push(link(base.at(&format!("/collections/{id}")), "collection", JSON, "the collection"));
-    }
+    doc.bounding_box = Some(BoundingBox { lower_left: [e[0], e[1]], upper_right: [e[2], e[3]], crs: CRS84 });
+    doc.min_tile_matrix = Some(t.minzoom.to_string());
+    doc.max_tile_matrix = Some(t.maxzoom.to_string());
+    let template = format!("/collections/{id}/tiles/{WMQ}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}");
+    let item = Link { templated: Some(true), ..link(base.at(&template), "item", MVT, "a vector tile") };
+    doc.links.push(item);
+    doc.links.push(link(base.at(&format!("/collections/{id}")), "collection", JSON, "the collection"));
     Ok(Json(doc))
 }
 
