@@ -34,7 +34,7 @@ pub fn read(path: &Path, table: Option<&str>) -> Result<Source, String> {
         .map(|(i, r)| {
             let (geometry, error) = match &r.geometry {
                 Some(Ok(g)) => (Some(g.clone()), None),
-                Some(Err(e)) => (None, Some(e.clone())),
+                Some(Err(e)) => (None, Some(e.to_string())),
                 None => (None, Some("has no geometry".to_owned())),
             };
             RawRecord {
