@@ -71,7 +71,7 @@ fn row(
                     props.insert(c.name.to_owned(), value);
                 }
                 Ok(None) => {}
-                Err(reason) => return Err((Some(cx.source.headers[*i].clone()), v.text(), reason)),
+                Err(reason) => return Err((Some(cx.source.headers[*i].clone()), v.text(), reason.to_string())),
             }
         }
     }
@@ -85,7 +85,8 @@ fn row(
         },
         Coords::Columns { x, y, crs } => {
             let read = |i: usize| {
-                coordinate(&r.values[i]).map_err(|e| (Some(cx.source.headers[i].clone()), r.values[i].text(), e))
+                coordinate(&r.values[i])
+                    .map_err(|e| (Some(cx.source.headers[i].clone()), r.values[i].text(), e.to_string()))
             };
             let (a, b) = (read(*x)?, read(*y)?);
             let (lon, lat) = crs.to_lonlat(a, b);
@@ -100,7 +101,7 @@ fn row(
         ) if cx.source.area_as_point => geo::InteriorPoint::interior_point(&geometry).map_or(geometry, Geometry::Point),
         _ => geometry,
     };
-    let checked = check(geometry, layer.geometry_kind(), cx.area).map_err(|e| (None, None, e))?;
+    let checked = check(geometry, layer.geometry_kind(), cx.area).map_err(|e| (None, None, e.to_string()))?;
     if let Some(repair) = checked.repaired {
         report.push(r.row, None, None, Severity::Repaired, repair);
     }
