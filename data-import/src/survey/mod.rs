@@ -15,9 +15,11 @@ mod axes;
 pub mod header;
 mod rows;
 
-pub use mapping::MappingFile;
+pub use axes::AxesError;
+pub use mapping::{MappingError, MappingFile};
 pub use read::Format;
 pub use report::{Issue, Report, Severity};
+pub use rows::KeyError;
 
 use crate::crs::Crs;
 use crate::{ImportError, Result};
@@ -105,17 +107,18 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
         notes: source.notes.clone(),
         ..Report::default()
     };
-    let plan = mapping::plan(o.layer, &source, &o.mapping).map_err(fail)?;
+    let plan = mapping::plan(o.layer, &source, &o.mapping).map_err(|e| fail(e.to_string()))?;
     if !plan.ignored.is_empty() {
         report.notes.push(format!("columns not imported: {}", plan.ignored.join(", ")));
     }
     let mapping_crs =
         o.mapping.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| fail(format!("mapping file: {e}")))?;
-    let coords = axes::decide(&source, &plan, o.crs.clone().or(mapping_crs), &mut report).map_err(fail)?;
+    let coords =
+        axes::decide(&source, &plan, o.crs.clone().or(mapping_crs), &mut report).map_err(|e| fail(e.to_string()))?;
     // Ids come from the key column, or else from an id column the file has (GeoJSON feature ids).
     let key = match &o.key {
         None => plan.index_of(mapping::Target::Id),
-        Some(k) => Some(rows::key_column(&source, &plan, k).map_err(fail)?),
+        Some(k) => Some(rows::key_column(&source, &plan, k).map_err(|e| fail(e.to_string()))?),
     };
     let t = std::time::Instant::now();
     let features = rows::convert(&source, &plan, &coords, key, o, &mut report, progress);

@@ -14,8 +14,16 @@ use onemap_model::{check_feature_id, NewFeature, Properties};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+/// `--key` names no column of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--key {key}: no such column (headers: {})", .headers.join(", "))]
+pub struct KeyError {
+    pub key: String,
+    pub headers: Vec<String>,
+}
+
 /// The column index of `--key`, given as an input header or a property name.
-pub fn key_column(source: &Source, plan: &Plan, key: &str) -> Result<usize, String> {
+pub fn key_column(source: &Source, plan: &Plan, key: &str) -> Result<usize, KeyError> {
     if let Some(i) = source.column(key) {
         return Ok(i);
     }
@@ -23,7 +31,7 @@ pub fn key_column(source: &Source, plan: &Plan, key: &str) -> Result<usize, Stri
         .iter()
         .find(|(_, t)| matches!(t, Target::Property(c) if c.name == key) || (key == "id" && *t == Target::Id))
         .map(|(i, _)| *i)
-        .ok_or_else(|| format!("--key {key}: no such column (headers: {})", source.headers.join(", ")))
+        .ok_or_else(|| KeyError { key: key.to_owned(), headers: source.headers.clone() })
 }
 
 /// A feature id from a key value: the value itself when it is a valid id, else a stable hash.

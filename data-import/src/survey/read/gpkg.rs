@@ -24,7 +24,9 @@ pub fn read(path: &Path, table: Option<&str>) -> Result<Source, String> {
         (Some((org, code)), _) if org.eq_ignore_ascii_case("EPSG") => {
             Some(format!("EPSG:{code}").parse::<Crs>().map_err(|e| e.to_string())?)
         }
-        (_, Some(wkt)) if !wkt.trim().is_empty() && wkt.trim() != "undefined" => Some(Crs::from_wkt(wkt)?),
+        (_, Some(wkt)) if !wkt.trim().is_empty() && wkt.trim() != "undefined" => {
+            Some(Crs::from_wkt(wkt).map_err(|e| e.to_string())?)
+        }
         _ => None,
     };
     let records = t

@@ -83,7 +83,7 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<Source, String> {
         }
     };
     let crs = match &set.prj {
-        Some(wkt) => Some(Crs::from_wkt(wkt)?),
+        Some(wkt) => Some(Crs::from_wkt(wkt).map_err(|e| e.to_string())?),
         None => {
             notes.push("no .prj: the CRS is not stated".into());
             None
