@@ -3,7 +3,7 @@
 //! must leave the store unchanged with a report naming the rows.
 
 use onemap_import::crs::{Crs, CrsError};
-use onemap_import::survey::{self, FileError, MappingError, MappingFile, Options, Severity};
+use onemap_import::survey::{self, FileError, IssueKind, MappingError, MappingFile, Options, Severity};
 use onemap_import::{CrsOrigin, ImportError};
 use onemap_model::{LayerId, Scope};
 use onemap_store::{GpkgStore, Query, Store, Writer};
@@ -185,6 +185,11 @@ fn bad_rows_are_reported_by_row_and_column_and_nothing_is_written() {
         "{}",
         r.summary(10)
     );
+    // What each is about, for a program: a value, a coordinate, a missing property, the key.
+    let kinds: Vec<IssueKind> = r.rejected().map(|i| i.kind).collect();
+    use IssueKind::{Coordinate, Key, Property, Value};
+    assert_eq!(kinds, [Value, Value, Coordinate, Property, Key], "{}", r.summary(10));
+    assert!(r.to_json().contains(r#""kind": "coordinate""#));
     let csv = r.to_csv();
     assert!(csv.starts_with('\u{feff}') && csv.contains("duplicate key: row 2 has it too"), "{csv}");
     // Skipping the invalid rows imports the one good row.
@@ -271,7 +276,11 @@ fn geojson_with_an_invalid_polygon_is_repaired_and_said_so() {
     let path = fx.file("zones.geojson", fc.to_string().as_bytes());
     let r = fx.import(&path, &Options::new(LayerId::RISK_ZONES));
     assert!(r.committed, "{}", r.summary(10));
-    assert!(r.issues.iter().any(|i| i.severity == Severity::Repaired && i.row == 1), "{}", r.summary(10));
+    assert!(
+        r.issues.iter().any(|i| i.severity == Severity::Repaired && i.row == 1 && i.kind == IssueKind::Geometry),
+        "{}",
+        r.summary(10)
+    );
     let z = fx.store.get(LayerId::RISK_ZONES, "z1", &Scope::All).expect("z1");
     assert!(geo::Validation::is_valid(&z.geometry));
 }

@@ -18,7 +18,7 @@ mod rows;
 pub use axes::AxesError;
 pub use mapping::{MappingError, MappingFile};
 pub use read::{FileError, Format, ReadError};
-pub use report::{Issue, Report, Severity};
+pub use report::{Issue, IssueKind, Report, Severity};
 pub use rows::KeyError;
 
 use crate::crs::Crs;
