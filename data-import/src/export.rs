@@ -15,10 +15,7 @@ fn all_features(store: &dyn Store, layer: LayerId) -> Result<Vec<std::sync::Arc<
 /// returns the count.
 pub fn to_gpkg(store: &dyn Store, path: &Path) -> Result<usize> {
     if path.exists() {
-        return Err(ImportError::Format {
-            path: path.display().to_string(),
-            message: "already exists; not overwriting".into(),
-        });
+        return Err(ImportError::Exists { path: path.display().to_string() });
     }
     let out = GpkgStore::open_with(path, store.registry().clone())?;
     out.set_dataset(&store.dataset()?)?;

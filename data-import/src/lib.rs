@@ -13,4 +13,4 @@ pub mod osm;
 mod rng;
 pub mod survey;
 
-pub use error::{ImportError, Result};
+pub use error::{CrsOrigin, ImportError, Result};

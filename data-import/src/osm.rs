@@ -111,8 +111,11 @@ impl Collected {
 /// `.osm.gz`).
 pub fn read_pbf(path: &Path) -> Result<Vec<(LayerId, Vec<NewFeature>)>> {
     let filter = TagFilter::any_of(&["highway", "amenity", "leisure", "emergency"]);
+    let p = || path.display().to_string();
+    // A missing or unreadable file is an I/O error; the extract's own errors say what is wrong with it.
+    drop(std::fs::File::open(path).map_err(|source| ImportError::Read { path: p(), source })?);
     let x = onemap_osm::extract(path, &filter)
-        .map_err(|e| ImportError::Format { path: path.display().to_string(), message: e.to_string() })?;
+        .map_err(|e| ImportError::File { path: p(), source: crate::survey::FileError::Osm(e) })?;
     let mut out = Collected::default();
     for (id, (lon, lat), tags) in &x.nodes {
         let tags: HashMap<String, String> = tags.iter().cloned().collect();

@@ -2,8 +2,9 @@
 //! Excel saves it, GCJ-02 and Gauss–Krüger coordinates, a keyed re-import, and bad files that
 //! must leave the store unchanged with a report naming the rows.
 
-use onemap_import::crs::Crs;
-use onemap_import::survey::{self, Options, Severity};
+use onemap_import::crs::{Crs, CrsError};
+use onemap_import::survey::{self, FileError, IssueKind, MappingError, MappingFile, Options, Severity};
+use onemap_import::{CrsOrigin, ImportError};
 use onemap_model::{LayerId, Scope};
 use onemap_store::{GpkgStore, Query, Store, Writer};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,10 @@ impl Fixture {
     fn import(&self, path: &Path, o: &Options) -> survey::Report {
         survey::import(&self.store, path, o, &Writer::system("test"), &mut |_: usize, _: usize| {})
             .expect("import runs")
+    }
+
+    fn try_import(&self, path: &Path, o: &Options) -> Result<survey::Report, ImportError> {
+        survey::import(&self.store, path, o, &Writer::system("test"), &mut |_: usize, _: usize| {})
     }
 
     fn count(&self, layer: LayerId) -> usize {
@@ -180,6 +185,11 @@ fn bad_rows_are_reported_by_row_and_column_and_nothing_is_written() {
         "{}",
         r.summary(10)
     );
+    // What each is about, for a program: a value, a coordinate, a missing property, the key.
+    let kinds: Vec<IssueKind> = r.rejected().map(|i| i.kind).collect();
+    use IssueKind::{Coordinate, Key, Property, Value};
+    assert_eq!(kinds, [Value, Value, Coordinate, Property, Key], "{}", r.summary(10));
+    assert!(r.to_json().contains(r#""kind": "coordinate""#));
     let csv = r.to_csv();
     assert!(csv.starts_with('\u{feff}') && csv.contains("duplicate key: row 2 has it too"), "{csv}");
     // Skipping the invalid rows imports the one good row.
@@ -266,7 +276,11 @@ fn geojson_with_an_invalid_polygon_is_repaired_and_said_so() {
     let path = fx.file("zones.geojson", fc.to_string().as_bytes());
     let r = fx.import(&path, &Options::new(LayerId::RISK_ZONES));
     assert!(r.committed, "{}", r.summary(10));
-    assert!(r.issues.iter().any(|i| i.severity == Severity::Repaired && i.row == 1), "{}", r.summary(10));
+    assert!(
+        r.issues.iter().any(|i| i.severity == Severity::Repaired && i.row == 1 && i.kind == IssueKind::Geometry),
+        "{}",
+        r.summary(10)
+    );
     let z = fx.store.get(LayerId::RISK_ZONES, "z1", &Scope::All).expect("z1");
     assert!(geo::Validation::is_valid(&z.geometry));
 }
@@ -343,4 +357,80 @@ fn an_excel_sheet_with_a_title_and_a_two_row_header_imports() {
     let f =
         fx.all(LayerId::HAZARDS).into_iter().find(|f| f.properties.to_json()["name"] == "后山滑坡").expect("imported");
     assert_eq!(f.properties.to_json()["risk_level"], "major");
+}
+
+#[test]
+fn a_caller_can_tell_what_kind_of_failure_an_import_is() {
+    const _: () = {
+        const fn sendable<T: Send + Sync + 'static>() {}
+        sendable::<ImportError>();
+    };
+    let fx = Fixture::new();
+    let o = Options::new(LayerId::HAZARDS);
+    // Not there: an I/O error, whatever the format.
+    for name in ["missing.csv", "missing.xlsx", "missing.gpkg", "missing.shp", "missing.osm.pbf"] {
+        let e = fx.try_import(&fx.dir.path().join(name), &o).expect_err(name);
+        assert!(
+            matches!(&e, ImportError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound),
+            "{name}: {e:?}"
+        );
+    }
+    // A broken spreadsheet: the file, unreadable as its format, with calamine's error as the source.
+    let e = fx.try_import(&fx.file("cut.xlsx", b"PK\x03\x04 truncated"), &o).expect_err("cut");
+    assert!(matches!(&e, ImportError::File { source: FileError::Spreadsheet(_), .. }), "{e:?}");
+    assert!(std::error::Error::source(&e).and_then(|s| s.source()).is_some(), "the chain goes on: {e:?}");
+    // No such sheet: the sheets there are listed.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("数据").expect("name");
+    let xlsx = fx.dir.path().join("one-sheet.xlsx");
+    book.save(&xlsx).expect("save");
+    let e = fx.try_import(&xlsx, &Options { sheet: Some("统计".into()), ..o.clone() }).expect_err("no such sheet");
+    let ImportError::File { source: FileError::NoSuchSheet { wanted, available }, .. } = &e else { panic!("{e:?}") };
+    assert_eq!((wanted.as_str(), available.as_slice()), ("统计", &["数据".to_owned()][..]));
+    // A broken GeoPackage: its name, not the directory it was read from (the caller names it).
+    let junk = fx.file("junk.gpkg", b"not a database");
+    let named = Options { name: Some("上传.gpkg".into()), ..o.clone() };
+    let e = fx.try_import(&junk, &named).expect_err("junk gpkg");
+    assert!(matches!(&e, ImportError::File { source: FileError::GeoPackage(_), path } if path == "上传.gpkg"), "{e:?}");
+    assert!(!e.to_string().contains(&fx.dir.path().display().to_string()), "{e}");
+    // Text in no known encoding.
+    let e = fx.try_import(&fx.file("junk.csv", &[0x81, 0x20, 0xFF, 0xFF, 0x00]), &o).expect_err("junk csv");
+    assert!(matches!(&e, ImportError::File { source: FileError::Encoding(_), .. }), "{e:?}");
+    // An unknown file type.
+    let e = fx.try_import(&fx.file("survey.dat", b"x"), &o).expect_err("dat");
+    assert!(matches!(&e, ImportError::UnknownFormat { given: None, .. }), "{e:?}");
+    // CRS problems: a mapping file's unknown code, a file's own unknown code, projected values without a zone.
+    let csv =
+        fx.file("ok.csv", "名称,类型,经度,纬度,风险等级,乡镇代码\n甲,滑坡,104.06,30.66,重大,510104001\n".as_bytes());
+    let mapping = MappingFile { crs: Some("EPSG:99999".into()), ..MappingFile::default() };
+    let e = fx.try_import(&csv, &Options { mapping, ..o.clone() }).expect_err("EPSG:99999");
+    assert!(
+        matches!(&e, ImportError::Crs { origin: CrsOrigin::MappingFile, source: CrsError::Unknown(u), .. } if u.0 == "EPSG:99999"),
+        "{e:?}"
+    );
+    let fc = r#"{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:99999"}}, "features": []}"#;
+    let e = fx.try_import(&fx.file("odd.geojson", fc.as_bytes()), &o).expect_err("declared EPSG:99999");
+    assert!(matches!(&e, ImportError::Crs { origin: CrsOrigin::File, source: CrsError::Unknown(_), .. }), "{e:?}");
+    let metres = fx.file("metres.csv", "名称,X,Y\n甲,3395000,512000\n".as_bytes());
+    let e = fx.try_import(&metres, &o).expect_err("no zone");
+    assert!(
+        matches!(&e, ImportError::Crs { origin: CrsOrigin::Values, source: CrsError::Undetermined { .. }, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("--crs"), "{e}");
+    // Mapping problems: a mapping file naming a property the layer lacks; no coordinate columns.
+    let mapping =
+        MappingFile { columns: [("名称".to_owned(), "colour".to_owned())].into(), ..MappingFile::default() };
+    let e = fx.try_import(&csv, &Options { mapping, ..o.clone() }).expect_err("colour");
+    assert!(
+        matches!(&e, ImportError::Mapping { source: MappingError::UnknownTarget { name, .. }, .. } if name == "colour"),
+        "{e:?}"
+    );
+    let e = fx.try_import(&fx.file("nocoords.csv", "名称,地址\n甲,某街\n".as_bytes()), &o).expect_err("no coordinates");
+    assert!(matches!(&e, ImportError::Mapping { source: MappingError::NoCoordinateColumns { .. }, .. }), "{e:?}");
+    // The key column.
+    let e = fx.try_import(&csv, &Options { key: Some("编号".into()), ..o.clone() }).expect_err("no 编号");
+    assert!(matches!(&e, ImportError::Key { source, .. } if source.key == "编号"), "{e:?}");
+    // And a good file still imports.
+    assert!(fx.try_import(&csv, &o).expect("ok.csv").committed);
 }

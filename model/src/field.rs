@@ -41,27 +41,52 @@ impl ColumnType {
     }
 
     /// Whether a filter value `raw` can be compared with this column; the error says why not.
-    pub fn check_filter(self, enum_values: Option<&[&str]>, raw: &str) -> Result<(), String> {
+    pub fn check_filter(self, enum_values: Option<&[&str]>, raw: &str) -> Result<(), FilterValueError> {
         if let Some(values) = enum_values {
-            return if values.contains(&raw) { Ok(()) } else { Err(format!("must be one of {}", values.join(", "))) };
+            return if values.contains(&raw) {
+                Ok(())
+            } else {
+                Err(FilterValueError::NotOneOf(values.iter().map(|v| (*v).to_owned()).collect()))
+            };
         }
         match self {
             ColumnType::Text => Ok(()),
-            ColumnType::Integer => raw.parse::<i64>().map(|_| ()).map_err(|_| "must be an integer".into()),
+            ColumnType::Integer => raw.parse::<i64>().map(|_| ()).map_err(|_| FilterValueError::NotInteger),
             ColumnType::Real => match raw.parse::<f64>() {
                 Ok(v) if v.is_finite() => Ok(()),
-                _ => Err("must be a number".into()),
+                _ => Err(FilterValueError::NotNumber),
             },
-            ColumnType::Boolean => parse_bool(raw).map(|_| ()).ok_or_else(|| "must be true or false".into()),
+            ColumnType::Boolean => parse_bool(raw).map(|_| ()).ok_or(FilterValueError::NotBoolean),
             ColumnType::Date => {
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|_| ()).map_err(|_| "must be a date YYYY-MM-DD".into())
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|_| ()).map_err(|_| FilterValueError::NotDate)
             }
             ColumnType::DateTime => {
-                DateTime::parse_from_rfc3339(raw).map(|_| ()).map_err(|_| "must be an RFC 3339 date-time".into())
+                DateTime::parse_from_rfc3339(raw).map(|_| ()).map_err(|_| FilterValueError::NotDateTime)
             }
-            ColumnType::Json => Err("cannot be filtered on".into()),
+            ColumnType::Json => Err(FilterValueError::JsonColumn),
         }
     }
+}
+
+/// Why a filter value cannot be compared with a column ([`ColumnType::check_filter`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterValueError {
+    /// The column is an enum and the value is none of its values (listed).
+    #[error("must be one of {}", .0.join(", "))]
+    NotOneOf(Vec<String>),
+    #[error("must be an integer")]
+    NotInteger,
+    #[error("must be a number")]
+    NotNumber,
+    #[error("must be true or false")]
+    NotBoolean,
+    #[error("must be a date YYYY-MM-DD")]
+    NotDate,
+    #[error("must be an RFC 3339 date-time")]
+    NotDateTime,
+    /// A JSON column.
+    #[error("cannot be filtered on")]
+    JsonColumn,
 }
 
 fn parse_bool(raw: &str) -> Option<bool> {

@@ -23,7 +23,7 @@ mod scope;
 pub use enums::*;
 pub use error::ValidationError;
 pub use feature::{check_feature_id, format_timestamp, Feature, GeoJsonFeature, NewFeature};
-pub use field::{Column, ColumnType, FieldRef, FieldType, Inventory, SqlValue};
+pub use field::{Column, ColumnType, FieldRef, FieldType, FilterValueError, Inventory, SqlValue};
 pub use properties::{merge_patch, Properties};
 pub use record::Record;
 pub use registry::{GeometryKind, LayerDef, LayerId, Registry, UnknownLayer};

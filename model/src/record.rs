@@ -23,7 +23,8 @@ impl Record {
         let mut values = Vec::with_capacity(columns.len());
         for c in columns {
             let v = obj.remove(c.name).unwrap_or(Value::Null);
-            values.push(convert(c.ty, c.enum_values, &v).map_err(|m| ValidationError::property(c.name, m))?);
+            values
+                .push(convert(c.ty, c.enum_values, &v).map_err(|m| ValidationError::property(c.name, m.to_string()))?);
             if c.required && values.last() == Some(&SqlValue::Null) {
                 return Err(ValidationError::property(c.name, "is required"));
             }
@@ -75,39 +76,67 @@ impl Record {
     }
 }
 
-fn convert(ty: ColumnType, enums: Option<&[&str]>, v: &Value) -> Result<SqlValue, String> {
+/// Why a JSON value does not fit a column: the text of the [`ValidationError`] it becomes.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum ValueMismatch {
+    #[error("must be a string, got {0}")]
+    NotString(Value),
+    /// An enum column's value is none of its values (listed).
+    #[error("unknown value `{value}`, expected one of {}", .expected.join(", "))]
+    UnknownValue { value: String, expected: Vec<String> },
+    #[error("must be an integer, got {0}")]
+    NotInteger(Value),
+    #[error("must be a number, got {0}")]
+    NotNumber(Value),
+    #[error("must be true or false, got {0}")]
+    NotBoolean(Value),
+    #[error("`{0}` is not a date YYYY-MM-DD")]
+    NotDate(String),
+    #[error("`{0}` is not an RFC 3339 date-time")]
+    NotDateTime(String),
+    #[error("must be a JSON object, got {0}")]
+    NotObject(Value),
+}
+
+/// The stored value of `v` in a column of type `ty` (with `enums`, the values it takes).
+pub(crate) fn convert(ty: ColumnType, enums: Option<&[&str]>, v: &Value) -> Result<SqlValue, ValueMismatch> {
     if v.is_null() {
         return Ok(SqlValue::Null);
     }
-    let text = || v.as_str().map(str::to_owned).ok_or_else(|| format!("must be a string, got {v}"));
+    let text = || v.as_str().map(str::to_owned).ok_or_else(|| ValueMismatch::NotString(v.clone()));
     Ok(match ty {
         ColumnType::Text => {
             let t = text()?;
             if let Some(values) = enums {
                 if !values.contains(&t.as_str()) {
-                    return Err(format!("unknown value `{t}`, expected one of {}", values.join(", ")));
+                    let expected = values.iter().map(|v| (*v).to_owned()).collect();
+                    return Err(ValueMismatch::UnknownValue { value: t, expected });
                 }
             }
             SqlValue::Text(t)
         }
-        ColumnType::Integer => SqlValue::Integer(v.as_i64().ok_or_else(|| format!("must be an integer, got {v}"))?),
-        ColumnType::Real => SqlValue::Real(v.as_f64().ok_or_else(|| format!("must be a number, got {v}"))?),
+        ColumnType::Integer => SqlValue::Integer(v.as_i64().ok_or_else(|| ValueMismatch::NotInteger(v.clone()))?),
+        ColumnType::Real => SqlValue::Real(v.as_f64().ok_or_else(|| ValueMismatch::NotNumber(v.clone()))?),
         ColumnType::Boolean => {
-            SqlValue::Integer(i64::from(v.as_bool().ok_or_else(|| format!("must be true or false, got {v}"))?))
+            SqlValue::Integer(i64::from(v.as_bool().ok_or_else(|| ValueMismatch::NotBoolean(v.clone()))?))
         }
         ColumnType::Date => {
             let t = text()?;
-            NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| format!("`{t}` is not a date YYYY-MM-DD"))?;
+            if NaiveDate::parse_from_str(&t, "%Y-%m-%d").is_err() {
+                return Err(ValueMismatch::NotDate(t));
+            }
             SqlValue::Text(t)
         }
         ColumnType::DateTime => {
             let t = text()?;
-            DateTime::parse_from_rfc3339(&t).map_err(|_| format!("`{t}` is not an RFC 3339 date-time"))?;
+            if DateTime::parse_from_rfc3339(&t).is_err() {
+                return Err(ValueMismatch::NotDateTime(t));
+            }
             SqlValue::Text(t)
         }
         ColumnType::Json => match v {
             Value::Object(_) => SqlValue::Text(v.to_string()),
-            _ => return Err(format!("must be a JSON object, got {v}")),
+            _ => return Err(ValueMismatch::NotObject(v.clone())),
         },
     })
 }

@@ -111,7 +111,28 @@ fn columns_follow_the_struct() {
     assert_eq!(p.sql_values().len(), names.len());
     let rl = LayerId::HAZARDS.column("risk_level").expect("column");
     assert_eq!(rl.enum_values, Some(RiskLevel::NAMES));
-    assert!(rl.ty.check_filter(rl.enum_values, "bad").is_err());
+    let e = rl.ty.check_filter(rl.enum_values, "bad").expect_err("not a risk level");
+    assert!(matches!(&e, FilterValueError::NotOneOf(v) if v.len() == RiskLevel::NAMES.len()), "{e:?}");
+    assert!(e.to_string().starts_with("must be one of major, "), "{e}");
+    assert_eq!(ColumnType::Integer.check_filter(None, "1.5"), Err(FilterValueError::NotInteger));
+    assert_eq!(
+        ColumnType::Json.check_filter(None, "{}").map_err(|e| e.to_string()),
+        Err("cannot be filtered on".into())
+    );
+}
+
+#[test]
+fn a_value_that_does_not_fit_its_column_says_why() {
+    use crate::record::{convert, ValueMismatch};
+    let e = convert(ColumnType::Integer, None, &json!("12")).expect_err("a string");
+    assert_eq!(e, ValueMismatch::NotInteger(json!("12")));
+    assert_eq!(e.to_string(), "must be an integer, got \"12\"");
+    let e = convert(ColumnType::Text, Some(&["a", "b"]), &json!("c")).expect_err("not in the enum");
+    assert!(matches!(&e, ValueMismatch::UnknownValue { value, .. } if value == "c"));
+    assert_eq!(e.to_string(), "unknown value `c`, expected one of a, b");
+    let e = convert(ColumnType::Date, None, &json!("2024-13-01")).expect_err("no 13th month");
+    assert_eq!(e.to_string(), "`2024-13-01` is not a date YYYY-MM-DD");
+    assert_eq!(convert(ColumnType::Boolean, None, &json!(true)), Ok(SqlValue::Integer(1)));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use indicatif::{ProgressBar, ProgressStyle};
 use onemap_import::crs::Crs;
 use onemap_import::survey::{self, Format, MappingFile, Options};
+use onemap_import::{CrsOrigin, ImportError};
 use onemap_model::LayerId;
 use onemap_store::{Store, Writer};
 use std::path::{Path, PathBuf};
@@ -73,15 +74,25 @@ Examples:
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// The options the arguments describe.
-pub fn options(layer: LayerId, a: &ImportArgs) -> Result<Options, Error> {
+/// The options the arguments describe; the errors are those of an import of `a.file`.
+pub fn options(layer: LayerId, a: &ImportArgs) -> Result<Options, ImportError> {
+    let file = || a.file.display().to_string();
     let mut o = Options::new(layer);
-    o.crs = a.crs.as_deref().map(str::parse::<Crs>).transpose()?;
-    o.format = a.format.as_deref().map(str::parse::<Format>).transpose()?;
+    o.crs = a.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| ImportError::Crs {
+        path: file(),
+        origin: CrsOrigin::Given,
+        source: e.into(),
+    })?;
+    o.format = a
+        .format
+        .as_deref()
+        .map(str::parse::<Format>)
+        .transpose()
+        .map_err(|e| ImportError::UnknownFormat { path: file(), given: Some(e) })?;
     if let Some(m) = &a.mapping {
-        let text = std::fs::read_to_string(m).map_err(|e| format!("mapping file {}: {e}", m.display()))?;
-        o.mapping =
-            serde_json::from_str::<MappingFile>(&text).map_err(|e| format!("mapping file {}: {e}", m.display()))?;
+        let path = || m.display().to_string();
+        let text = std::fs::read_to_string(m).map_err(|source| ImportError::Read { path: path(), source })?;
+        o.mapping = MappingFile::from_json(&text).map_err(|source| ImportError::Mapping { path: path(), source })?;
     }
     o.key = a.key.clone();
     o.dry_run = a.dry_run;
@@ -142,4 +153,55 @@ pub fn run(store: &dyn Store, layer: LayerId, a: &ImportArgs) -> Result<(), Erro
         report.rows_rejected, report.rows_read, report.rows_valid
     )
     .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onemap_import::crs::CrsError;
+    use onemap_import::survey::MappingError;
+
+    fn args(file: &str) -> ImportArgs {
+        ImportArgs {
+            layer: "hazards".into(),
+            file: file.into(),
+            store: "unused.gpkg".into(),
+            crs: None,
+            key: None,
+            dry_run: false,
+            skip_invalid: false,
+            report: None,
+            mapping: None,
+            sheet: None,
+            format: None,
+            osm_tags: None,
+            area: None,
+            actor: "test".into(),
+        }
+    }
+
+    #[test]
+    fn bad_arguments_are_import_errors_of_their_kind() {
+        let e = options(LayerId::HAZARDS, &ImportArgs { crs: Some("EPSG:99999".into()), ..args("a.csv") })
+            .expect_err("EPSG:99999");
+        assert!(
+            matches!(&e, ImportError::Crs { origin: CrsOrigin::Given, source: CrsError::Unknown(_), path } if path == "a.csv"),
+            "{e:?}"
+        );
+        assert!(e.to_string().starts_with("a.csv: --crs: unknown coordinate system `EPSG:99999`"), "{e}");
+        let e =
+            options(LayerId::HAZARDS, &ImportArgs { format: Some("dwg".into()), ..args("a.csv") }).expect_err("dwg");
+        assert!(matches!(&e, ImportError::UnknownFormat { given: Some(f), .. } if f.0 == "dwg"), "{e:?}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("missing.json");
+        let e = options(LayerId::HAZARDS, &ImportArgs { mapping: Some(missing), ..args("a.csv") })
+            .expect_err("no mapping file");
+        assert!(matches!(&e, ImportError::Read { path, .. } if path.ends_with("missing.json")), "{e:?}");
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, r#"{"colums": {}}"#).expect("write");
+        let e = options(LayerId::HAZARDS, &ImportArgs { mapping: Some(bad), ..args("a.csv") }).expect_err("typo");
+        assert!(matches!(&e, ImportError::Mapping { source: MappingError::Json(_), .. }), "{e:?}");
+        let ok = options(LayerId::HAZARDS, &ImportArgs { crs: Some("gcj02".into()), ..args("a.csv") }).expect("gcj02");
+        assert_eq!(ok.crs, Some(Crs::Gcj02));
+    }
 }

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use onemap_import::crs::Crs;
 use onemap_import::survey::{self, Format, MappingFile, Options, Report};
+use onemap_import::ImportError;
 use onemap_model::LayerId;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -81,7 +82,7 @@ impl ImportJobs {
         (n, job)
     }
 
-    fn finish(&self, n: u64, outcome: Result<Report, String>) -> Option<Job> {
+    fn finish(&self, n: u64, outcome: Result<Report, Failure>) -> Option<Job> {
         let mut jobs = self.jobs.lock();
         let job = jobs.get_mut(&n)?;
         match outcome {
@@ -97,7 +98,10 @@ impl ImportJobs {
             }
             Err(e) => {
                 job.status = JobStatus::Failed;
-                job.error = Some(e);
+                job.error = Some(match e {
+                    Failure::Input(message) => message,
+                    Failure::Server(_) => "internal server error; see the server log".into(),
+                });
             }
         }
         Some(job.clone())
@@ -106,6 +110,37 @@ impl ImportJobs {
     pub fn get(&self, id: &str) -> Option<Job> {
         let n: u64 = id.parse().ok()?;
         self.jobs.lock().get(&n).cloned()
+    }
+}
+
+/// Why a job failed: the upload's fault (answered 422 with the message), or the server's (500,
+/// the message logged).
+#[derive(Debug)]
+enum Failure {
+    Input(String),
+    Server(String),
+}
+
+impl From<ImportError> for Failure {
+    fn from(e: ImportError) -> Self {
+        let server = match &e {
+            // The upload was written a moment ago: failing to read it back is the server's fault.
+            ImportError::Read { .. } => true,
+            ImportError::Store(s) => !s.is_client_error(),
+            ImportError::File { .. }
+            | ImportError::UnknownFormat { .. }
+            | ImportError::Crs { .. }
+            | ImportError::Mapping { .. }
+            | ImportError::Key { .. }
+            | ImportError::Invalid { .. }
+            | ImportError::Exists { .. } => false,
+        };
+        // The error names the file as the options did: the upload's name, never the temporary path.
+        if server {
+            Failure::Server(e.to_string())
+        } else {
+            Failure::Input(e.to_string())
+        }
     }
 }
 
@@ -168,7 +203,10 @@ async fn create(
         file.ok_or_else(|| ApiError::bad_param("file", "is missing: send the survey file as form field `file`"))?;
     let layer_name = fields.remove("layer").ok_or_else(|| ApiError::bad_param("layer", "is missing"))?;
     let layer = state.store.registry().parse(&layer_name).map_err(|e| ApiError::bad_param("layer", e))?;
+    let name = safe_name(&file_name);
     let mut o = Options::new(layer);
+    // Reports and errors name the upload, not the temporary file it is read from.
+    o.name = Some(name.clone());
     for (k, v) in &fields {
         match k.as_str() {
             "crs" if !v.is_empty() => o.crs = Some(v.parse::<Crs>().map_err(|e| ApiError::bad_param("crs", e))?),
@@ -201,28 +239,30 @@ async fn create(
     let writer = crate::ogc::write::writer_or(&headers, "upload");
     let (n, job) = state.imports.start(layer, &file_name);
     let (store, jobs) = (Arc::clone(&state.store), Arc::clone(&state.imports));
-    let name = safe_name(&file_name);
     let work = tokio::task::spawn_blocking(move || {
         let outcome = tempfile::tempdir()
             .and_then(|dir| {
                 let path = dir.path().join(&name);
                 std::fs::write(&path, &bytes).map(|()| (dir, path))
             })
-            .map_err(|e| format!("cannot store the upload: {e}"))
+            .map_err(|e| Failure::Server(format!("cannot store the upload: {e}")))
             .and_then(|(_dir, path)| {
                 let mut quiet = |_: usize, _: usize| {};
-                survey::import(store.as_ref(), &path, &o, &writer, &mut quiet)
-                    .map(|mut r| {
-                        r.file = name.clone(); // the upload's name, not the server's temporary path
-                        r
-                    })
-                    .map_err(|e| e.to_string().replace(&path.display().to_string(), &name))
+                survey::import(store.as_ref(), &path, &o, &writer, &mut quiet).map_err(Failure::from)
             });
-        jobs.finish(n, outcome)
+        if let Err(Failure::Server(e)) = &outcome {
+            tracing::error!(job = n, error = %e, "import failed");
+        }
+        let server_fault = matches!(outcome, Err(Failure::Server(_)));
+        (jobs.finish(n, outcome), server_fault)
     });
     let location = format!("/imports/{}", job.id);
     if p.wait {
-        let done = work.await.map_err(ApiError::internal)?.ok_or_else(|| ApiError::internal("import job vanished"))?;
+        let (done, server_fault) = work.await.map_err(ApiError::internal)?;
+        let done = done.ok_or_else(|| ApiError::internal("import job vanished"))?;
+        if server_fault {
+            return Err(ApiError::internal(format!("import job {} failed", done.id)));
+        }
         let status = match done.status {
             JobStatus::Succeeded => StatusCode::CREATED,
             JobStatus::Checked => StatusCode::OK,
@@ -240,15 +280,114 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Js
 }
 
 #[utoipa::path(get, path = "/imports", tag = "imports", responses((status = 200, description = "the import jobs, newest first", body = Object, content_type = "application/json")))]
-async fn list(State(state): State<AppState>) -> Json<serde_json::Value> {
-    let jobs: Vec<serde_json::Value> = state
+async fn list(State(state): State<AppState>) -> Json<JobList> {
+    let jobs = state
         .imports
         .jobs
         .lock()
         .values()
         .rev()
-        .map(|j| serde_json::json!({"id": j.id, "status": j.status, "layer": j.layer, "file_name": j.file_name, "created": j.created,
-            "rows_read": j.report.as_ref().map(|r| r.rows_read), "inserted": j.report.as_ref().map(|r| r.inserted)}))
+        .map(|j| JobSummary {
+            id: j.id.clone(),
+            status: j.status,
+            layer: j.layer.clone(),
+            file_name: j.file_name.clone(),
+            created: j.created.clone(),
+            rows_read: j.report.as_ref().map(|r| r.rows_read),
+            inserted: j.report.as_ref().map(|r| r.inserted),
+        })
         .collect();
-    Json(serde_json::json!({"jobs": jobs}))
+    Json(JobList { jobs })
+}
+
+/// `GET /imports`: the jobs of this process, newest first.
+#[derive(Debug, Serialize)]
+struct JobList {
+    jobs: Vec<JobSummary>,
+}
+
+/// One job without its report.
+#[derive(Debug, Serialize)]
+struct JobSummary {
+    id: String,
+    status: JobStatus,
+    layer: String,
+    file_name: String,
+    created: String,
+    rows_read: Option<usize>,
+    inserted: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AppState, ServiceInfo};
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use onemap_import::survey::FileError;
+    use onemap_store::GpkgStore;
+    use serde_json::Value;
+    use tower::ServiceExt;
+
+    const BOUNDARY: &str = "onemap-unit-boundary";
+
+    /// `POST /imports?wait=true` of `file` (named `name`) to layer `hazards`, with `fields`.
+    async fn upload(name: &str, file: &[u8], fields: &[(&str, &str)]) -> (StatusCode, Value) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store: Arc<dyn onemap_store::Store> = Arc::new(GpkgStore::open(dir.path().join("s.gpkg")).expect("store"));
+        let app = axum::Router::from(router()).with_state(AppState::new(store, ServiceInfo::default()));
+        let mut body = Vec::new();
+        for (k, v) in [("layer", "hazards")].iter().chain(fields) {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let req = Request::post("/imports?wait=true")
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(Body::from(body))
+            .expect("request");
+        let res = app.oneshot(req).await.expect("response");
+        let status = res.status();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    #[tokio::test]
+    async fn a_broken_upload_is_4xx_and_its_message_names_the_upload_not_the_temporary_file() {
+        let tmp = std::env::temp_dir().display().to_string();
+        for (name, bytes, says) in [
+            ("survey.gpkg", &b"not an SQLite file, not a GeoPackage"[..], "is not a GeoPackage"),
+            ("survey.shp", &b"not a shapefile"[..], "not a readable .shp"),
+            ("survey.xlsx", &b"PK\x03\x04 cut"[..], "is not a readable spreadsheet"),
+            ("survey.geojson", &br#"{"type": "FeatureCollection""#[..], "is not valid JSON"),
+        ] {
+            let (status, job) = upload(name, bytes, &[]).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {job}");
+            assert_eq!(job["status"], "failed", "{job}");
+            let error = job["error"].as_str().unwrap_or_default();
+            assert!(error.starts_with(&format!("{name}: ")) && error.contains(says), "{name}: {error}");
+            assert!(!error.contains(&tmp), "no server paths in messages: {error}");
+        }
+        // A mapping that names a property the layer lacks: the mapping's fault, 422 too.
+        let csv = "名称,经度,纬度\n甲,104.1,30.6\n";
+        let (status, job) = upload("a.csv", csv.as_bytes(), &[("mapping", r#"{"columns": {"名称": "colour"}}"#)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{job}");
+        assert!(job["error"].as_str().unwrap_or_default().contains("has no property `colour`"), "{job}");
+    }
+
+    #[test]
+    fn input_errors_are_the_uploads_fault_and_io_errors_the_servers() {
+        let file = ImportError::File { path: "a.xlsx".into(), source: FileError::NoSheetWithData };
+        assert!(matches!(Failure::from(file), Failure::Input(m) if m == "a.xlsx: has no sheet with data"));
+        let io = std::io::Error::other("disk on fire");
+        assert!(matches!(Failure::from(ImportError::Read { path: "a.csv".into(), source: io }), Failure::Server(_)));
+        let db = onemap_store::StoreError::Corrupt("bad page".into());
+        assert!(matches!(Failure::from(ImportError::Store(db)), Failure::Server(_)));
+        let invalid = onemap_store::StoreError::Invalid(onemap_model::ValidationError::new("id", "too long"));
+        assert!(matches!(Failure::from(ImportError::Store(invalid)), Failure::Input(_)));
+    }
 }

@@ -95,6 +95,44 @@ impl GkZone {
 #[error("unknown coordinate system `{0}`: use EPSG:4326, EPSG:4490, GCJ02, BD09, EPSG:3857, a CGCS2000 Gauss-Kruger code EPSG:4491-4554, or another EPSG code")]
 pub struct UnknownCrs(pub String);
 
+/// Why a coordinate system cannot be used or could not be determined.
+#[derive(Debug, thiserror::Error)]
+pub enum CrsError {
+    /// A name or code onemap does not know (the message lists the choices).
+    #[error(transparent)]
+    Unknown(#[from] UnknownCrs),
+    /// A WKT definition (a `.prj`) that does not parse.
+    #[error("cannot read the CRS WKT: {0}")]
+    Wkt(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A definition proj4rs cannot run.
+    #[error("unsupported CRS `{definition}`: {source}")]
+    Unsupported {
+        definition: String,
+        #[source]
+        source: proj4rs::errors::Error,
+    },
+    /// An EPSG code outside proj4rs's table.
+    #[error("EPSG:{code} is not a CRS onemap knows: {source}")]
+    UnknownEpsg {
+        code: u16,
+        #[source]
+        source: proj4rs::errors::Error,
+    },
+    /// proj4rs cannot set up WGS84 itself (a bug, not the input's fault).
+    #[error("WGS84: {0}")]
+    Wgs84(#[source] proj4rs::errors::Error),
+    /// Coordinate columns in metres that do not say which Gauss–Krüger zone (or other CRS) they are in.
+    #[error(
+        "coordinates in columns {x_column}/{y_column} look projected (first row {}, {}) but do not name their zone: {HINT}",
+        .first.0, .first.1
+    )]
+    Undetermined { x_column: String, y_column: String, first: (f64, f64) },
+}
+
+/// What to tell a user whose coordinates' CRS could not be determined.
+pub const HINT: &str = "pass --crs: EPSG:4326/4490 for degrees, gcj02 (AMap/Tencent), bd09 (Baidu), EPSG:3857, \
+                    or the CGCS2000 Gauss-Kruger code (EPSG:4513-4533 with zone prefix, 4534-4554 by central meridian, 4491-4512 for 6° zones)";
+
 impl std::str::FromStr for Crs {
     type Err = UnknownCrs;
 
@@ -161,7 +199,7 @@ impl Crs {
 
     /// The CRS a WKT names (a Shapefile's `.prj`): the CGCS2000 and WGS84 systems onemap knows by
     /// their EPSG authority or name, anything else through proj4rs.
-    pub fn from_wkt(wkt: &str) -> Result<Crs, String> {
+    pub fn from_wkt(wkt: &str) -> Result<Crs, CrsError> {
         let upper = wkt.to_ascii_uppercase();
         // The outermost AUTHORITY/ID is the CRS's own: the last one in WKT1, the last ID in WKT2.
         let code = upper
@@ -237,6 +275,9 @@ mod tests {
         let Ok(Crs::GaussKruger(z)) = "EPSG:4499".parse::<Crs>() else { panic!("4499") };
         assert_eq!((z.central_meridian, z.width, z.zone), (123, 6, 21));
         assert!("EPSG:99999".parse::<Crs>().unwrap_err().to_string().contains("99999"));
+        // What a caller can act on: which kind of CRS problem it is.
+        assert!(matches!(Crs::from_wkt("PROJCS[\"broken\""), Err(CrsError::Wkt(_))));
+        assert!(matches!(proj::ProjCrs::from_epsg(9), Err(CrsError::UnknownEpsg { code: 9, .. })));
         assert!(matches!("EPSG:2263".parse::<Crs>(), Ok(Crs::Proj(_))));
         assert_eq!(GkZone::from_prefixed_easting(39_512_345.0).map(|z| z.epsg), Some(4527));
         assert_eq!(GkZone::from_prefixed_easting(512_345.0), None);

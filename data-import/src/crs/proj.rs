@@ -1,6 +1,7 @@
 //! Any other CRS, as a PROJ string run by proj4rs (pure Rust): from the WKT of a Shapefile's
 //! `.prj` (ESRI or OGC WKT 1/2, through proj4wkt) or an EPSG code proj4rs knows.
 
+use super::CrsError;
 use proj4rs::transform::{transform, Transform, TransformClosure};
 use proj4rs::Proj;
 use std::sync::Arc;
@@ -38,10 +39,8 @@ impl Transform for Pt {
     }
 }
 
-fn wgs84() -> Result<Arc<Proj>, String> {
-    Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs")
-        .map(Arc::new)
-        .map_err(|e| format!("WGS84: {e}"))
+fn wgs84() -> Result<Arc<Proj>, CrsError> {
+    Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs").map(Arc::new).map_err(CrsError::Wgs84)
 }
 
 /// The first quoted name in a WKT (`PROJCS["NAD_1983_…"` → `NAD_1983_…`).
@@ -51,16 +50,18 @@ fn wkt_name(wkt: &str) -> String {
 
 impl ProjCrs {
     /// From WKT (a `.prj`).
-    pub fn from_wkt(wkt: &str) -> Result<Self, String> {
-        let definition =
-            proj4wkt::wkt_to_projstring(wkt.trim()).map_err(|e| format!("cannot read the CRS WKT: {e}"))?;
-        let src = Proj::from_proj_string(&definition).map_err(|e| format!("unsupported CRS `{definition}`: {e}"))?;
+    pub fn from_wkt(wkt: &str) -> Result<Self, CrsError> {
+        let definition = proj4wkt::wkt_to_projstring(wkt.trim()).map_err(|e| CrsError::Wkt(Box::new(e)))?;
+        let src = match Proj::from_proj_string(&definition) {
+            Ok(src) => src,
+            Err(source) => return Err(CrsError::Unsupported { definition, source }),
+        };
         Ok(ProjCrs { name: wkt_name(wkt), definition, src: Arc::new(src), wgs84: wgs84()? })
     }
 
     /// From an EPSG code in proj4rs's table.
-    pub fn from_epsg(code: u16) -> Result<Self, String> {
-        let src = Proj::from_epsg_code(code).map_err(|e| format!("EPSG:{code} is not a CRS onemap knows: {e}"))?;
+    pub fn from_epsg(code: u16) -> Result<Self, CrsError> {
+        let src = Proj::from_epsg_code(code).map_err(|source| CrsError::UnknownEpsg { code, source })?;
         Ok(ProjCrs {
             name: format!("EPSG:{code}"),
             definition: format!("EPSG:{code}"),

@@ -3,11 +3,11 @@
 //! it?) and CRS (degrees or metres, which Gauss–Krüger zone) are read off the values when the
 //! user did not say, with a note in the report whenever something was assumed or swapped.
 
-use super::mapping::{Plan, Target};
+use super::mapping::{MappingError, Plan, Target};
 use super::report::Report;
 use super::source::Source;
 use super::values::coordinate;
-use crate::crs::{Crs, GkZone};
+use crate::crs::{Crs, CrsError, GkZone};
 
 /// The decided position source.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,11 +30,18 @@ fn majority(pairs: &[(f64, f64)], test: impl Fn(f64, f64) -> bool) -> bool {
     !pairs.is_empty() && pairs.iter().filter(|(a, b)| test(*a, *b)).count() * 2 > pairs.len()
 }
 
-const HINT: &str = "pass --crs: EPSG:4326/4490 for degrees, gcj02 (AMap/Tencent), bd09 (Baidu), EPSG:3857, \
-                    or the CGCS2000 Gauss-Kruger code (EPSG:4513-4533 with zone prefix, 4534-4554 by central meridian, 4491-4512 for 6° zones)";
+/// Why the coordinates of a file cannot be placed: no columns for them (a mapping problem), or
+/// values whose CRS cannot be told (pass one).
+#[derive(Debug, thiserror::Error)]
+pub enum AxesError {
+    #[error(transparent)]
+    Mapping(#[from] MappingError),
+    #[error(transparent)]
+    Crs(#[from] CrsError),
+}
 
 /// Decides the coordinates of `source`; notes what was assumed in `report`.
-pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Report) -> Result<Coords, String> {
+pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Report) -> Result<Coords, AxesError> {
     if source.records.iter().any(|r| r.geometry.is_some()) {
         let how = if forced.is_some() {
             "as given"
@@ -55,13 +62,7 @@ pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Re
     ) {
         (Some(a), Some(b), _, _) => (a, b, "lon/lat"),
         (_, _, Some(a), Some(b)) => (a, b, "x/y"),
-        _ => {
-            return Err(format!(
-                "no coordinate columns: expected 经度 and 纬度 (lon/lat) or X and Y among the headers [{}]; \
-                 a mapping file can name them (\"columns\": {{\"my lon\": \"lon\", \"my lat\": \"lat\"}})",
-                source.headers.join(", ")
-            ))
-        }
+        _ => return Err(MappingError::NoCoordinateColumns { headers: source.headers.clone() }.into()),
     };
     let (ha, hb) = (&source.headers[a], &source.headers[b]);
     let pairs: Vec<(f64, f64)> = source
@@ -130,10 +131,7 @@ pub fn decide(source: &Source, plan: &Plan, forced: Option<Crs>, report: &mut Re
             return Ok(Coords::Columns { x: col, y: other, crs });
         }
     }
-    let (x0, y0) = pairs[0];
-    Err(format!(
-        "coordinates in columns {ha}/{hb} look projected (first row {x0}, {y0}) but do not name their zone: {HINT}"
-    ))
+    Err(CrsError::Undetermined { x_column: ha.clone(), y_column: hb.clone(), first: pairs[0] }.into())
 }
 
 #[cfg(test)]
@@ -160,7 +158,7 @@ mod tests {
         }
     }
 
-    fn decide_for(s: &Source, forced: Option<Crs>) -> (Result<Coords, String>, Report) {
+    fn decide_for(s: &Source, forced: Option<Crs>) -> (Result<Coords, AxesError>, Report) {
         let p = plan(LayerId::HAZARDS, s, &MappingFile::default()).expect("plan");
         let mut r = Report::default();
         (decide(s, &p, forced, &mut r), r)
@@ -169,10 +167,10 @@ mod tests {
     #[test]
     fn degrees_swapped_and_projected_columns_are_told_apart() {
         let (c, r) = decide_for(&source(["经度", "纬度"], &[(104.1, 30.6), (104.2, 30.7)]), None);
-        assert_eq!(c, Ok(Coords::Columns { x: 0, y: 1, crs: Crs::Wgs84 }));
+        assert_eq!(c.ok(), Some(Coords::Columns { x: 0, y: 1, crs: Crs::Wgs84 }));
         assert!(r.crs.contains("gcj02"));
         let (c, r) = decide_for(&source(["经度", "纬度"], &[(30.6, 104.1), (30.7, 104.2)]), None);
-        assert_eq!(c, Ok(Coords::Columns { x: 1, y: 0, crs: Crs::Wgs84 }));
+        assert_eq!(c.ok(), Some(Coords::Columns { x: 1, y: 0, crs: Crs::Wgs84 }));
         assert!(r.notes.iter().any(|n| n.contains("swapped")));
         // X = northing, Y = prefixed easting in 3° zone 39.
         let (c, r) = decide_for(&source(["X", "Y"], &[(3_395_000.0, 39_512_000.0), (3_396_000.0, 39_513_000.0)]), None);
@@ -181,11 +179,15 @@ mod tests {
         assert!(r.crs.contains("zone prefix 39"));
         // Unprefixed metres: the zone is unknown.
         let (c, _) = decide_for(&source(["X", "Y"], &[(512_000.0, 3_395_000.0)]), None);
-        assert!(c.unwrap_err().contains("--crs"));
+        let e = c.unwrap_err();
+        assert!(matches!(&e, AxesError::Crs(CrsError::Undetermined { first: (512_000.0, _), .. })), "{e:?}");
+        assert!(e.to_string().contains("--crs"));
         // Given a zone, X = northing is still recognised.
         let (c, _) = decide_for(&source(["X", "Y"], &[(3_395_000.0, 512_000.0)]), "EPSG:4549".parse().ok());
         assert!(matches!(c, Ok(Coords::Columns { x: 1, y: 0, .. })), "{c:?}");
         let (c, _) = decide_for(&source(["名称", "地址"], &[]), None);
-        assert!(c.unwrap_err().contains("no coordinate columns"));
+        let e = c.unwrap_err();
+        assert!(matches!(&e, AxesError::Mapping(MappingError::NoCoordinateColumns { headers }) if headers.len() == 2));
+        assert!(e.to_string().contains("no coordinate columns"));
     }
 }

@@ -8,12 +8,35 @@ use geo::{
     BooleanOps, BoundingRect, Coord, Geometry, Line, LineIntersection, LineString, MapCoords, MultiPolygon, Polygon,
 };
 use onemap_model::geometry::{geometry_from_geojson, geometry_to_geojson};
-use onemap_model::GeometryKind;
+use onemap_model::{GeometryKind, ValidationError};
 
 /// A geometry ready to store, and the repair made to it, if any.
 pub struct Checked {
     pub geometry: Geometry<f64>,
     pub repaired: Option<String>,
+}
+
+/// Why a row's geometry cannot be stored. The texts are what the report shows.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GeometryError {
+    #[error("polygon has no area (every ring is degenerate)")]
+    AllRingsDegenerate,
+    /// Self-intersections resolved to nothing.
+    #[error("polygon has no area")]
+    NoArea,
+    #[error("coordinates are not finite numbers")]
+    NotFinite,
+    #[error("lon/lat {lon:.6}, {lat:.6} outside -180..180, -90..90")]
+    OutOfRange { lon: f64, lat: f64 },
+    /// Not the layer's geometry type, or not a valid one of it (the model says which).
+    #[error("{}", .0.message)]
+    Invalid(ValidationError),
+    /// Outside the declared area `[min_lon, min_lat, max_lon, max_lat]`; `at` is the geometry's centre.
+    #[error(
+        "lies outside the declared area {:.4},{:.4},{:.4},{:.4} (at {:.6}, {:.6})",
+        .area[0], .area[1], .area[2], .area[3], .at.0, .at.1
+    )]
+    OutsideArea { area: [f64; 4], at: (f64, f64) },
 }
 
 /// Transforms `g` from `crs` to lon/lat degrees.
@@ -52,7 +75,7 @@ pub fn rings_cross(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
 }
 
 /// Checks a lon/lat geometry for a layer of `kind` inside `area`; repairs invalid polygons.
-pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Result<Checked, String> {
+pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Result<Checked, GeometryError> {
     let mut repaired = None;
     // One-part multi geometries (Shapefile polylines, KML MultiGeometry) of a single-geometry layer.
     let g = match (g, kind) {
@@ -84,7 +107,7 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
                 kept.push(Polygon::new(ext, holes));
             }
             if kept.is_empty() {
-                return Err("polygon has no area (every ring is degenerate)".into());
+                return Err(GeometryError::AllRingsDegenerate);
             }
             if dropped > 0 {
                 repaired = Some(format!("dropped {dropped} degenerate ring(s) without area"));
@@ -97,15 +120,15 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
         (Geometry::Point(p), GeometryKind::Point) => {
             let (lon, lat) = (p.x(), p.y());
             if !lon.is_finite() || !lat.is_finite() {
-                return Err("coordinates are not finite numbers".into());
+                return Err(GeometryError::NotFinite);
             }
             if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-                return Err(format!("lon/lat {lon:.6}, {lat:.6} outside -180..180, -90..90"));
+                return Err(GeometryError::OutOfRange { lon, lat });
             }
             Geometry::Point(p)
         }
         (g, kind) => {
-            let g = geometry_from_geojson(&geometry_to_geojson(&g), kind).map_err(|e| e.message)?;
+            let g = geometry_from_geojson(&geometry_to_geojson(&g), kind).map_err(GeometryError::Invalid)?;
             let crossing = match &g {
                 Geometry::MultiPolygon(mp) => rings_cross(mp),
                 _ => None,
@@ -114,7 +137,7 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
                 (Geometry::MultiPolygon(mp), Some(at)) => {
                     let fixed = mp.union(&MultiPolygon::new(Vec::new()));
                     if fixed.0.is_empty() {
-                        return Err("polygon has no area".into());
+                        return Err(GeometryError::NoArea);
                     }
                     let note = format!(
                         "invalid polygon repaired by resolving self-intersections (rings cross at {:.6}, {:.6})",
@@ -134,10 +157,7 @@ pub fn check(g: Geometry<f64>, kind: GeometryKind, area: Option<[f64; 4]>) -> Re
         let inside = r.min().x >= a[0] && r.min().y >= a[1] && r.max().x <= a[2] && r.max().y <= a[3];
         if !inside {
             let c = r.center();
-            return Err(format!(
-                "lies outside the declared area {:.4},{:.4},{:.4},{:.4} (at {:.6}, {:.6})",
-                a[0], a[1], a[2], a[3], c.x, c.y
-            ));
+            return Err(GeometryError::OutsideArea { area: a, at: (c.x, c.y) });
         }
     }
     Ok(Checked { geometry: g, repaired })
@@ -170,14 +190,15 @@ mod tests {
         let c = check(bow, GeometryKind::MultiPolygon, None).expect("repaired");
         assert!(c.repaired.as_deref().unwrap_or("").contains("self-intersections"));
         assert!(geo::Validation::is_valid(&c.geometry));
-        let e = check(Geometry::Point(Point::new(200.0, 1.0)), GeometryKind::Point, None).err().unwrap_or_default();
-        assert!(e.contains("outside -180..180"), "{e}");
+        let e = check(Geometry::Point(Point::new(200.0, 1.0)), GeometryKind::Point, None).err();
+        assert_eq!(e, Some(GeometryError::OutOfRange { lon: 200.0, lat: 1.0 }));
+        assert!(e.map(|e| e.to_string()).unwrap_or_default().contains("outside -180..180"));
         let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::Point, Some([73.0, 3.0, 136.0, 54.0]))
             .err()
+            .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("outside the declared area"), "{e}");
-        let e =
-            check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::MultiPolygon, None).err().unwrap_or_default();
-        assert!(e.contains("takes"), "{e}");
+        let e = check(Geometry::Point(Point::new(14.5, 35.9)), GeometryKind::MultiPolygon, None).err();
+        assert!(matches!(&e, Some(GeometryError::Invalid(v)) if v.message.contains("takes")), "{e:?}");
     }
 }

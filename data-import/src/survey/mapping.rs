@@ -34,6 +34,41 @@ pub struct MappingFile {
     pub area: Option<[f64; 4]>,
 }
 
+impl MappingFile {
+    /// Parses a mapping file's JSON.
+    pub fn from_json(text: &str) -> Result<MappingFile, MappingError> {
+        serde_json::from_str(text).map_err(MappingError::Json)
+    }
+}
+
+/// Why the columns of a file cannot be mapped onto the layer: a mapping file that does not fit
+/// the layer, two columns for one thing, no coordinates.
+#[derive(Debug, thiserror::Error)]
+pub enum MappingError {
+    /// The mapping file is not JSON of the expected shape.
+    #[error("not a mapping file: {0}")]
+    Json(#[source] serde_json::Error),
+    /// A `columns` entry names a property the layer does not have.
+    #[error("mapping file: column `{header}` → `{name}`: {layer} has no property `{name}`")]
+    UnknownTarget { layer: LayerId, header: String, name: String },
+    /// A `values` or `defaults` entry names a property the layer does not have.
+    #[error("mapping file: {layer} has no property `{name}`")]
+    UnknownProperty { layer: LayerId, name: String },
+    /// Two columns claim one target.
+    #[error(
+        "columns `{first}` and `{second}` both map to {}: name one in a mapping file (\"columns\": {{\"{second}\": \"-\"}} ignores it)",
+        describe(*.target)
+    )]
+    SameTarget { first: String, second: String, target: Target },
+    /// No geometries in the file and no lon/lat or x/y columns.
+    #[error(
+        "no coordinate columns: expected 经度 and 纬度 (lon/lat) or X and Y among the headers [{}]; \
+         a mapping file can name them (\"columns\": {{\"my lon\": \"lon\", \"my lat\": \"lat\"}})",
+        .headers.join(", ")
+    )]
+    NoCoordinateColumns { headers: Vec<String> },
+}
+
 /// Where a column goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Target {
@@ -131,22 +166,22 @@ impl Plan {
 }
 
 /// Checks a mapping file against the layer; the error names the bad entry.
-pub fn check_file(layer: LayerId, file: &MappingFile) -> Result<(), String> {
+pub fn check_file(layer: LayerId, file: &MappingFile) -> Result<(), MappingError> {
     for (header, name) in &file.columns {
         if named_target(layer, name).is_none() && name != "-" {
-            return Err(format!("mapping file: column `{header}` → `{name}`: {layer} has no property `{name}`"));
+            return Err(MappingError::UnknownTarget { layer, header: header.clone(), name: name.clone() });
         }
     }
     for name in file.values.keys().chain(file.defaults.keys()) {
         if layer.column(name).is_none() {
-            return Err(format!("mapping file: {layer} has no property `{name}`"));
+            return Err(MappingError::UnknownProperty { layer, name: name.clone() });
         }
     }
     Ok(())
 }
 
 /// Plans `source` for `layer`; an error when two columns claim the same target.
-pub fn plan(layer: LayerId, source: &Source, file: &MappingFile) -> Result<Plan, String> {
+pub fn plan(layer: LayerId, source: &Source, file: &MappingFile) -> Result<Plan, MappingError> {
     check_file(layer, file)?;
     let mut plan = Plan::default();
     let mut claimed: BTreeMap<String, &str> = BTreeMap::new();
@@ -155,10 +190,7 @@ pub fn plan(layer: LayerId, source: &Source, file: &MappingFile) -> Result<Plan,
             Some(t) => {
                 let key = format!("{t:?}");
                 if let Some(first) = claimed.insert(key, h) {
-                    return Err(format!(
-                        "columns `{first}` and `{h}` both map to {}: name one in a mapping file (\"columns\": {{\"{h}\": \"-\"}} ignores it)",
-                        describe(t)
-                    ));
+                    return Err(MappingError::SameTarget { first: first.to_owned(), second: h.clone(), target: t });
                 }
                 plan.columns.push((i, t));
             }
@@ -217,8 +249,13 @@ mod tests {
     fn two_columns_for_one_property_are_refused_by_name() {
         let s = Source { headers: vec!["名称".into(), "name".into()], ..Source::default() };
         let e = plan(LayerId::HAZARDS, &s, &MappingFile::default()).unwrap_err();
-        assert!(e.contains("`名称` and `name`"), "{e}");
+        assert!(matches!(&e, MappingError::SameTarget { target: Target::Property(c), .. } if c.name == "name"));
+        assert!(e.to_string().contains("`名称` and `name`"), "{e}");
         let bad = MappingFile { columns: [("a".to_owned(), "colour".to_owned())].into(), ..MappingFile::default() };
-        assert!(plan(LayerId::HAZARDS, &s, &bad).unwrap_err().contains("no property `colour`"));
+        let e = plan(LayerId::HAZARDS, &s, &bad).unwrap_err();
+        assert!(matches!(&e, MappingError::UnknownTarget { name, .. } if name == "colour"), "{e:?}");
+        assert!(e.to_string().contains("no property `colour`"));
+        let e = MappingFile::from_json(r#"{"colums": {}}"#).unwrap_err();
+        assert!(matches!(e, MappingError::Json(_)), "{e:?}");
     }
 }

@@ -15,12 +15,14 @@ mod axes;
 pub mod header;
 mod rows;
 
-pub use mapping::MappingFile;
-pub use read::Format;
-pub use report::{Issue, Report, Severity};
+pub use axes::AxesError;
+pub use mapping::{MappingError, MappingFile};
+pub use read::{FileError, Format, ReadError};
+pub use report::{Issue, IssueKind, Report, Severity};
+pub use rows::KeyError;
 
 use crate::crs::Crs;
-use crate::{ImportError, Result};
+use crate::{CrsOrigin, ImportError, Result};
 use onemap_model::LayerId;
 use onemap_store::{Store, Writer};
 use std::path::Path;
@@ -47,6 +49,9 @@ pub struct Options {
     pub area: Option<[f64; 4]>,
     /// Which features of an OpenStreetMap extract to take: `amenity=hospital,emergency=*`.
     pub osm_tags: Option<String>,
+    /// The file's name in the report and in errors (an upload's own name, not the server's
+    /// temporary file); the path when `None`.
+    pub name: Option<String>,
 }
 
 impl Options {
@@ -62,6 +67,7 @@ impl Options {
             sheet: None,
             area: None,
             osm_tags: None,
+            name: None,
         }
     }
 }
@@ -77,18 +83,22 @@ impl<F: FnMut(usize, usize)> Progress for F {
     }
 }
 
-/// Imports `path` into `store`. `Err` is for a file that cannot be imported at all (unreadable,
-/// no coordinate columns, a store failure); rows that fail validation are in the report, and with
-/// any such row nothing is written unless `skip_invalid`.
+/// Imports `path` into `store`. `Err` is for a file that cannot be imported at all, its variant
+/// saying why (unreadable, not its format, a CRS or mapping problem, a store failure: see
+/// [`ImportError`]); rows that fail validation are in the report, and with any such row nothing
+/// is written unless `skip_invalid`.
 pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress: &mut dyn Progress) -> Result<Report> {
-    let p = path.display().to_string();
-    let fail = |message: String| ImportError::Format { path: p.clone(), message };
+    let p = o.name.clone().unwrap_or_else(|| path.display().to_string());
     let format = match o.format {
         Some(f) => f,
-        None => Format::of(path).ok_or_else(|| fail("unknown file type: name it .csv, .xlsx, .geojson, .gpx, .kml, .shp, .zip, .gpkg, .osm.pbf or .osm, or pass --format".into()))?,
+        None => Format::of(path).ok_or_else(|| ImportError::UnknownFormat { path: p.clone(), given: None })?,
     };
     let t = std::time::Instant::now();
-    let mut source = read::read(path, format, o.sheet.as_deref(), o.osm_tags.as_deref()).map_err(fail)?;
+    let mut source = read::read(path, format, o.sheet.as_deref(), o.osm_tags.as_deref()).map_err(|e| match e {
+        ReadError::Io(source) => ImportError::Read { path: p.clone(), source },
+        ReadError::File(source) => ImportError::File { path: p.clone(), source },
+        ReadError::Crs(source) => ImportError::Crs { path: p.clone(), origin: CrsOrigin::File, source },
+    })?;
     let header_note = if matches!(format, Format::Csv | Format::Xlsx) {
         header::find(o.layer, &mut source, &o.mapping)
     } else {
@@ -105,17 +115,26 @@ pub fn import(store: &dyn Store, path: &Path, o: &Options, w: &Writer, progress:
         notes: source.notes.clone(),
         ..Report::default()
     };
-    let plan = mapping::plan(o.layer, &source, &o.mapping).map_err(fail)?;
+    let mapping_error = |source| ImportError::Mapping { path: p.clone(), source };
+    let plan = mapping::plan(o.layer, &source, &o.mapping).map_err(mapping_error)?;
     if !plan.ignored.is_empty() {
         report.notes.push(format!("columns not imported: {}", plan.ignored.join(", ")));
     }
-    let mapping_crs =
-        o.mapping.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| fail(format!("mapping file: {e}")))?;
-    let coords = axes::decide(&source, &plan, o.crs.clone().or(mapping_crs), &mut report).map_err(fail)?;
+    let mapping_crs = o.mapping.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| ImportError::Crs {
+        path: p.clone(),
+        origin: CrsOrigin::MappingFile,
+        source: e.into(),
+    })?;
+    let coords = axes::decide(&source, &plan, o.crs.clone().or(mapping_crs), &mut report).map_err(|e| match e {
+        AxesError::Mapping(source) => mapping_error(source),
+        AxesError::Crs(source) => ImportError::Crs { path: p.clone(), origin: CrsOrigin::Values, source },
+    })?;
     // Ids come from the key column, or else from an id column the file has (GeoJSON feature ids).
     let key = match &o.key {
         None => plan.index_of(mapping::Target::Id),
-        Some(k) => Some(rows::key_column(&source, &plan, k).map_err(fail)?),
+        Some(k) => {
+            Some(rows::key_column(&source, &plan, k).map_err(|source| ImportError::Key { path: p.clone(), source })?)
+        }
     };
     let t = std::time::Instant::now();
     let features = rows::convert(&source, &plan, &coords, key, o, &mut report, progress);

@@ -15,10 +15,30 @@ pub enum Severity {
     Warning,
 }
 
+/// What an issue is about, for a program that acts on it (the reason says it to people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    /// The reader refused the row: a malformed line, a geometry it could not read or that is missing.
+    Row,
+    /// A cell is not a value of its property (see [`super::values::ValueError`]).
+    Value,
+    /// A coordinate cell is not a coordinate.
+    Coordinate,
+    /// The geometry is missing, not the layer's type, out of range or outside the declared area
+    /// (see [`super::geometry::GeometryError`]), or was repaired.
+    Geometry,
+    /// The properties break the layer's rules: a required one missing, a range, a code.
+    Property,
+    /// The key column is empty, or repeats an earlier row's key.
+    Key,
+}
+
 /// One finding about one row (or, with `row` 0, about the whole file).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Issue {
     pub row: usize,
+    pub kind: IssueKind,
     pub column: Option<String>,
     pub value: Option<String>,
     pub severity: Severity,
@@ -50,19 +70,28 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn reject(&mut self, row: usize, column: Option<&str>, value: Option<String>, reason: impl Into<String>) {
-        self.push(row, column, value, Severity::Rejected, reason);
+    pub fn reject(
+        &mut self,
+        row: usize,
+        kind: IssueKind,
+        column: Option<&str>,
+        value: Option<String>,
+        reason: impl Into<String>,
+    ) {
+        self.push(row, kind, column, value, Severity::Rejected, reason);
     }
 
     pub fn push(
         &mut self,
         row: usize,
+        kind: IssueKind,
         column: Option<&str>,
         value: Option<String>,
         severity: Severity,
         reason: impl Into<String>,
     ) {
-        self.issues.push(Issue { row, column: column.map(str::to_owned), value, severity, reason: reason.into() });
+        let column = column.map(str::to_owned);
+        self.issues.push(Issue { row, kind, column, value, severity, reason: reason.into() });
     }
 
     pub fn rejected(&self) -> impl Iterator<Item = &Issue> {

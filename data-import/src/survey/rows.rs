@@ -5,7 +5,7 @@
 use super::axes::Coords;
 use super::geometry::{check, crs_area, to_lonlat};
 use super::mapping::{Plan, Target};
-use super::report::{Report, Severity};
+use super::report::{IssueKind, Report, Severity};
 use super::source::{RawRecord, Source};
 use super::values::{coordinate, property};
 use super::{Options, Progress};
@@ -14,8 +14,16 @@ use onemap_model::{check_feature_id, NewFeature, Properties};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+/// `--key` names no column of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--key {key}: no such column (headers: {})", .headers.join(", "))]
+pub struct KeyError {
+    pub key: String,
+    pub headers: Vec<String>,
+}
+
 /// The column index of `--key`, given as an input header or a property name.
-pub fn key_column(source: &Source, plan: &Plan, key: &str) -> Result<usize, String> {
+pub fn key_column(source: &Source, plan: &Plan, key: &str) -> Result<usize, KeyError> {
     if let Some(i) = source.column(key) {
         return Ok(i);
     }
@@ -23,7 +31,7 @@ pub fn key_column(source: &Source, plan: &Plan, key: &str) -> Result<usize, Stri
         .iter()
         .find(|(_, t)| matches!(t, Target::Property(c) if c.name == key) || (key == "id" && *t == Target::Id))
         .map(|(i, _)| *i)
-        .ok_or_else(|| format!("--key {key}: no such column (headers: {})", source.headers.join(", ")))
+        .ok_or_else(|| KeyError { key: key.to_owned(), headers: source.headers.clone() })
 }
 
 /// A feature id from a key value: the value itself when it is a valid id, else a stable hash.
@@ -52,14 +60,29 @@ struct Ctx<'a> {
     area: Option<[f64; 4]>,
 }
 
-/// One row; `Err((column, value, reason))`.
-fn row(
-    cx: &Ctx<'_>,
-    r: &RawRecord,
-    report: &mut Report,
-) -> Result<NewFeature, (Option<String>, Option<String>, String)> {
+/// Why a row is rejected: its report line.
+struct Rejection {
+    column: Option<String>,
+    value: Option<String>,
+    kind: IssueKind,
+    reason: String,
+}
+
+impl Rejection {
+    fn of_row(kind: IssueKind, reason: impl Into<String>) -> Self {
+        Rejection { column: None, value: None, kind, reason: reason.into() }
+    }
+
+    fn of_cell(cx: &Ctx<'_>, r: &RawRecord, i: usize, kind: IssueKind, reason: impl ToString) -> Self {
+        let column = Some(cx.source.headers[i].clone());
+        Rejection { column, value: r.values[i].text(), kind, reason: reason.to_string() }
+    }
+}
+
+/// One row.
+fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<NewFeature, Rejection> {
     if let Some(e) = &r.error {
-        return Err((None, None, e.clone()));
+        return Err(Rejection::of_row(IssueKind::Row, e.clone()));
     }
     let layer = cx.o.layer;
     let mut props = Map::new();
@@ -71,7 +94,7 @@ fn row(
                     props.insert(c.name.to_owned(), value);
                 }
                 Ok(None) => {}
-                Err(reason) => return Err((Some(cx.source.headers[*i].clone()), v.text(), reason)),
+                Err(e) => return Err(Rejection::of_cell(cx, r, *i, IssueKind::Value, e)),
             }
         }
     }
@@ -81,12 +104,11 @@ fn row(
     let geometry = match cx.coords {
         Coords::FromFile { crs } => match &r.geometry {
             Some(g) => to_lonlat(g, crs),
-            None => return Err((None, None, "has no geometry".into())),
+            None => return Err(Rejection::of_row(IssueKind::Geometry, "has no geometry")),
         },
         Coords::Columns { x, y, crs } => {
-            let read = |i: usize| {
-                coordinate(&r.values[i]).map_err(|e| (Some(cx.source.headers[i].clone()), r.values[i].text(), e))
-            };
+            let read =
+                |i: usize| coordinate(&r.values[i]).map_err(|e| Rejection::of_cell(cx, r, i, IssueKind::Coordinate, e));
             let (a, b) = (read(*x)?, read(*y)?);
             let (lon, lat) = crs.to_lonlat(a, b);
             Geometry::Point(Point::new(lon, lat))
@@ -100,9 +122,10 @@ fn row(
         ) if cx.source.area_as_point => geo::InteriorPoint::interior_point(&geometry).map_or(geometry, Geometry::Point),
         _ => geometry,
     };
-    let checked = check(geometry, layer.geometry_kind(), cx.area).map_err(|e| (None, None, e))?;
+    let checked = check(geometry, layer.geometry_kind(), cx.area)
+        .map_err(|e| Rejection::of_row(IssueKind::Geometry, e.to_string()))?;
     if let Some(repair) = checked.repaired {
-        report.push(r.row, None, None, Severity::Repaired, repair);
+        report.push(r.row, IssueKind::Geometry, None, None, Severity::Repaired, repair);
     }
     // A line's length the file does not give is measured (geodesic, WGS84 ellipsoid, metres).
     if let (Some(_), Geometry::LineString(ls)) = (layer.column("length_m"), &checked.geometry) {
@@ -128,7 +151,7 @@ fn row(
             }
             (None, None) => format!("{}: {}", e.field.trim_start_matches("properties."), e.message),
         };
-        (col, None, reason)
+        Rejection { column: col, value: None, kind: IssueKind::Property, reason }
     })?;
     Ok(NewFeature { id: None, geometry: checked.geometry, properties })
 }
@@ -162,13 +185,15 @@ pub fn convert(
                     if o.key.is_none() {
                         out.push(f); // an id column left empty: a fresh id
                     } else {
-                        report.reject(r.row, key.map(|k| source.headers[k].as_str()), None, "the key column is empty");
+                        let column = key.map(|k| source.headers[k].as_str());
+                        report.reject(r.row, IssueKind::Key, column, None, "the key column is empty");
                     }
                     continue;
                 };
                 if let Some(first) = seen.insert(k.clone(), r.row) {
                     report.reject(
                         r.row,
+                        IssueKind::Key,
                         key.map(|k| source.headers[k].as_str()),
                         Some(k),
                         format!("duplicate key: row {first} has it too"),
@@ -179,7 +204,7 @@ pub fn convert(
                 out.push(f);
             }
             Ok(f) => out.push(f),
-            Err((column, value, reason)) => report.reject(r.row, column.as_deref(), value, reason),
+            Err(j) => report.reject(r.row, j.kind, j.column.as_deref(), j.value, j.reason),
         }
     }
     progress.rows(total, total);

@@ -1,9 +1,11 @@
 //! Reading the feature tables of any GeoPackage (a surveyor's, QGIS's, GDAL's) for import:
 //! read-only, every non-BLOB column as JSON, the geometry as decoded, the table's CRS as its
 //! `gpkg_spatial_ref_sys` row states it.
+//!
+//! The errors say what is wrong with the file without naming it (the caller knows the name it
+//! wants shown, which need not be the path read: an upload's temporary file, say).
 
 use super::wkb;
-use crate::{Result, StoreError};
 use diesel::sql_types::{BigInt, Binary, Integer, Nullable, Text};
 use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 use geo::Geometry;
@@ -26,7 +28,43 @@ pub struct ForeignTable {
 #[derive(Debug, Clone)]
 pub struct ForeignRow {
     pub values: serde_json::Map<String, serde_json::Value>,
-    pub geometry: Option<std::result::Result<Geometry, String>>,
+    pub geometry: Option<Result<Geometry, BadGeometry>>,
+}
+
+/// A geometry blob that does not decode.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("bad GeoPackage geometry: {0}")]
+pub struct BadGeometry(#[source] pub std::sync::Arc<geozero::error::GeozeroError>);
+
+/// Why a file cannot be read as a GeoPackage feature table.
+#[derive(Debug, thiserror::Error)]
+pub enum ForeignError {
+    #[error("is not a file")]
+    NotAFile,
+    #[error("cannot be opened as an SQLite database: {0}")]
+    Open(#[source] diesel::ConnectionError),
+    #[error("is not a GeoPackage (no gpkg_contents): {0}")]
+    NotGeoPackage(#[source] diesel::result::Error),
+    #[error("has no feature table `{wanted}` (it has {})", .available.join(", "))]
+    NoSuchTable { wanted: String, available: Vec<String> },
+    #[error("has no feature table")]
+    NoFeatureTable,
+    #[error("has {} feature tables ({}): choose one with --sheet NAME", .tables.len(), .tables.join(", "))]
+    SeveralTables { tables: Vec<String> },
+    /// A query on a table the file lists failed: `context` says which.
+    #[error("cannot be read ({context}): {source}")]
+    Query {
+        context: String,
+        #[source]
+        source: diesel::result::Error,
+    },
+}
+
+impl ForeignError {
+    fn query(context: impl Into<String>) -> impl FnOnce(diesel::result::Error) -> ForeignError {
+        let context = context.into();
+        move |source| ForeignError::Query { context, source }
+    }
 }
 
 #[derive(QueryableByName)]
@@ -78,39 +116,32 @@ fn literal(s: &str) -> String {
 }
 
 /// Reads feature table `table` of the GeoPackage at `path`, or its only feature table.
-pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable> {
-    let p = path.display().to_string();
+///
+/// The file must exist (a missing one is reported as [`ForeignError::NotAFile`]; callers that
+/// want the I/O error open it first).
+pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable, ForeignError> {
     if !path.is_file() {
-        return Err(StoreError::Corrupt(format!("{p}: no such file")));
+        return Err(ForeignError::NotAFile);
     }
-    let mut c = SqliteConnection::establish(&p).map_err(|source| StoreError::Open { path: p.clone(), source })?;
-    let db = |what: &str| StoreError::db(format!("{p}: {what}"));
+    let mut c = SqliteConnection::establish(&path.display().to_string()).map_err(ForeignError::Open)?;
     let names: Vec<Name> = diesel::sql_query(
         "SELECT table_name AS name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name",
     )
     .load(&mut c)
-    .map_err(db("not a GeoPackage (no gpkg_contents)"))?;
+    .map_err(ForeignError::NotGeoPackage)?;
     let names: Vec<String> = names.into_iter().map(|n| n.name).collect();
     let name = match (table, names.as_slice()) {
         (Some(t), _) if names.iter().any(|n| n == t) => t.to_owned(),
-        (Some(t), _) => {
-            return Err(StoreError::Corrupt(format!("{p} has no feature table `{t}` (it has {})", names.join(", "))))
-        }
+        (Some(t), _) => return Err(ForeignError::NoSuchTable { wanted: t.to_owned(), available: names }),
         (None, [one]) => one.clone(),
-        (None, []) => return Err(StoreError::Corrupt(format!("{p} has no feature table"))),
-        (None, many) => {
-            return Err(StoreError::Corrupt(format!(
-                "{p} has {} feature tables ({}): choose one with --sheet NAME",
-                many.len(),
-                many.join(", ")
-            )))
-        }
+        (None, []) => return Err(ForeignError::NoFeatureTable),
+        (None, _) => return Err(ForeignError::SeveralTables { tables: names }),
     };
     let geom: Vec<GeomCol> =
         diesel::sql_query("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?")
             .bind::<Text, _>(&name)
             .load(&mut c)
-            .map_err(db("reading gpkg_geometry_columns"))?;
+            .map_err(ForeignError::query("reading gpkg_geometry_columns"))?;
     let geom = geom.into_iter().next();
     let srs = match &geom {
         Some(g) => diesel::sql_query(
@@ -118,7 +149,7 @@ pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable> {
         )
         .bind::<Integer, _>(g.srs_id)
         .load::<Srs>(&mut c)
-        .map_err(db("reading gpkg_spatial_ref_sys"))?
+        .map_err(ForeignError::query("reading gpkg_spatial_ref_sys"))?
         .into_iter()
         .next(),
         None => None,
@@ -126,7 +157,7 @@ pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable> {
     let cols: Vec<Col> = diesel::sql_query("SELECT name, type AS ty FROM pragma_table_info(?) ORDER BY cid")
         .bind::<Text, _>(&name)
         .load(&mut c)
-        .map_err(db("reading the table's columns"))?;
+        .map_err(ForeignError::query("reading the table's columns"))?;
     let gname = geom.as_ref().map(|g| g.column_name.clone());
     let columns: Vec<String> = cols
         .into_iter()
@@ -142,7 +173,8 @@ pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable> {
         gname.as_deref().map_or("NULL".to_owned(), ident),
         ident(&name)
     );
-    let data: Vec<DataRow> = diesel::sql_query(sql).load(&mut c).map_err(db(&format!("reading table {name}")))?;
+    let data: Vec<DataRow> =
+        diesel::sql_query(sql).load(&mut c).map_err(ForeignError::query(format!("reading table {name}")))?;
     let rows = data
         .into_iter()
         .map(|r| {
@@ -150,7 +182,7 @@ pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable> {
                 Ok(serde_json::Value::Object(m)) => m,
                 _ => serde_json::Map::new(),
             };
-            let geometry = r.g.map(|b| wkb::decode(&b).map_err(|e| e.to_string()));
+            let geometry = r.g.map(|b| wkb::decode_geo(&b).map_err(|e| BadGeometry(std::sync::Arc::new(e))));
             ForeignRow { values, geometry }
         })
         .collect();
@@ -161,4 +193,31 @@ pub fn read_table(path: &Path, table: Option<&str>) -> Result<ForeignTable> {
         definition: srs.map(|s| s.definition),
         rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_what_is_wrong_without_the_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("missing.gpkg");
+        assert!(matches!(read_table(&missing, None), Err(ForeignError::NotAFile)));
+        let junk = dir.path().join("junk.gpkg");
+        std::fs::write(&junk, b"not a database at all, just some bytes").expect("write");
+        let e = read_table(&junk, None).expect_err("junk");
+        assert!(matches!(e, ForeignError::NotGeoPackage(_)), "{e:?}");
+        assert!(!e.to_string().contains(&dir.path().display().to_string()), "{e}");
+        let store = dir.path().join("store.gpkg");
+        drop(crate::GpkgStore::open(&store).expect("store"));
+        let e = read_table(&store, None).expect_err("a store has a table per layer");
+        assert!(matches!(&e, ForeignError::SeveralTables { tables } if tables.len() > 1), "{e:?}");
+        let e = read_table(&store, Some("volcanoes")).expect_err("no such table");
+        let ForeignError::NoSuchTable { wanted, available } = &e else { panic!("{e:?}") };
+        assert_eq!(wanted, "volcanoes");
+        assert!(available.iter().any(|t| t == "hazards"), "{e}");
+        let t = read_table(&store, Some("hazards")).expect("an empty layer table");
+        assert!(t.rows.is_empty() && t.columns.iter().any(|c| c == "name"), "{:?}", t.columns);
+    }
 }

@@ -17,8 +17,12 @@ pub fn encode(g: &Geometry) -> Result<Vec<u8>> {
 
 /// Decodes a GeoPackage blob; a polygon is returned as a one-part multipolygon.
 pub fn decode(blob: &[u8]) -> Result<Geometry> {
-    let g = GpkgWkb(blob).to_geo().map_err(|e| StoreError::Corrupt(format!("bad GeoPackage geometry: {e}")))?;
-    Ok(match g {
+    decode_geo(blob).map_err(|e| StoreError::Corrupt(format!("bad GeoPackage geometry: {e}")))
+}
+
+/// [`decode`] with geozero's error.
+pub fn decode_geo(blob: &[u8]) -> std::result::Result<Geometry, geozero::error::GeozeroError> {
+    Ok(match GpkgWkb(blob).to_geo()? {
         Geometry::Polygon(p) => Geometry::MultiPolygon(MultiPolygon(vec![p])),
         other => other,
     })

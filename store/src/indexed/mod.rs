@@ -57,7 +57,7 @@ pub fn check_query(layer: LayerId, q: &Query) -> Result<()> {
             name: name.clone(),
             known: layer.columns().iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
         })?;
-        col.ty.check_filter(col.enum_values, value).map_err(|m| ValidationError::new(name.as_str(), m))?;
+        col.ty.check_filter(col.enum_values, value).map_err(|m| ValidationError::new(name.as_str(), m.to_string()))?;
     }
     Ok(())
 }

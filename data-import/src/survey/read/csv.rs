@@ -1,6 +1,7 @@
 //! Delimited text (CSV, semicolon- or tab-separated) in any encoding [`super::text`] detects.
 
 use super::text::decode;
+use super::FileError;
 use crate::survey::source::{RawRecord, RawValue, Source};
 
 /// The delimiter the header line uses most among `,` `;` tab and `|`.
@@ -9,20 +10,16 @@ fn sniff_delimiter(text: &str) -> u8 {
     [b',', b';', b'\t', b'|'].into_iter().max_by_key(|d| first.bytes().filter(|b| b == d).count()).unwrap_or(b',')
 }
 
-/// Reads delimited text; `Err` is a message about the whole file.
-pub fn read(bytes: &[u8]) -> Result<Source, String> {
+/// Reads delimited text; `Err` is about the whole file.
+pub fn read(bytes: &[u8]) -> Result<Source, FileError> {
     let (text, encoding) = decode(bytes)?;
     let delimiter = sniff_delimiter(&text);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header line: {e}"))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
+    let headers: Vec<String> =
+        reader.headers().map_err(FileError::CsvHeader)?.iter().map(|h| h.trim().to_owned()).collect();
     if headers.iter().all(String::is_empty) {
-        return Err("the first line (the header) is empty".into());
+        return Err(FileError::EmptyHeader);
     }
     let mut records = Vec::new();
     // Line numbers from byte offsets (the csv crate does not count the blank lines it skips).
@@ -40,7 +37,10 @@ pub fn read(bytes: &[u8]) -> Result<Source, String> {
         at_line
     };
     for rec in reader.records() {
-        let rec = rec.map_err(|e| format!("line {}: {e}", e.position().map_or(0, |p| line_of(p.byte() as usize))))?;
+        let rec = rec.map_err(|source| {
+            let line = source.position().map_or(0, |p| line_of(p.byte() as usize));
+            FileError::CsvRecord { line, source }
+        })?;
         if rec.iter().all(|v| v.trim().is_empty()) {
             continue; // blank line
         }

@@ -4,6 +4,19 @@
 
 use crate::survey::source::RawValue;
 
+/// Why a `.dbf` cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DbfError {
+    /// Shorter than its header.
+    #[error(".dbf is truncated ({len} bytes)")]
+    NoHeader { len: usize },
+    /// Shorter than its records.
+    #[error(".dbf is truncated: {records} records need {needed} bytes, the file has {len}")]
+    Truncated { records: usize, needed: usize, len: usize },
+    #[error(".dbf record length {record_len} does not match its fields ({fields_len})")]
+    RecordLength { record_len: usize, fields_len: usize },
+}
+
 /// One column of the table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -40,9 +53,9 @@ fn encoding_of(cpg: Option<&str>, ldid: u8) -> Option<&'static encoding_rs::Enco
 }
 
 /// Reads a .dbf; `cpg` is the content of the `.cpg` file beside it, if any.
-pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
+pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, DbfError> {
     if bytes.len() < 32 {
-        return Err(format!(".dbf is truncated ({} bytes)", bytes.len()));
+        return Err(DbfError::NoHeader { len: bytes.len() });
     }
     let n = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
     let header_len = usize::from(u16::from_le_bytes([bytes[8], bytes[9]]));
@@ -58,11 +71,11 @@ pub fn read(bytes: &[u8], cpg: Option<&str>) -> Result<Table, String> {
     }
     let needed = header_len + n * record_len;
     if bytes.len() < needed {
-        return Err(format!(".dbf is truncated: {n} records need {needed} bytes, the file has {}", bytes.len()));
+        return Err(DbfError::Truncated { records: n, needed, len: bytes.len() });
     }
     let widths: usize = 1 + fields.iter().map(|f| f.2).sum::<usize>();
     if widths != record_len {
-        return Err(format!(".dbf record length {record_len} does not match its fields ({widths})"));
+        return Err(DbfError::RecordLength { record_len, fields_len: widths });
     }
     // Decide the text encoding once for the whole file.
     let enc = encoding_of(cpg, ldid);

@@ -1,7 +1,8 @@
 //! GeoJSON FeatureCollections (or one Feature): properties become columns, the feature `id` a
 //! column `id` unless a property has that name; a legacy `crs` member names the CRS.
 
-use crate::crs::Crs;
+use super::{FileError, ReadError};
+use crate::crs::{Crs, CrsError};
 use crate::survey::source::{RawRecord, RawValue, Source};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -20,27 +21,24 @@ fn value(v: &Value) -> RawValue {
 }
 
 /// The CRS a legacy GeoJSON `crs` member names (`EPSG:4490`, `urn:ogc:def:crs:EPSG::4490`, CRS84).
-fn declared_crs(doc: &Value) -> Result<Option<Crs>, String> {
+fn declared_crs(doc: &Value) -> Result<Option<Crs>, CrsError> {
     let Some(name) = doc.pointer("/crs/properties/name").and_then(Value::as_str) else { return Ok(None) };
     if name.ends_with("CRS84") {
         return Ok(Some(Crs::Wgs84));
     }
     let code = name.rsplit(':').next().unwrap_or(name);
-    code.parse::<Crs>().map(Some).map_err(|e| format!("crs member: {e}"))
+    Ok(Some(code.parse::<Crs>()?))
 }
 
 /// Reads a GeoJSON document.
-pub fn read(text: &str) -> Result<Source, String> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| format!("is not valid JSON: {e}"))?;
+pub fn read(text: &str) -> Result<Source, ReadError> {
+    let doc: Value = serde_json::from_str(text).map_err(FileError::Json)?;
     let features: Vec<&Value> = match doc.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => doc
-            .get("features")
-            .and_then(Value::as_array)
-            .ok_or("a FeatureCollection needs a `features` array")?
-            .iter()
-            .collect(),
+        Some("FeatureCollection") => {
+            doc.get("features").and_then(Value::as_array).ok_or(FileError::NoFeatures)?.iter().collect()
+        }
         Some("Feature") => vec![&doc],
-        _ => return Err("expected a GeoJSON FeatureCollection or Feature".into()),
+        _ => return Err(FileError::NotGeoJson.into()),
     };
     let mut headers: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();

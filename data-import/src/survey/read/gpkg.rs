@@ -1,7 +1,8 @@
 //! GeoPackage feature tables (from QGIS, GDAL, a surveyor's tablet): attributes as columns, the
 //! geometries, and the CRS of the table's `gpkg_spatial_ref_sys` row (its EPSG code, else its WKT).
 
-use crate::crs::Crs;
+use super::ReadError;
+use crate::crs::{Crs, CrsError};
 use crate::survey::source::{RawRecord, RawValue, Source};
 use onemap_store::gpkg::foreign::read_table;
 use serde_json::Value;
@@ -18,11 +19,11 @@ fn value(v: Option<&Value>) -> RawValue {
 }
 
 /// Reads feature table `table` (or the only one) of a GeoPackage.
-pub fn read(path: &Path, table: Option<&str>) -> Result<Source, String> {
-    let t = read_table(path, table).map_err(|e| e.to_string().replace(&path.display().to_string(), "the file"))?;
+pub fn read(path: &Path, table: Option<&str>) -> Result<Source, ReadError> {
+    let t = read_table(path, table)?;
     let crs = match (&t.srs, &t.definition) {
         (Some((org, code)), _) if org.eq_ignore_ascii_case("EPSG") => {
-            Some(format!("EPSG:{code}").parse::<Crs>().map_err(|e| e.to_string())?)
+            Some(format!("EPSG:{code}").parse::<Crs>().map_err(CrsError::from)?)
         }
         (_, Some(wkt)) if !wkt.trim().is_empty() && wkt.trim() != "undefined" => Some(Crs::from_wkt(wkt)?),
         _ => None,
@@ -34,7 +35,7 @@ pub fn read(path: &Path, table: Option<&str>) -> Result<Source, String> {
         .map(|(i, r)| {
             let (geometry, error) = match &r.geometry {
                 Some(Ok(g)) => (Some(g.clone()), None),
-                Some(Err(e)) => (None, Some(e.clone())),
+                Some(Err(e)) => (None, Some(e.to_string())),
                 None => (None, Some("has no geometry".to_owned())),
             };
             RawRecord {

@@ -2,6 +2,7 @@
 //! the GPX fields (name, desc, type, ele, time). GPX coordinates are WGS84 degrees.
 
 use super::xml::{parse, Node};
+use super::FileError;
 use crate::crs::Crs;
 use crate::survey::source::{RawRecord, RawValue, Source};
 use geo::{Coord, Geometry, LineString, Point};
@@ -40,10 +41,10 @@ fn line(points: &[&Node]) -> Result<Geometry<f64>, String> {
 }
 
 /// Reads a GPX document. `row` numbers count waypoints, then routes, then track segments, from 1.
-pub fn read(text: &str) -> Result<Source, String> {
+pub fn read(text: &str) -> Result<Source, FileError> {
     let root = parse(text)?;
     if root.name != "gpx" {
-        return Err(format!("is not GPX (root element <{}>)", root.name));
+        return Err(FileError::NotGpx(root.name));
     }
     let mut records = Vec::new();
     for w in root.children_named("wpt") {

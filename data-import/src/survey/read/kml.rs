@@ -3,6 +3,7 @@
 //! are WGS84 lon,lat[,alt].
 
 use super::xml::{parse, Node};
+use super::FileError;
 use crate::crs::Crs;
 use crate::survey::source::{RawRecord, RawValue, Source};
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
@@ -65,10 +66,10 @@ fn is_geometry(n: &Node) -> bool {
 }
 
 /// Reads a KML document; rows are the Placemarks in document order, from 1.
-pub fn read(text: &str) -> Result<Source, String> {
+pub fn read(text: &str) -> Result<Source, FileError> {
     let root = parse(text)?;
     if root.name != "kml" {
-        return Err(format!("is not KML (root element <{}>)", root.name));
+        return Err(FileError::NotKml(root.name));
     }
     let mut placemarks = Vec::new();
     root.descendants("Placemark", &mut placemarks);

@@ -15,8 +15,8 @@ pub use onemap_osm::TagFilter;
 type OsmRow = (Vec<(usize, String)>, Result<Geometry<f64>, String>);
 
 /// Reads the features of an extract that match `filter`.
-pub fn read(path: &Path, filter: &TagFilter) -> Result<Source, String> {
-    let x = onemap_osm::extract(path, filter).map_err(|e| e.to_string())?;
+pub fn read(path: &Path, filter: &TagFilter) -> Result<Source, super::FileError> {
+    let x = onemap_osm::extract(path, filter)?;
     let mut headers = vec!["osm_type".to_owned(), "osm_id".to_owned()];
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut column = |k: &str, headers: &mut Vec<String>| -> usize {

@@ -2,7 +2,7 @@
 //! encoding), the CRS from the `.prj`, read from the files beside the `.shp` or from a `.zip`
 //! holding one shapefile set (as surveyors e-mail them).
 
-use super::dbf;
+use super::{dbf, FileError, ReadError};
 use crate::crs::Crs;
 use crate::survey::source::{RawRecord, RawValue, Source};
 use std::io::{Cursor, Read};
@@ -10,16 +10,17 @@ use std::path::Path;
 
 /// The files of one shapefile set.
 struct Set {
-    name: String,
+    /// The `.shp`'s name in the zip; `None` for the file read itself.
+    member: Option<String>,
     shp: Vec<u8>,
     dbf: Option<Vec<u8>>,
     prj: Option<String>,
     cpg: Option<String>,
 }
 
-fn from_zip(path: &Path, layer: Option<&str>) -> Result<Set, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("is not a readable zip archive: {e}"))?;
+fn from_zip(path: &Path, layer: Option<&str>) -> Result<Set, ReadError> {
+    let file = std::fs::File::open(path)?;
+    let mut zip = zip::ZipArchive::new(file).map_err(FileError::Zip)?;
     let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|c| c.into_owned())).collect();
     let shps: Vec<String> = names.iter().filter(|n| n.to_ascii_lowercase().ends_with(".shp")).cloned().collect();
     let shp_name = match (layer, shps.as_slice()) {
@@ -27,46 +28,51 @@ fn from_zip(path: &Path, layer: Option<&str>) -> Result<Set, String> {
             .iter()
             .find(|n| n.trim_end_matches(".shp").rsplit('/').next() == Some(l))
             .cloned()
-            .ok_or_else(|| format!("holds no shapefile `{l}` (it holds {})", shps.join(", ")))?,
+            .ok_or_else(|| FileError::NoSuchShapefile { wanted: l.to_owned(), available: shps.clone() })?,
         (None, [one]) => one.clone(),
-        (None, []) => return Err("holds no .shp file".into()),
-        (None, many) => {
-            return Err(format!("holds {} shapefiles ({}): choose one with --sheet NAME", many.len(), many.join(", ")))
-        }
+        (None, []) => return Err(FileError::NoShapefile.into()),
+        (None, _) => return Err(FileError::SeveralShapefiles { names: shps }.into()),
     };
     let stem = shp_name[..shp_name.len() - 4].to_owned();
-    let mut read = |ext: &str| -> Result<Option<Vec<u8>>, String> {
+    let mut read = |ext: &str| -> Result<Option<Vec<u8>>, FileError> {
         let wanted = format!("{stem}.{ext}").to_ascii_lowercase();
         let Some(name) = names.iter().find(|n| n.to_ascii_lowercase() == wanted).cloned() else { return Ok(None) };
         let mut buf = Vec::new();
-        zip.by_name(&name)
-            .map_err(|e| format!("{name}: {e}"))?
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("{name}: {e}"))?;
+        let mut member = match zip.by_name(&name) {
+            Ok(m) => m,
+            Err(source) => return Err(FileError::ZipMember { member: name, source }),
+        };
+        if let Err(source) = member.read_to_end(&mut buf) {
+            return Err(FileError::ZipMemberData { member: name, source });
+        }
         Ok(Some(buf))
     };
-    let shp = read("shp")?.ok_or("the .shp vanished")?;
+    let shp = read("shp")?.ok_or(FileError::NoShapefile)?;
     let text = |b: Option<Vec<u8>>| b.map(|b| String::from_utf8_lossy(&b).into_owned());
-    Ok(Set { dbf: read("dbf")?, prj: text(read("prj")?), cpg: text(read("cpg")?), shp, name: shp_name })
+    Ok(Set { dbf: read("dbf")?, prj: text(read("prj")?), cpg: text(read("cpg")?), shp, member: Some(shp_name) })
 }
 
-fn from_files(path: &Path) -> Result<Set, String> {
-    let shp = std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
+fn from_files(path: &Path) -> Result<Set, ReadError> {
+    let shp = std::fs::read(path)?;
     let side = |ext: &str| -> Option<Vec<u8>> {
         [ext.to_owned(), ext.to_ascii_uppercase()].iter().find_map(|e| std::fs::read(path.with_extension(e)).ok())
     };
     let text = |b: Option<Vec<u8>>| b.map(|b| String::from_utf8_lossy(&b).into_owned());
-    Ok(Set { name: path.display().to_string(), shp, dbf: side("dbf"), prj: text(side("prj")), cpg: text(side("cpg")) })
+    Ok(Set { member: None, shp, dbf: side("dbf"), prj: text(side("prj")), cpg: text(side("cpg")) })
 }
 
 /// Reads a `.shp` (with its sidecar files) or a `.zip` of one; `layer` picks a shapefile by
 /// name in a zip that holds several.
-pub fn read(path: &Path, layer: Option<&str>) -> Result<Source, String> {
+pub fn read(path: &Path, layer: Option<&str>) -> Result<Source, ReadError> {
     let is_zip = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     let set = if is_zip { from_zip(path, layer)? } else { from_files(path)? };
+    let member = set.member.clone();
     let mut reader = shapefile::ShapeReader::new(Cursor::new(set.shp))
-        .map_err(|e| format!("{}: not a readable .shp: {e}", set.name))?;
-    let mut notes = vec![format!("shapefile {}", set.name)];
+        .map_err(|source| FileError::Shp { member: member.clone(), source: Box::new(source) })?;
+    // The name in the zip, or the file's own name (never the directory it was read from).
+    let name =
+        member.clone().unwrap_or_else(|| path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into()));
+    let mut notes = vec![format!("shapefile {name}")];
     let table = match &set.dbf {
         Some(b) => {
             let t = dbf::read(b, set.cpg.as_deref())?;
@@ -97,7 +103,7 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<Source, String> {
                 Ok(g) => (Some(g), None),
                 Err(e) => (None, Some(format!("geometry: {e}"))),
             },
-            Err(e) => return Err(format!("{}: shape {} is unreadable (is the file truncated?): {e}", set.name, i + 1)),
+            Err(source) => return Err(FileError::Shape { member, index: i + 1, source: Box::new(source) }.into()),
         };
         let values = match table.rows.get(i) {
             Some(Some(v)) => v.clone(),

@@ -2,6 +2,7 @@
 //! first non-empty row is the header (a title row above the real header is found later, by
 //! `survey::header`), as wide as the widest row.
 
+use super::FileError;
 use crate::survey::source::{RawRecord, RawValue, Source};
 use calamine::{open_workbook_auto, Data, DataType, Reader};
 use std::path::Path;
@@ -24,16 +25,18 @@ fn cell(d: &Data) -> RawValue {
 }
 
 /// Reads one sheet: `sheet` by name, else the first sheet that has cells.
-pub fn read(path: &Path, sheet: Option<&str>) -> Result<Source, String> {
-    let mut book = open_workbook_auto(path).map_err(|e| format!("is not a readable spreadsheet: {e}"))?;
+pub fn read(path: &Path, sheet: Option<&str>) -> Result<Source, FileError> {
+    let mut book = open_workbook_auto(path).map_err(|e| FileError::Spreadsheet(Box::new(e)))?;
     let names = book.sheet_names();
     let candidates: Vec<String> = match sheet {
         Some(s) if names.iter().any(|n| n == s) => vec![s.to_owned()],
-        Some(s) => return Err(format!("has no sheet `{s}` (sheets: {})", names.join(", "))),
+        Some(s) => return Err(FileError::NoSuchSheet { wanted: s.to_owned(), available: names }),
         None => names.clone(),
     };
     for name in candidates {
-        let range = book.worksheet_range(&name).map_err(|e| format!("sheet `{name}`: {e}"))?;
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|source| FileError::Sheet { sheet: name.clone(), source: Box::new(source) })?;
         let first_row = range.start().map_or(0, |(r, _)| r as usize);
         let mut rows = range.rows().enumerate().filter(|(_, r)| r.iter().any(|c| !matches!(c, Data::Empty)));
         let Some((_, header)) = rows.next() else { continue };
@@ -58,5 +61,5 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Source, String> {
             area_as_point: false,
         });
     }
-    Err("has no sheet with data".into())
+    Err(FileError::NoSheetWithData)
 }

@@ -42,24 +42,56 @@ impl Node {
     }
 }
 
+/// Why a document is not well-formed XML; `at` is a byte position in it.
+#[derive(Debug, thiserror::Error)]
+pub enum XmlError {
+    #[error("is not well-formed XML at byte {at}: {source}")]
+    Syntax {
+        at: u64,
+        #[source]
+        source: quick_xml::Error,
+    },
+    #[error("bad attribute at byte {at}: {source}")]
+    Attribute {
+        at: u64,
+        #[source]
+        source: quick_xml::Error,
+    },
+    #[error("bad character reference at byte {at}: {source}")]
+    CharRef {
+        at: u64,
+        #[source]
+        source: quick_xml::Error,
+    },
+    #[error("unknown entity &{name}; at byte {at}")]
+    UnknownEntity { name: String, at: u64 },
+    #[error("unbalanced end tag at byte {at}")]
+    UnbalancedEnd { at: u64 },
+    /// The document ends inside element `inside`.
+    #[error("ends inside <{inside}>: the file is truncated")]
+    Truncated { inside: String },
+    #[error("has no root element")]
+    NoRoot,
+}
+
 fn local(name: &str) -> String {
     name.rsplit(':').next().unwrap_or(name).to_owned()
 }
 
 /// Parses a document into its root element; the error names the byte position.
-pub fn parse(text: &str) -> Result<Node, String> {
+pub fn parse(text: &str) -> Result<Node, XmlError> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Node> = vec![Node::default()];
     let at = |r: &Reader<&[u8]>| r.buffer_position();
     loop {
-        let ev = reader.read_event().map_err(|e| format!("is not well-formed XML at byte {}: {e}", at(&reader)))?;
+        let ev = reader.read_event().map_err(|source| XmlError::Syntax { at: at(&reader), source })?;
         match ev {
             Event::Start(e) => {
                 let mut n = Node { name: local(e.local_name().as_ref()), ..Node::default() };
                 for a in e.attributes().flatten() {
                     let v = a
                         .normalized_value(XmlVersion::Implicit1_0)
-                        .map_err(|err| format!("bad attribute at byte {}: {err}", at(&reader)))?;
+                        .map_err(|source| XmlError::Attribute { at: at(&reader), source })?;
                     n.attrs.push((local(a.key.local_name().as_ref()), v.into_owned()));
                 }
                 stack.push(n);
@@ -69,7 +101,7 @@ pub fn parse(text: &str) -> Result<Node, String> {
                 for a in e.attributes().flatten() {
                     let v = a
                         .normalized_value(XmlVersion::Implicit1_0)
-                        .map_err(|err| format!("bad attribute at byte {}: {err}", at(&reader)))?;
+                        .map_err(|source| XmlError::Attribute { at: at(&reader), source })?;
                     n.attrs.push((local(a.key.local_name().as_ref()), v.into_owned()));
                 }
                 if let Some(parent) = stack.last_mut() {
@@ -77,10 +109,11 @@ pub fn parse(text: &str) -> Result<Node, String> {
                 }
             }
             Event::End(_) => {
-                let n = stack.pop().ok_or("unbalanced end tag")?;
+                let at = at(&reader);
+                let n = stack.pop().ok_or(XmlError::UnbalancedEnd { at })?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(n),
-                    None => return Err(format!("unbalanced end tag at byte {}", at(&reader))),
+                    None => return Err(XmlError::UnbalancedEnd { at }),
                 }
             }
             Event::Text(t) => {
@@ -94,10 +127,7 @@ pub fn parse(text: &str) -> Result<Node, String> {
                 }
             }
             Event::GeneralRef(r) => {
-                let c = match r
-                    .resolve_char_ref()
-                    .map_err(|e| format!("bad character reference at byte {}: {e}", at(&reader)))?
-                {
+                let c = match r.resolve_char_ref().map_err(|source| XmlError::CharRef { at: at(&reader), source })? {
                     Some(c) => c,
                     None => match &*r {
                         "amp" => '&',
@@ -105,7 +135,7 @@ pub fn parse(text: &str) -> Result<Node, String> {
                         "gt" => '>',
                         "quot" => '"',
                         "apos" => '\'',
-                        other => return Err(format!("unknown entity &{other}; at byte {}", at(&reader))),
+                        other => return Err(XmlError::UnknownEntity { name: other.to_owned(), at: at(&reader) }),
                     },
                 };
                 if let Some(n) = stack.last_mut() {
@@ -117,9 +147,9 @@ pub fn parse(text: &str) -> Result<Node, String> {
         }
     }
     if stack.len() != 1 {
-        return Err(format!("ends inside <{}>: the file is truncated", stack.last().map_or("", |n| n.name.as_str())));
+        return Err(XmlError::Truncated { inside: stack.last().map_or(String::new(), |n| n.name.clone()) });
     }
-    stack.pop().and_then(|mut doc| doc.children.pop()).ok_or_else(|| "has no root element".into())
+    stack.pop().and_then(|mut doc| doc.children.pop()).ok_or(XmlError::NoRoot)
 }
 
 #[cfg(test)]
@@ -135,6 +165,9 @@ mod tests {
         assert_eq!(doc.attr("k"), Some("1 & 2"));
         assert_eq!(doc.child_text("b").as_deref(), Some("x < y 中"));
         assert!(doc.child("c").is_some());
-        assert!(parse("<a><b>cut").unwrap_err().contains("truncated"));
+        let e = parse("<a><b>cut").unwrap_err();
+        assert!(matches!(&e, XmlError::Truncated { inside } if inside == "b"), "{e:?}");
+        assert!(e.to_string().contains("truncated"));
+        assert!(matches!(parse("<a>&nope;</a>"), Err(XmlError::UnknownEntity { .. })));
     }
 }
