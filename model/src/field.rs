@@ -133,11 +133,35 @@ pub struct Column {
     pub name: &'static str,
     pub ty: ColumnType,
     pub required: bool,
+    /// Left out of the input, the value takes a default (a hazard's `status` starts `discovered`);
+    /// a required column without one must be given.
+    pub default: bool,
     pub enum_values: Option<&'static [&'static str]>,
     /// Chinese labels of the enum values, in the order of `enum_values`.
     pub enum_labels_zh: Option<&'static [&'static str]>,
     /// Chinese label for legends, forms and import headers.
     pub title_zh: &'static str,
+}
+
+impl Column {
+    /// Whether the input must give this column.
+    pub fn must_be_given(&self) -> bool {
+        self.required && !self.default
+    }
+
+    /// A value of the column's type (the first enum value), for probing decoders.
+    pub fn sample(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self.ty {
+            ColumnType::Text => Value::from(self.enum_values.and_then(|v| v.first().copied()).unwrap_or("x")),
+            ColumnType::Integer => Value::from(0),
+            ColumnType::Real => Value::from(0.0),
+            ColumnType::Boolean => Value::Bool(false),
+            ColumnType::Date => Value::from("2000-01-01"),
+            ColumnType::DateTime => Value::from("2000-01-01T00:00:00Z"),
+            ColumnType::Json => Value::Object(serde_json::Map::new()),
+        }
+    }
 }
 
 /// A Rust type that can be a property column.

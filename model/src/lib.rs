@@ -21,7 +21,7 @@ pub mod registry;
 mod scope;
 
 pub use enums::*;
-pub use error::ValidationError;
+pub use error::{ValidationError, ValidationKind};
 pub use feature::{check_feature_id, format_timestamp, Feature, GeoJsonFeature, NewFeature};
 pub use field::{Column, ColumnType, FieldRef, FieldType, FilterValueError, Inventory, SqlValue};
 pub use properties::{merge_patch, Properties};

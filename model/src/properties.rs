@@ -55,6 +55,11 @@ impl Properties {
         if !value.is_object() {
             return Err(ValidationError::new("properties", "must be a JSON object"));
         }
+        if let Some(c) =
+            layer.columns().iter().find(|c| c.must_be_given() && value.get(c.name).is_none_or(|v| v.is_null()))
+        {
+            return Err(ValidationError::missing(c.name));
+        }
         let props = (layer.def().decode)(layer, value)?;
         props.validate()?;
         Ok(props)

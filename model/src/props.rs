@@ -19,16 +19,30 @@ macro_rules! props_struct {
         impl $name {
             /// The property columns, in storage order.
             pub fn columns() -> &'static [Column] {
-                static COLUMNS: std::sync::LazyLock<Vec<Column>> = std::sync::LazyLock::new(|| vec![ $(
-                    Column {
-                        name: stringify!($field),
-                        ty: <$ty as FieldType>::column_type(),
-                        required: <$ty as FieldType>::required(),
-                        enum_values: <$ty as FieldType>::enum_values(),
-                        enum_labels_zh: <$ty as FieldType>::enum_labels_zh(),
-                        title_zh: $zh,
+                static COLUMNS: std::sync::LazyLock<Vec<Column>> = std::sync::LazyLock::new(|| {
+                    let mut columns = vec![ $(
+                        Column {
+                            name: stringify!($field),
+                            ty: <$ty as FieldType>::column_type(),
+                            required: <$ty as FieldType>::required(),
+                            default: false,
+                            enum_values: <$ty as FieldType>::enum_values(),
+                            enum_labels_zh: <$ty as FieldType>::enum_labels_zh(),
+                            title_zh: $zh,
+                        }
+                    ),+ ];
+                    // A column has a default when the struct decodes without it.
+                    for i in 0..columns.len() {
+                        let others: serde_json::Map<String, serde_json::Value> = columns
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != i)
+                            .map(|(_, c)| (c.name.to_owned(), c.sample()))
+                            .collect();
+                        columns[i].default = serde_json::from_value::<$name>(serde_json::Value::Object(others)).is_ok();
                     }
-                ),+ ]);
+                    columns
+                });
                 &COLUMNS
             }
 

@@ -2,6 +2,7 @@
 //! features. Positions are WGS84 lon/lat degrees; distances metres.
 
 use crate::{Result, RoutingService, ServiceError};
+use onemap_model::props::RouteProps;
 use onemap_model::{LayerId, NewFeature, Properties, Scope};
 use onemap_routing::{Closed, Network, Profile, Route, RoutingError, Snap};
 use onemap_store::{StoreError, Writer};
@@ -116,17 +117,17 @@ impl RoutingService {
             return Err(ServiceError::EmptyRoute);
         }
         let at = |p: [f64; 2]| format!("{:.6},{:.6}", p[0], p[1]);
-        let props = serde_json::json!({
-            "name": req.name,
-            "from_ref": req.from_ref.unwrap_or_else(|| at(req.from)),
-            "to_ref": req.to_ref.or(shelter_ref).unwrap_or_else(|| at(to)),
-            "length_m": round1(r.distance_m),
-            "minutes": round1(r.duration_s / 60.0),
-            "created_by": w.actor,
-            "profile": req.profile.as_str(),
-            "township": req.township,
+        let properties = Properties::Route(RouteProps {
+            name: req.name,
+            from_ref: req.from_ref.unwrap_or_else(|| at(req.from)),
+            to_ref: req.to_ref.or(shelter_ref).unwrap_or_else(|| at(to)),
+            length_m: round1(r.distance_m),
+            minutes: round1(r.duration_s / 60.0),
+            created_by: w.actor.clone(),
+            profile: Some(req.profile.as_str().to_owned()),
+            township: req.township,
         });
-        let properties = Properties::from_json(LayerId::EVACUATION_ROUTES, props).map_err(StoreError::from)?;
+        properties.validate().map_err(StoreError::from)?;
         let coords: Vec<geo::Coord> = r.coords.iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect();
         let feature =
             NewFeature { id: None, geometry: geo::Geometry::LineString(geo::LineString::new(coords)), properties };

@@ -16,7 +16,7 @@ use serde_json::json;
 use std::sync::Arc;
 
 const fn column(name: &'static str, ty: ColumnType, required: bool, title_zh: &'static str) -> Column {
-    Column { name, ty, required, enum_values: None, enum_labels_zh: None, title_zh }
+    Column { name, ty, required, default: false, enum_values: None, enum_labels_zh: None, title_zh }
 }
 
 static WATER_COLUMNS: [Column; 5] = [

@@ -10,7 +10,7 @@ use super::source::{RawRecord, Source};
 use super::values::{coordinate, property};
 use super::{Options, Progress};
 use geo::{Geodesic, Geometry, Length, Point};
-use onemap_model::{check_feature_id, NewFeature, Properties};
+use onemap_model::{check_feature_id, NewFeature, Properties, ValidationKind};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -134,13 +134,8 @@ fn row(cx: &Ctx<'_>, r: &RawRecord, report: &mut Report) -> Result<NewFeature, R
         }
     }
     let properties = Properties::from_json(layer, Value::Object(props)).map_err(|e| {
-        // A missing required property names no field path, only the message: take it from there.
-        let missing = e
-            .message
-            .split_once("missing field `")
-            .and_then(|(_, rest)| rest.split_once('`'))
-            .map(|(name, _)| format!("properties.{name}"));
-        let col = column_of(cx.source, cx.plan, missing.as_deref().unwrap_or(&e.field)).map(str::to_owned);
+        let missing = (e.kind == ValidationKind::Missing).then(|| e.field.clone());
+        let col = column_of(cx.source, cx.plan, &e.field).map(str::to_owned);
         let reason = match (&col, &missing) {
             (Some(_), Some(_)) => "is required".to_owned(),
             (Some(_), None) => e.message.clone(),

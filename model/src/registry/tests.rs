@@ -1,5 +1,5 @@
 use super::*;
-use crate::{Feature, NewFeature};
+use crate::{Feature, NewFeature, Properties};
 use chrono::Utc;
 use serde_json::json;
 
@@ -109,4 +109,23 @@ fn admin_code_and_name_follow_the_declaration() {
     assert_eq!((a.properties.admin_code(), a.properties.name()), (Some("510114001"), Some("镇")));
     let h = hazard("low", 1, "discovered");
     assert_eq!(h.properties.admin_code(), Some("510114001"));
+}
+
+#[test]
+fn a_required_property_left_out_is_missing_and_one_with_a_default_is_not() {
+    let status = LayerId::HAZARDS.column("status").expect("status");
+    assert!(status.required && status.default, "a hazard's status starts discovered");
+    assert!(LayerId::HAZARDS.column("name").expect("name").must_be_given());
+    let e = Properties::from_json(
+        LayerId::HAZARDS,
+        json!({"kind": "landslide", "risk_level": "low", "township": "510114001"}),
+    )
+    .expect_err("no name");
+    assert_eq!((e.field.as_str(), e.kind), ("properties.name", crate::ValidationKind::Missing));
+    let e = Properties::from_json(
+        LayerId::HAZARDS,
+        json!({"name": "n", "kind": "slide", "risk_level": "low", "township": "510114001"}),
+    )
+    .expect_err("bad kind");
+    assert_eq!(e.kind, crate::ValidationKind::Invalid);
 }
