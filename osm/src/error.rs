@@ -7,7 +7,7 @@ pub enum OsmError {
     Io(#[from] std::io::Error),
     #[error("is not a readable .osm.pbf (truncated?): {0}")]
     Pbf(#[from] osmpbf::Error),
-    #[error("is not UTF-8 OSM XML (invalid byte at {at})")]
+    #[error("is not OSM XML in UTF-8, UTF-16 or GBK (invalid byte at {at})")]
     NotUtf8 { at: usize },
     #[error("is not well-formed OSM XML at byte {at}: {source}")]
     Xml {

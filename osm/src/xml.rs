@@ -33,10 +33,32 @@ struct Element {
     tags: Tags,
 }
 
-pub fn read(bytes: &[u8], filter: &TagFilter) -> Result<Extract, OsmError> {
+/// The file's text: UTF-8 (with or without a byte-order mark), UTF-16 with one, or GBK/GB18030
+/// as editors on a Chinese Windows save it.
+fn text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, OsmError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| OsmError::NotUtf8 { at: e.valid_up_to() })?;
-    let mut r = Reader::from_str(text);
+    for (bom, enc) in [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE)] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (t, bad) = enc.decode_without_bom_handling(rest);
+            return if bad { Err(OsmError::NotUtf8 { at: 0 }) } else { Ok(t) };
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.into()),
+        Err(e) => {
+            let (t, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if bad {
+                Err(OsmError::NotUtf8 { at: e.valid_up_to() })
+            } else {
+                Ok(t)
+            }
+        }
+    }
+}
+
+pub fn read(bytes: &[u8], filter: &TagFilter) -> Result<Extract, OsmError> {
+    let text = text(bytes)?;
+    let mut r = Reader::from_str(&text);
     let mut x = Extract::default();
     let mut cur: Option<Element> = None;
     loop {
@@ -123,5 +145,9 @@ mod tests {
         assert!(matches!(read(b"<osm><node lat=\"1\" lon=\"2\"/></osm>", &f), Err(OsmError::NoId { .. })));
         assert!(matches!(read(b"<osm><node id=\"3\"/></osm>", &f), Err(OsmError::NoPosition { id: 3 })));
         assert!(matches!(read(b"<osm>\xff</osm>", &f), Err(OsmError::NotUtf8 { at: 5 })));
+        // GBK tags (an editor on a Chinese Windows) are read.
+        let (gbk, _, _) = encoding_rs::GBK.encode("<osm><node id=\"1\" lat=\"1\" lon=\"2\"><tag k=\"name\" v=\"避难所\"/><tag k=\"highway\" v=\"x\"/></node></osm>");
+        let x = read(&gbk, &f).expect("GBK");
+        assert_eq!(x.nodes[0].2[0].1, "避难所");
     }
 }

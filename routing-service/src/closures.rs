@@ -207,10 +207,7 @@ impl Book {
     pub fn refresh_auto(&mut self, store: &dyn Store) -> Result<(), onemap_store::StoreError> {
         let mut auto = Vec::new();
         for (layer, rule) in store.registry().road_closers() {
-            let (when, cordon_m) = match rule {
-                ClosureRule::Area { when } => (when, None),
-                ClosureRule::Cordon { radius_m, when } => (when, Some(radius_m)),
-            };
+            let when = rule.when;
             let filters = match when {
                 Cond::Is(p, v) => vec![(p.to_owned(), v.to_owned())],
                 Cond::IsNot(..) => vec![],
@@ -220,18 +217,15 @@ impl Book {
                 if !rollup::holds(&f, when) {
                     continue;
                 }
-                let (area, how) = match (cordon_m, &f.geometry) {
-                    (None, g) => (g.clone(), String::new()),
-                    (Some(r), geo::Geometry::Point(pt)) => {
-                        (geo::Geometry::MultiPolygon(circle([pt.x(), pt.y()], r)), format!(" (cordon {r} m)"))
-                    }
-                    (Some(r), g) => (geo::Geometry::MultiPolygon(buffer_metres(g, r)), format!(" (cordon {r} m)")),
+                let area = match (rule.cordon_m, &f.geometry) {
+                    (None, g) => g.clone(),
+                    (Some(r), geo::Geometry::Point(pt)) => geo::Geometry::MultiPolygon(circle([pt.x(), pt.y()], r)),
+                    (Some(r), g) => geo::Geometry::MultiPolygon(buffer_metres(g, r)),
                 };
-                let name = f.properties.name().unwrap_or(&f.id);
                 auto.push(Closure {
                     id: format!("{layer}:{}", f.id),
-                    origin: layer.as_str().to_owned(),
-                    reason: format!("{} {name} {}{how}", layer.title_zh(), condition_label(layer, when)),
+                    origin: rule.origin.to_owned(),
+                    reason: reason(layer, &rule, &f),
                     area: Some(onemap_model::geometry::geometry_to_geojson(&area)),
                     roads: Vec::new(),
                     until: None,
@@ -249,20 +243,35 @@ impl Book {
     }
 }
 
-/// A condition as a reader says it: the Chinese label of an enum value (`管控`), else `p = v`.
-fn condition_label(layer: LayerId, cond: Cond) -> String {
-    let (Cond::Is(p, v) | Cond::IsNot(p, v)) = cond;
-    let label = layer.column(p).and_then(|c| {
+/// The rule's reason for feature `f`: `{name}`, `{cordon_m}` and `{property}` filled in, enum
+/// values by their Chinese labels.
+fn reason(layer: LayerId, rule: &ClosureRule, f: &onemap_model::Feature) -> String {
+    let mut out = String::new();
+    let mut rest = rule.reason;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else { break };
+        let key = &rest[start + 1..start + len];
+        rest = &rest[start + len + 1..];
+        let value = match key {
+            "name" => f.properties.name().unwrap_or(&f.id).to_owned(),
+            "cordon_m" => rule.cordon_m.map(|m| m.to_string()).unwrap_or_default(),
+            p => label(layer, p, f),
+        };
+        out.push_str(&value);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A property's value as a reader says it: an enum value by its Chinese label.
+fn label(layer: LayerId, property: &str, f: &onemap_model::Feature) -> String {
+    let Some(onemap_model::FieldRef::Text(v)) = f.properties.field_ref(property) else { return String::new() };
+    let labelled = layer.column(property).and_then(|c| {
         let i = c.enum_values?.iter().position(|x| *x == v)?;
         c.enum_labels_zh?.get(i).copied()
     });
-    let negated = matches!(cond, Cond::IsNot(..));
-    match (label, negated) {
-        (Some(l), false) => l.to_owned(),
-        (Some(l), true) => format!("非{l}"),
-        (None, false) => format!("{p} = {v}"),
-        (None, true) => format!("{p} ≠ {v}"),
-    }
+    labelled.map_or_else(|| v.into_owned(), str::to_owned)
 }
 
 /// A closure area from GeoJSON (Polygon or MultiPolygon, WGS84 degrees).

@@ -236,7 +236,8 @@ fn layer_schema(layer: LayerId) -> Value {
         }
         if !c.required {
             p["nullable"] = json!(true);
-        } else {
+        }
+        if c.must_be_given() {
             required.push(c.name);
         }
         props.insert(c.name.to_owned(), p);

@@ -163,7 +163,7 @@ async fn risk_zones_and_controlled_hazards_close_roads_by_themselves() {
     assert!(!crosses(&coords(&r3.body), &cordon));
     let list = t.get("/routing/closures").await;
     assert!(
-        list.body["features"].as_array().expect("list").iter().any(|f| f["properties"]["origin"] == "hazards"),
+        list.body["features"].as_array().expect("list").iter().any(|f| f["properties"]["origin"] == "hazard"),
         "{}",
         list.text
     );

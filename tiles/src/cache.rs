@@ -22,8 +22,11 @@ use std::sync::Arc;
 /// Identifies one cached tile: the layer set, the filter and scope, and the tile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TileKey {
-    /// The tile's layers as a [`layer_mask`].
+    /// The tile's layers as a [`layer_mask`], for invalidation.
     pub layers: u64,
+    /// The tile's layers by name, comma-separated: what tells two layer sets apart (two layers
+    /// may share a mask bit).
+    pub names: Arc<str>,
     /// Canonical filter and scope text.
     pub variant: Arc<str>,
     pub coord: TileCoord,
@@ -31,7 +34,8 @@ pub struct TileKey {
 
 impl TileKey {
     pub fn new(layers: &[LayerId], variant: &str, coord: TileCoord) -> Self {
-        TileKey { layers: layer_mask(layers), variant: variant.into(), coord }
+        let names: Vec<&str> = layers.iter().map(|l| l.as_str()).collect();
+        TileKey { layers: layer_mask(layers), names: names.join(",").into(), variant: variant.into(), coord }
     }
 }
 
@@ -243,6 +247,21 @@ fn coalesce(boxes: &[[f64; 4]]) -> Vec<[f64; 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layers_sharing_a_mask_bit_are_different_keys() {
+        use onemap_model::registry::builtin::SHELTERS_DEF;
+        // "levees" hashes to the bit of "shelters".
+        let levees = onemap_model::LayerDef { name: "levees", ..SHELTERS_DEF }.leak();
+        assert_eq!(layer_mask(&[levees]), layer_mask(&[LayerId::SHELTERS]), "the names should collide");
+        let c = TileCoord { z: 12, x: 1, y: 1 };
+        assert_ne!(TileKey::new(&[levees], "", c), TileKey::new(&[LayerId::SHELTERS], "", c));
+        let cache = TileCache::new(1 << 20, 0.25);
+        let inserted =
+            cache.insert(TileKey::new(&[LayerId::SHELTERS], "", c), CachedTile::new(vec![1, 2, 3]), cache.ticket());
+        assert!(inserted && cache.get(&TileKey::new(&[LayerId::SHELTERS], "", c)).is_some());
+        assert!(cache.get(&TileKey::new(&[levees], "", c)).is_none(), "a levees request got the shelters tile");
+    }
 
     fn key(layers: &[LayerId], z: u8, x: u32, y: u32) -> TileKey {
         TileKey::new(layers, "", TileCoord { z, x, y })

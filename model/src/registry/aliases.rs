@@ -3,8 +3,24 @@
 
 /// Extra header spellings per property name, beyond the property's own name and Chinese title.
 pub const COMMON: &[(&str, &[&str])] = &[
-    ("name", &["名称", "名字", "name", "title"]),
-    ("kind", &["类型", "种类", "类别", "kind", "type"]),
+    (
+        "name",
+        &[
+            "名称",
+            "名字",
+            "name",
+            "隐患点名称",
+            "隐患名称",
+            "隐患点",
+            "场所名称",
+            "避难场所名称",
+            "队伍名称",
+            "仓库名称",
+            "储备库名称",
+            "title",
+        ],
+    ),
+    ("kind", &["类型", "种类", "类别", "kind", "type", "灾害类型", "隐患类型", "场所类型", "队伍类型"]),
     ("risk_level", &["风险等级", "等级", "风险级别", "risk", "risklevel"]),
     ("status", &["状态", "status"]),
     ("threatened_people", &["威胁人数", "受威胁人数", "威胁人口", "threatened", "people"]),

@@ -81,7 +81,12 @@ pub static RISK_ZONES_DEF: LayerDef = LayerDef {
     tiles: tiles(5, &["name", "kind", "risk_level", "active", "township"]),
     totals: &[Rollup::new("by_risk_level", Agg::CountBy("risk_level"))],
     style: BY_RISK,
-    closes_roads: Some(ClosureRule::Area { when: Cond::Is("active", "true") }),
+    closes_roads: Some(ClosureRule {
+        origin: "risk_zone",
+        when: Cond::Is("active", "true"),
+        cordon_m: None,
+        reason: "风险区 {name} ({kind}, {risk_level})",
+    }),
     ..BASE
 };
 
@@ -155,7 +160,6 @@ pub static SHELTERS_DEF: LayerDef = LayerDef {
         Rollup::new("free_places_open", Agg::Sum(SHELTER_FREE)).when(Cond::Is("open", "true")),
     ],
     style: colour("#1a9850"),
-    aliases: &[("name", &["场所名称", "避难场所名称"]), ("kind", &["场所类型"])],
     place: Some(PlaceSpec { room: SHELTER_FREE, profile: "foot", available: None, excluded_by_closed_areas: true }),
     ..BASE
 };
@@ -174,7 +178,6 @@ pub static DEPOTS_DEF: LayerDef = LayerDef {
         Rollup::new("inventory", Agg::SumItems("inventory")),
     ],
     style: colour("#7b3294"),
-    aliases: &[("name", &["仓库名称", "储备库名称"])],
     place: Some(PlaceSpec {
         room: Measure::Prop("supplies_people"),
         profile: "car",
@@ -206,8 +209,12 @@ pub static HAZARDS_DEF: LayerDef = LayerDef {
         Rollup::new("by_risk_level", Agg::CountBy("risk_level")),
     ],
     style: BY_RISK,
-    aliases: &[("name", &["隐患点名称", "隐患名称", "隐患点"]), ("kind", &["灾害类型", "隐患类型"])],
-    closes_roads: Some(ClosureRule::Cordon { radius_m: 100.0, when: Cond::Is("status", "controlled") }),
+    closes_roads: Some(ClosureRule {
+        origin: "hazard",
+        when: Cond::Is("status", "controlled"),
+        cordon_m: Some(100.0),
+        reason: "隐患点 {name} 管控 (cordon {cordon_m} m)",
+    }),
     ..BASE
 };
 
@@ -232,7 +239,6 @@ pub static TEAMS_DEF: LayerDef = LayerDef {
         Rollup::new("by_status", Agg::CountBy("status")),
     ],
     style: colour("#222222"),
-    aliases: &[("name", &["队伍名称"]), ("kind", &["队伍类型"])],
     place: Some(PlaceSpec {
         room: Measure::Prop("members"),
         profile: "rescue",

@@ -116,13 +116,18 @@ pub struct PlaceSpec {
     pub excluded_by_closed_areas: bool,
 }
 
-/// A layer whose features close roads to routing while they are in force.
+/// How a layer's features close roads to routing while they are in force.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ClosureRule {
-    /// The feature's own area, while `when` holds (an active risk zone).
-    Area { when: Cond },
-    /// A cordon of `radius_m` metres around the feature, while `when` holds (a hazard under control).
-    Cordon { radius_m: f64, when: Cond },
+pub struct ClosureRule {
+    /// The `origin` such closures report (`risk_zone`, `hazard`): a stable word for clients.
+    pub origin: &'static str,
+    /// The features that close roads (an active risk zone, a hazard under control).
+    pub when: Cond,
+    /// `None`: the feature's own area; `Some(m)`: a cordon of `m` metres around it.
+    pub cordon_m: Option<f64>,
+    /// The closure's reason: `{name}` and `{property}` stand for the feature's values (enum
+    /// values by their Chinese labels), `{cordon_m}` for the cordon.
+    pub reason: &'static str,
 }
 
 /// One layer, declared once.
@@ -264,10 +269,12 @@ pub struct Registry {
 pub enum RegistryError {
     #[error("layer `{0}` is declared twice")]
     Duplicate(&'static str),
-    #[error("layer `{0}`: the name must be 1–63 characters of a-z, 0-9 and _, starting with a letter")]
+    #[error("layer `{0}`: the name must be 1–63 characters of a-z, 0-9 and _, starting with a letter, not gpkg_, rtree_ or onemap_")]
     BadName(&'static str),
     #[error("layer `{layer}`: {what} names no column `{property}`")]
     NoSuchColumn { layer: &'static str, what: &'static str, property: &'static str },
+    #[error("layer `{layer}`: {what}: {message}")]
+    Declaration { layer: &'static str, what: &'static str, message: String },
 }
 
 impl Registry {
@@ -345,32 +352,99 @@ pub struct UnknownLayer {
     pub known: String,
 }
 
+/// Column names the GeoPackage table keeps for itself.
+const RESERVED_COLUMNS: [&str; 6] = ["fid", "geom", "feature_id", "version", "created_at", "updated_at"];
+
 fn check(l: LayerId) -> Result<(), RegistryError> {
     let name = l.as_str();
     let ok = (1..=63).contains(&name.len())
         && name.as_bytes()[0].is_ascii_lowercase()
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.starts_with("gpkg_")
+        && !name.starts_with("rtree_")
+        && !name.starts_with("onemap_");
     if !ok {
         return Err(RegistryError::BadName(name));
     }
     let d = l.def();
+    let bad = |what: &'static str, message: String| RegistryError::Declaration { layer: name, what, message };
+    for c in l.columns() {
+        let ok =
+            !c.name.is_empty() && c.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok || RESERVED_COLUMNS.contains(&c.name) {
+            return Err(bad("columns", format!("`{}` cannot be a column name", c.name)));
+        }
+    }
     let column = |what: &'static str, property: &'static str| {
         l.column(property).map(|_| ()).ok_or(RegistryError::NoSuchColumn { layer: name, what, property })
+    };
+    let condition = |what: &'static str, cond: Cond| {
+        let (Cond::Is(p, v) | Cond::IsNot(p, v)) = cond;
+        let c = l.column(p).ok_or(RegistryError::NoSuchColumn { layer: name, what, property: p })?;
+        c.ty.check_filter(c.enum_values, v).map_err(|e| bad(what, format!("`{p} = {v}`: {e}")))
+    };
+    let measure = |what: &'static str, m: Measure| match m {
+        Measure::Prop(p) => column(what, p),
+        Measure::Diff(a, b) => column(what, a).and(column(what, b)),
+        Measure::LengthKm => Ok(()),
     };
     for p in d.tiles.attributes {
         column("tiles.attributes", p)?;
     }
+    for (_, m) in d.tiles.derived {
+        measure("tiles.derived", *m)?;
+    }
+    if let Some(z) = d.tiles.zoom_by {
+        column("tiles.zoom_by", z.property)?;
+    }
     for p in d.admin_code.iter().chain(&d.name_property).chain(d.personal) {
         column("a property role", p)?;
+    }
+    let mut keys: Vec<&str> = vec!["count"];
+    for r in d.totals {
+        if keys.contains(&r.key) {
+            return Err(bad("totals", format!("`{}` is named twice", r.key)));
+        }
+        keys.push(r.key);
+    }
+    if let Some(c) = d.cluster {
+        if d.geometry != GeometryKind::Point {
+            return Err(bad("cluster", "only points cluster".into()));
+        }
+        let mut keys: Vec<&str> = vec!["id", "cluster", "point_count"];
+        for r in c.rollups {
+            if keys.contains(&r.key) {
+                return Err(bad("cluster", format!("`{}` is named twice", r.key)));
+            }
+            keys.push(r.key);
+        }
     }
     let rollups = d.totals.iter().chain(d.cluster.iter().flat_map(|c| c.rollups));
     for r in rollups {
         for p in rollup_properties(r) {
             column("a roll-up", p)?;
         }
+        if let Some(c) = r.when {
+            condition("a roll-up", c)?;
+        }
     }
     if let Some(c) = d.style.colour_by {
         column("style.colour_by", c)?;
+    }
+    if let Some(p) = d.place {
+        measure("place.room", p.room)?;
+        if let Some(c) = p.available {
+            condition("place.available", c)?;
+        }
+        if !matches!(p.profile, "foot" | "car" | "rescue") {
+            return Err(bad("place.profile", format!("`{}` is not foot, car or rescue", p.profile)));
+        }
+        if d.geometry != GeometryKind::Point {
+            return Err(bad("place", "places are points".into()));
+        }
+    }
+    if let Some(r) = d.closes_roads {
+        condition("closes_roads.when", r.when)?;
     }
     Ok(())
 }

@@ -96,7 +96,40 @@ fn shelter_free_places_and_depot_inventory_roll_up() {
 fn aliases_come_from_the_layer_then_the_common_table() {
     let a: Vec<_> = LayerId::HAZARDS.aliases("name").collect();
     assert!(a.contains(&"隐患点名称") && a.contains(&"名称"), "{a:?}");
-    assert!(!LayerId::TEAMS.aliases("name").any(|x| x == "隐患点名称"));
+    let own = LayerDef { name: "wells", aliases: &[("name", &["井名"])], ..builtin::HAZARDS_DEF }.leak();
+    assert_eq!(own.aliases("name").next(), Some("井名"));
+    assert!(own.aliases("name").any(|x| x == "名称"));
+}
+
+#[test]
+fn declarations_that_cannot_work_are_refused() {
+    let when = |v: &'static str| crate::registry::ClosureRule {
+        origin: "x",
+        when: Cond::Is("status", v),
+        cordon_m: Some(10.0),
+        reason: "{name}",
+    };
+    let typo = LayerDef { name: "a_layer", closes_roads: Some(when("controled")), ..builtin::HAZARDS_DEF }.leak();
+    assert!(matches!(Registry::new(vec![typo]), Err(RegistryError::Declaration { what: "closes_roads.when", .. })));
+    let lines = LayerDef { name: "lines", geometry: GeometryKind::LineString, ..builtin::HAZARDS_DEF }.leak();
+    assert!(matches!(Registry::new(vec![lines]), Err(RegistryError::Declaration { what: "cluster", .. })));
+    let cols: &'static [crate::Column] = Box::leak(Box::new([crate::Column {
+        name: "version",
+        ty: crate::ColumnType::Integer,
+        required: false,
+        default: false,
+        enum_values: None,
+        enum_labels_zh: None,
+        title_zh: "版本",
+    }]));
+    let reserved = LayerDef { name: "r", columns: Columns::Listed(cols), ..builtin::ROADS_DEF };
+    let reserved =
+        LayerDef { tiles: TileSpec { zoom_by: None, attributes: &[], ..reserved.tiles }, totals: &[], ..reserved };
+    assert!(matches!(Registry::new(vec![reserved.leak()]), Err(RegistryError::Declaration { what: "columns", .. })));
+    assert!(matches!(
+        Registry::new(vec![LayerDef { name: "gpkg_x", ..builtin::HAZARDS_DEF }.leak()]),
+        Err(RegistryError::BadName(_))
+    ));
 }
 
 #[test]

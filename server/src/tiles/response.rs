@@ -7,6 +7,12 @@ use onemap_tiles::CachedTile;
 
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
+/// A Mapbox Vector Tile 2.1 (protocol buffers), for the API document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // documents the body; tiles are sent as bytes
+pub struct MvtTile(Vec<u8>);
+
 /// Answers with `tile`, honouring `If-None-Match` by weak comparison (RFC 9110 §13.1.2).
 pub fn tile_response(headers: &HeaderMap, tile: &CachedTile, cache_control: &str) -> Response {
     let etag = ETag::new(tile.etag.clone());

@@ -41,7 +41,7 @@ async fn serve(
 }
 
 /// `GET /tiles/{z}/{x}/{y}.mvt`: the composite one-map tile.
-#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}", tag = "tiles", params(("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = Vec<u8>, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
+#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}", tag = "tiles", params(("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = crate::tiles::response::MvtTile, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 pub async fn tile_all(
     State(state): State<AppState>,
     Path((z, x, y)): Path<(String, String, String)>,
@@ -53,7 +53,7 @@ pub async fn tile_all(
 }
 
 /// `GET /tiles/{layers}/{z}/{x}/{y}.mvt`: the chosen layers, comma-separated.
-#[utoipa::path(get, path = "/tiles/{layers}/{z}/{x}/{y}", tag = "tiles", params(("layers" = String, Path, description = "comma-separated layer ids"), ("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = Vec<u8>, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
+#[utoipa::path(get, path = "/tiles/{layers}/{z}/{x}/{y}", tag = "tiles", params(("layers" = String, Path, description = "comma-separated layer ids"), ("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = crate::tiles::response::MvtTile, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
 pub async fn tile_some(
     State(state): State<AppState>,
     Path((layers, z, x, y)): Path<(String, String, String, String)>,

@@ -63,6 +63,11 @@ pub const CHANGE_LOG_ADDED: [(&str, &str); 3] = [("fid", "INTEGER"), ("last_fid"
 /// `feature_id` of a change-log line that records a run of inserts, rows `fid..=last_fid`.
 pub const BATCH: &str = "*";
 
+/// An SQL string literal (a title declared at run time may hold a quote).
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// Quotes an SQL identifier.
 pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -90,9 +95,8 @@ pub fn layer_table(layer: LayerId) -> Vec<String> {
         format!("CREATE TABLE IF NOT EXISTS {} ({})", ident(t), cols.join(", ")),
         format!(
             "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) \
-             VALUES ('{t}', 'features', '{t}', '{} {}', {SRS_ID})",
-            layer.title(),
-            layer.title_zh()
+             VALUES ('{t}', 'features', '{t}', {}, {SRS_ID})",
+            literal(&format!("{} {}", layer.title(), layer.title_zh()))
         ),
         format!(
             "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES ('{t}', 'geom', '{}', {SRS_ID}, 0, 0)",
@@ -115,7 +119,7 @@ pub fn select_layer(layer: LayerId) -> String {
                 ColumnType::Json => format!("json(COALESCE({col}, 'null'))"),
                 _ => col,
             };
-            format!("'{}', {value}", c.name)
+            format!("{}, {value}", literal(c.name))
         })
         .collect();
     format!(
