@@ -208,3 +208,17 @@ str_enum! {
         Grid => "grid" / "网格",
     }
 }
+
+str_enum! {
+    /// What an account may do (see the roles table in the README): read everything and manage
+    /// accounts; command (all reads and writes); plan (routes, shelters, risk zones, closures,
+    /// imports); a township's own data; look at the map wall; fetch data as a partner system.
+    Role {
+        Admin => "admin" / "管理员",
+        Commander => "commander" / "指挥长",
+        Planner => "planner" / "规划",
+        Township => "township" / "乡镇",
+        Viewer => "viewer" / "大屏",
+        External => "external" / "外部系统",
+    }
+}

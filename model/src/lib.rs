@@ -7,6 +7,7 @@
 //! All coordinates are EPSG:4326 (WGS84) or EPSG:4490 (CGCS2000) longitude/latitude in degrees;
 //! the two agree to well under a metre, so they are stored alike.
 
+mod account;
 mod enums;
 mod error;
 mod feature;
@@ -20,6 +21,7 @@ mod record;
 pub mod registry;
 mod scope;
 
+pub use account::{Account, NewAccount};
 pub use enums::*;
 pub use error::{ValidationError, ValidationKind};
 pub use feature::{check_feature_id, format_timestamp, Feature, GeoJsonFeature, NewFeature};

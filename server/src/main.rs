@@ -1,6 +1,7 @@
 //! The `onemap` command: serve the one map, run the demo, import and export.
 
 mod import_cli;
+mod user_cli;
 
 /// mimalloc: glibc's allocator spent 30% of a bulk import consolidating freed chunks.
 #[global_allocator]
@@ -84,6 +85,11 @@ enum Command {
     /// Import a survey file (CSV, Excel, GeoJSON) into a layer, all or nothing, with a report.
     #[command(long_about = import_cli::LONG_HELP)]
     Import(import_cli::ImportArgs),
+    /// Accounts: add (prints an API key once), key, list, disable, passwd.
+    User {
+        #[command(subcommand)]
+        command: user_cli::UserCommand,
+    },
     /// Export every layer to a new .gpkg, or one layer (--layer) to .geojson.
     Export {
         file: PathBuf,
@@ -197,6 +203,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             }
             serve(s, &store, args).await
         }
+        Command::User { command } => user_cli::run(command),
         Command::Import(args) => {
             let s = open_store(&args.store)?;
             let layer = parse_layer(&s, &args.layer)?;

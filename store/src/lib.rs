@@ -7,6 +7,7 @@
 //!
 //! Coordinates are EPSG:4326 longitude/latitude in degrees throughout.
 
+pub mod accounts;
 pub mod analysis;
 pub mod contract;
 mod error;
@@ -14,6 +15,7 @@ pub mod gpkg;
 pub mod indexed;
 mod query;
 
+pub use accounts::{AccountError, AccountStore};
 pub use error::{Result, StoreError};
 pub use gpkg::GpkgStore;
 pub use query::{Bbox, FeaturePatch, Interval, LayerSummary, Page, Query};

@@ -50,3 +50,50 @@ fn import_then_export_round_trips_through_gdal() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown layer `volcanoes`"));
 }
+
+/// `onemap user`: an account's API key is the last line of stdout and stored only as an argon2id
+/// hash (read back with sqlite3); list, passwd from stdin, disable.
+#[test]
+fn user_accounts_from_the_command_line() {
+    let sqlite = require_tool("sqlite3");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("u.gpkg");
+    let s = store.to_str().expect("path");
+    let out = onemap(&["demo", "--store", s, "--hazards", "5", "--no-serve"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = onemap(&["user", "add", "ops", "--role", "commander", "--store", s]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let key = stdout.lines().last().expect("a key").to_owned();
+    assert!(key.starts_with("om_") && key.len() > 70, "{stdout}");
+    let out = onemap(&["user", "add", "镇", "--role", "township", "--store", s]);
+    assert!(!out.status.success(), "a township account without its prefix");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("township"));
+    let out = onemap(&["user", "add", "x", "--role", "boss", "--store", s]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("commander"), "the roles are listed");
+
+    let mut passwd = Command::new(onemap_bin())
+        .args(["user", "passwd", "ops", "--password-stdin", "--store", s])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::io::Write::write_all(&mut passwd.stdin.take().expect("stdin"), b"correct horse battery\n").expect("write");
+    assert!(passwd.wait().expect("wait").success());
+
+    let hashes = run(
+        Command::new(&sqlite)
+            .args([s, "SELECT hash FROM onemap_keys UNION ALL SELECT password_hash FROM onemap_accounts"]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(hashes.lines().filter(|h| h.starts_with("$argon2id$")).count(), 2, "{hashes}");
+    let bytes = std::fs::read(&store).expect("read");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains(key.rsplit('_').next().expect("secret")) && !text.contains("correct horse battery"));
+
+    let out = onemap(&["user", "disable", "ops", "--store", s]);
+    assert!(out.status.success());
+    let list = String::from_utf8_lossy(&onemap(&["user", "list", "--store", s]).stdout).into_owned();
+    assert!(list.starts_with("ops\tcommander\t-\tdisabled"), "{list}");
+}

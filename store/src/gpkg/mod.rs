@@ -1,6 +1,7 @@
 //! The embedded store: one GeoPackage 1.3 file (SQLite through diesel, WAL journal,
 //! `synchronous=FULL`, so a write that returned survives `kill -9` and power loss).
 
+mod accounts;
 pub mod foreign;
 pub mod schema;
 mod stmt;

@@ -41,6 +41,14 @@ pub fn core_tables() -> Vec<String> {
              ('WGS 84 geodetic', 4326, 'EPSG', 4326, '{WGS84_WKT}', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid'), \
              ('China Geodetic Coordinate System 2000', 4490, 'EPSG', 4490, '{CGCS2000_WKT}', 'CGCS2000 longitude/latitude in decimal degrees')"
         ),
+        "CREATE TABLE IF NOT EXISTS onemap_accounts (name TEXT PRIMARY KEY NOT NULL, role TEXT NOT NULL, \
+         township TEXT, password_hash TEXT, disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, \
+         last_used_at TEXT)"
+            .into(),
+        "CREATE TABLE IF NOT EXISTS onemap_keys (id TEXT PRIMARY KEY NOT NULL, \
+         account TEXT NOT NULL REFERENCES onemap_accounts(name), hash TEXT NOT NULL, created_at TEXT NOT NULL, \
+         last_used_at TEXT)"
+            .into(),
         "CREATE TABLE IF NOT EXISTS onemap_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, layer TEXT NOT NULL, \
          feature_id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL, \
          at DATETIME NOT NULL, properties TEXT, fid INTEGER, last_fid INTEGER, before TEXT)"

@@ -73,6 +73,11 @@ impl<P: Persist> IndexedStore<P> {
         Ok(IndexedStore { kind, persist: Mutex::new(persist), registry, layers, listeners: RwLock::new(Vec::new()) })
     }
 
+    /// The durable backend, locked (writers wait for it).
+    pub(crate) fn persist(&self) -> parking_lot::MutexGuard<'_, P> {
+        self.persist.lock()
+    }
+
     /// The layer's index; an error for a layer this store's registry does not hold.
     fn layer(&self, layer: LayerId) -> Result<&RwLock<LayerIndex>> {
         self.layers.get(&layer).ok_or_else(|| StoreError::UnknownLayer {
