@@ -1,6 +1,7 @@
 //! onemap's HTTP layer: maps OGC API – Features, the one-map page and the analysis endpoints
 //! onto the core crates. Nothing here knows how features are stored.
 
+pub mod auth;
 pub mod body;
 pub mod conditional;
 pub mod error;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub imports: Arc<imports::ImportJobs>,
     /// The road network for `/routing/*`, when one is loaded.
     pub routing: Option<Arc<RoutingService>>,
+    /// Accounts, when the store keeps them (see [`auth`]); without, every request is served.
+    pub auth: Option<Arc<auth::Auth>>,
 }
 
 impl AppState {
@@ -83,7 +86,14 @@ impl AppState {
         let source = Arc::new(StoreTileSource::new(Arc::clone(&store), RenderOptions::default()));
         let tiles = Arc::new(TileService::new(source, info.tile_cache_bytes));
         store.subscribe(tiles.clone());
-        AppState { store, info: Arc::new(info), tiles, imports: Arc::default(), routing: None }
+        AppState { store, info: Arc::new(info), tiles, imports: Arc::default(), routing: None, auth: None }
+    }
+
+    /// Authenticates callers against `accounts` (see [`auth`]).
+    #[must_use]
+    pub fn with_accounts(mut self, accounts: Arc<dyn onemap_store::AccountStore>) -> Self {
+        self.auth = Some(Arc::new(auth::Auth::new(accounts)));
+        self
     }
 
     /// Adds routing on `roads`; its place caches and automatic closures follow the
@@ -118,6 +128,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(openapi::router(Arc::new(api)))
         .merge(web::static_router(&state.info.frontend_dir))
         .merge(extra)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(DefaultBodyLimit::max(state.info.body_limit))
         .layer(CompressionLayer::new())
         .layer(cors)
@@ -136,6 +147,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(imports::router())
         .merge(routing::router())
         .merge(web::router())
+        .merge(auth::router())
 }
 
 /// Runs blocking store work (disk writes, fsync) off the async workers.

@@ -139,8 +139,24 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
     if !info.frontend_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
         tracing::warn!(dir = %info.frontend_dir.display(), "maplibre-gl is not installed; run scripts/setup.sh (npm ci in frontend/)");
     }
-    let store: Arc<dyn onemap_store::Store> = Arc::new(store);
-    let mut state = AppState::new(Arc::clone(&store), info);
+    let has_accounts = onemap_store::AccountStore::has_accounts(&store)?;
+    if !has_accounts && !args.bind.ip().is_loopback() {
+        return Err(format!(
+            "protected mode: the store has no account, so it may only be served on a loopback address, not {}. \
+             Add one first: onemap user add NAME --role commander --store {}",
+            args.bind,
+            store_path.display()
+        )
+        .into());
+    }
+    if !has_accounts {
+        tracing::warn!("the store has no account: anyone who can reach {} reads and changes everything", args.bind);
+        println!("onemap: OPEN MODE — no accounts: every caller on this machine may read and change everything");
+    }
+    let store = Arc::new(store);
+    let accounts: Arc<dyn onemap_store::AccountStore> = store.clone();
+    let store: Arc<dyn onemap_store::Store> = store;
+    let mut state = AppState::new(Arc::clone(&store), info).with_accounts(accounts);
     let started = std::time::Instant::now();
     let saved = onemap_routing_service::closures::saved_dir_beside(store_path);
     match onemap_routing_service::load_engine(store.as_ref(), args.roads.as_deref(), Some(&saved))? {

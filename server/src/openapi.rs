@@ -31,7 +31,8 @@ use utoipa::OpenApi;
         (name = "analysis", description = "what lies inside an area"),
         (name = "imports", description = "survey files imported into a layer"),
         (name = "routing", description = "routes, nearest shelters, dispatch, isochrones, coverage, closures"),
-        (name = "page", description = "the one-map page")
+        (name = "page", description = "the one-map page"),
+        (name = "auth", description = "who calls (Bearer API keys)")
     ),
     components(schemas(crate::error::Exception, crate::within::WithinRequest))
 )]

@@ -97,3 +97,17 @@ fn user_accounts_from_the_command_line() {
     let list = String::from_utf8_lossy(&onemap(&["user", "list", "--store", s]).stdout).into_owned();
     assert!(list.starts_with("ops\tcommander\t-\tdisabled"), "{list}");
 }
+
+/// Protected mode: a store without accounts is not served on a non-loopback address.
+#[test]
+fn serve_refuses_an_open_store_on_a_public_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("p.gpkg");
+    let s = store.to_str().expect("path");
+    let out = onemap(&["demo", "--store", s, "--hazards", "5", "--no-serve"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = onemap(&["serve", "--store", s, "--bind", "0.0.0.0:0"]);
+    assert!(!out.status.success(), "served an open store on 0.0.0.0");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("protected mode") && err.contains("onemap user add"), "{err}");
+}

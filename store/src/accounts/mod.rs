@@ -30,6 +30,8 @@ pub trait AccountStore: Send + Sync {
     fn add_account(&self, new: &NewAccount, password: Option<&str>) -> AccountResult<Account>;
     /// Every account, by name.
     fn accounts(&self) -> AccountResult<Vec<Account>>;
+    /// Whether the store has any account (then every request must name one).
+    fn has_accounts(&self) -> AccountResult<bool>;
     /// One account by name.
     fn account(&self, name: &str) -> AccountResult<Option<Account>>;
     /// Issues a new API key for the account and returns it: it is shown once, stored hashed.
@@ -58,6 +60,8 @@ pub trait AccountBook {
     fn insert_account(&mut self, a: &Account, password_hash: Option<&str>) -> crate::Result<bool>;
     /// Every account, by name.
     fn load_accounts(&mut self) -> crate::Result<Vec<Account>>;
+    /// Whether any account exists.
+    fn any_account(&mut self) -> crate::Result<bool>;
     /// The account and its password hash.
     fn account_with_password(&mut self, name: &str) -> crate::Result<Option<(Account, Option<String>)>>;
     /// `false` when no such account.
@@ -98,6 +102,10 @@ impl<P: crate::indexed::Persist + AccountBook + Send> AccountStore for crate::in
 
     fn accounts(&self) -> AccountResult<Vec<Account>> {
         Ok(self.persist().load_accounts()?)
+    }
+
+    fn has_accounts(&self) -> AccountResult<bool> {
+        Ok(self.persist().any_account()?)
     }
 
     fn account(&self, name: &str) -> AccountResult<Option<Account>> {

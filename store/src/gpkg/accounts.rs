@@ -69,6 +69,18 @@ impl AccountBook for GpkgFile {
         rows.into_iter().map(|r| account(r).map(|(a, _)| a)).collect()
     }
 
+    fn any_account(&mut self) -> Result<bool> {
+        #[derive(QueryableByName)]
+        struct Any {
+            #[diesel(sql_type = BigInt)]
+            any: i64,
+        }
+        let rows: Vec<Any> = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM onemap_accounts) AS any")
+            .load(&mut self.conn)
+            .map_err(StoreError::db("counting accounts"))?;
+        Ok(rows.first().is_some_and(|r| r.any != 0))
+    }
+
     fn account_with_password(&mut self, name: &str) -> Result<Option<(Account, Option<String>)>> {
         let rows: Vec<AccountRow> = diesel::sql_query(format!(
             "SELECT {COLUMNS}, a.password_hash AS secret FROM onemap_accounts a WHERE a.name = ?"

@@ -1,0 +1,129 @@
+//! Who calls. Programs send `Authorization: Bearer <key>` (`onemap user add` prints one). Once
+//! the store has any account, every request but the page's static files and the OGC landing and
+//! conformance documents must name one (401 with `WWW-Authenticate`); a store without accounts
+//! serves openly, and `serve` allows that only on a loopback address (protected mode).
+//! The caller's role and scope are not yet applied per route (issue 13's next step).
+
+use crate::error::{ApiError, Exception};
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use onemap_model::Account;
+use onemap_store::accounts::AccountStore;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Accounts and the keys already verified (argon2 runs once per key, not per request; the
+/// account row is still read every time, so disabling it takes effect at once).
+pub struct Auth {
+    accounts: Arc<dyn AccountStore>,
+    verified: Mutex<HashMap<String, String>>,
+}
+
+/// The caller a request was authenticated as; absent on a store without accounts.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<Account>);
+
+/// `GET /auth/me`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// `None` on a store without accounts (open, loopback only).
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub township: Option<String>,
+    /// Whether the store has no accounts and serves everyone.
+    pub open: bool,
+}
+
+impl Auth {
+    pub fn new(accounts: Arc<dyn AccountStore>) -> Self {
+        Auth { accounts, verified: Mutex::new(HashMap::new()) }
+    }
+
+    /// The enabled account a key belongs to.
+    fn by_key(&self, key: &str) -> Result<Option<Account>, ApiError> {
+        let known = self.verified.lock().get(key).cloned();
+        if let Some(name) = known {
+            let account = self.accounts.account(&name).map_err(ApiError::internal)?;
+            if let Some(a) = account.filter(|a| !a.disabled) {
+                return Ok(Some(a));
+            }
+            self.verified.lock().remove(key);
+            return Ok(None);
+        }
+        let account = self.accounts.check_key(key).map_err(ApiError::internal)?;
+        if let Some(a) = &account {
+            self.verified.lock().insert(key.to_owned(), a.name.clone());
+        }
+        Ok(account)
+    }
+}
+
+fn unauthorized(message: &str) -> Response {
+    let body = Exception { code: "Unauthorized", description: message.to_owned(), field: None };
+    let mut res = (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"onemap\""));
+    res
+}
+
+/// Paths anyone may fetch: the page's files and the OGC landing and conformance documents.
+fn is_public(path: &str) -> bool {
+    path == "/" || path == "/conformance" || path.starts_with("/static/")
+}
+
+/// Resolves the caller of every request (see the module documentation).
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(auth) = state.auth.clone() else { return next.run(req).await };
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|k| k.trim().to_owned());
+    let caller = match bearer {
+        Some(key) => {
+            let found = tokio::task::spawn_blocking(move || auth.by_key(&key)).await;
+            match found {
+                Ok(Ok(Some(a))) => Some(a),
+                Ok(Ok(None)) => return unauthorized("the API key is unknown or its account is disabled"),
+                Ok(Err(e)) => return e.into_response(),
+                Err(e) => return ApiError::internal(e).into_response(),
+            }
+        }
+        None => {
+            let path = req.uri().path().to_owned();
+            let has = tokio::task::spawn_blocking(move || auth.accounts.has_accounts()).await;
+            match has {
+                Ok(Ok(true)) if !is_public(&path) => {
+                    return unauthorized("this server requires an account: send Authorization: Bearer <key>")
+                }
+                Ok(Ok(_)) => None,
+                Ok(Err(e)) => return ApiError::internal(e).into_response(),
+                Err(e) => return ApiError::internal(e).into_response(),
+            }
+        }
+    };
+    req.extensions_mut().insert(Caller(caller));
+    next.run(req).await
+}
+
+/// `/auth/*`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
+}
+
+/// `GET /auth/me`: who the request is authenticated as.
+#[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, description = "the caller", body = Me), (status = 401, description = "no or a bad API key", body = Exception)))]
+async fn me(caller: Option<Extension<Caller>>) -> Json<Me> {
+    let account = caller.and_then(|Extension(Caller(a))| a);
+    Json(match account {
+        Some(a) => Me { name: Some(a.name), role: Some(a.role.to_string()), township: a.township, open: false },
+        None => Me { name: None, role: None, township: None, open: true },
+    })
+}
