@@ -10,9 +10,10 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use onemap_model::Account;
 use onemap_store::accounts::AccountStore;
+use onemap_store::Writer;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +30,28 @@ pub struct Auth {
 /// The caller a request was authenticated as; absent on a store without accounts.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Option<Account>);
+
+impl Caller {
+    /// Who writes: the account, within its scope (a township account writes only its
+    /// township's features); on a store without accounts, `anonymous` over everything.
+    pub fn writer(&self) -> Writer {
+        match &self.0 {
+            Some(a) => Writer { scope: a.scope(), actor: a.name.clone() },
+            None => Writer::system(ANONYMOUS),
+        }
+    }
+}
+
+/// The actor recorded for writes on a store without accounts.
+pub const ANONYMOUS: &str = "anonymous";
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Caller>().cloned().unwrap_or(Caller(None)))
+    }
+}
 
 /// `GET /auth/me`.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -120,8 +143,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// `GET /auth/me`: who the request is authenticated as.
 #[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, description = "the caller", body = Me), (status = 401, description = "no or a bad API key", body = Exception)))]
-async fn me(caller: Option<Extension<Caller>>) -> Json<Me> {
-    let account = caller.and_then(|Extension(Caller(a))| a);
+async fn me(Caller(account): Caller) -> Json<Me> {
     Json(match account {
         Some(a) => Me { name: Some(a.name), role: Some(a.role.to_string()), township: a.township, open: false },
         None => Me { name: None, role: None, township: None, open: true },

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::error::Exception;
 use crate::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use onemap_import::crs::Crs;
@@ -181,7 +181,7 @@ fn safe_name(name: &str) -> String {
 async fn create(
     State(state): State<AppState>,
     Query(p): Query<CreateParams>,
-    headers: HeaderMap,
+    caller: crate::auth::Caller,
     mut form: Multipart,
 ) -> Result<Response, ApiError> {
     let mut file: Option<(String, axum::body::Bytes)> = None;
@@ -236,7 +236,7 @@ async fn create(
             other => return Err(ApiError::bad_param(other, "unknown form field")),
         }
     }
-    let writer = crate::ogc::write::writer_or(&headers, "upload");
+    let writer = caller.writer();
     let (n, job) = state.imports.start(layer, &file_name);
     let (store, jobs) = (Arc::clone(&state.store), Arc::clone(&state.imports));
     let work = tokio::task::spawn_blocking(move || {

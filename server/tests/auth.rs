@@ -68,3 +68,28 @@ async fn with_an_account_every_request_needs_a_valid_key() {
     let r = t.send(axum::http::Method::GET, "/collections/hazards/items", None, &auth).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn writes_are_recorded_under_the_account_and_a_township_account_writes_only_its_township() {
+    let (t, store) = app_with_accounts();
+    let town = NewAccount { name: "镇应急办".into(), role: Role::Township, township: Some("519901001".into()) };
+    store.add_account(&town, None).expect("add");
+    let bearer = format!("Bearer {}", store.issue_key("镇应急办").expect("key"));
+    let auth = [("authorization", bearer.as_str()), ("x-onemap-user", "someone else")];
+    let hazard = |id: &str, township: &str| {
+        serde_json::json!({"type": "Feature", "id": id, "geometry": {"type": "Point", "coordinates": [103.7, 30.9]},
+            "properties": {"name": "后山滑坡", "kind": "landslide", "risk_level": "major", "township": township}})
+    };
+    let r = t.json(axum::http::Method::POST, "/collections/hazards/items", &hazard("in", "519901001"), &auth).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let h = t.send(axum::http::Method::GET, "/collections/hazards/items/in/history", None, &auth).await;
+    assert_eq!(h.body["changes"][0]["actor"], "镇应急办", "the account, never the header");
+    let before = store.summary(onemap_model::LayerId::HAZARDS, &onemap_model::Scope::All).count;
+    let r = t.json(axum::http::Method::POST, "/collections/hazards/items", &hazard("out", "519901002"), &auth).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(
+        store.summary(onemap_model::LayerId::HAZARDS, &onemap_model::Scope::All).count,
+        before,
+        "nothing written"
+    );
+}

@@ -3,6 +3,7 @@
 use super::collections::layer;
 use super::items::{feature_response, geojson_response};
 use super::links::BaseUrl;
+use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::conditional::if_match_version;
 use crate::error::ApiResult;
@@ -13,8 +14,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onemap_model::geometry::geometry_from_geojson;
-use onemap_model::{NewFeature, Scope, ValidationError};
-use onemap_store::{FeaturePatch, Writer};
+use onemap_model::{NewFeature, ValidationError};
+use onemap_store::FeaturePatch;
 use serde_json::Value;
 
 /// The features a collection POST created.
@@ -27,29 +28,13 @@ struct Created<'a> {
     number_returned: usize,
 }
 
-/// Who is writing. Until authentication arrives, the actor is a label the client gives in
-/// `X-Onemap-User` (UTF-8, recorded in the change log; `default` without one), and the scope is
-/// everything.
-pub(crate) fn writer_or(headers: &HeaderMap, default: &str) -> Writer {
-    let actor = headers
-        .get("x-onemap-user")
-        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
-        .filter(|s| !s.is_empty() && s.len() <= 64)
-        .unwrap_or(default);
-    Writer { scope: Scope::All, actor: actor.to_owned() }
-}
-
-fn writer(headers: &HeaderMap) -> Writer {
-    writer_or(headers, "api")
-}
-
 /// `POST /collections/{id}/items`: one Feature or a FeatureCollection, all or nothing.
 #[utoipa::path(post, path = "/collections/{collectionId}/items", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them")), request_body(content = Object, content_type = "application/geo+json", description = "a Feature or a FeatureCollection, written all or nothing"), responses((status = 201, description = "created; Location names the feature", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 409, description = "a feature with that id exists", body = Exception), (status = 413, description = "the body is too large")))]
 pub async fn create(
     State(state): State<AppState>,
+    caller: Caller,
     base: BaseUrl,
     Path(id): Path<String>,
-    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let layer = layer(&state, &id)?;
@@ -73,7 +58,7 @@ pub async fn create(
         _ => return Err(ValidationError::new("type", "must be \"Feature\" or \"FeatureCollection\"").into()),
     };
     let store = state.store.clone();
-    let w = writer(&headers);
+    let w = caller.writer();
     let created = crate::blocking(move || store.insert(layer, batch, &w)).await??;
     let location = |fid: &str| base.at(&format!("/collections/{id}/items/{fid}"));
     if single {
@@ -97,6 +82,7 @@ pub async fn create(
 #[utoipa::path(put, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("If-Match" = Option<String>, Header, description = "the version being replaced")), request_body(content = Object, content_type = "application/geo+json", description = "the new Feature"), responses((status = 200, description = "the feature as stored", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 412, description = "If-Match names a stale version", body = Exception)))]
 pub async fn replace(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
@@ -105,7 +91,7 @@ pub async fn replace(
     let feature = NewFeature::from_geojson(layer, &body)?;
     let expected = if_match_version(&headers)?;
     let store = state.store.clone();
-    let w = writer(&headers);
+    let w = caller.writer();
     let f = crate::blocking(move || store.replace(layer, &fid, feature, expected, &w)).await??;
     Ok(feature_response(StatusCode::OK, &f))
 }
@@ -114,6 +100,7 @@ pub async fn replace(
 #[utoipa::path(patch, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("If-Match" = Option<String>, Header, description = "the version being changed")), request_body(content = Object, content_type = "application/merge-patch+json", description = "a JSON merge patch of properties, optionally a geometry"), responses((status = 200, description = "the feature as stored", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 412, description = "If-Match names a stale version", body = Exception)))]
 pub async fn patch(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
@@ -130,7 +117,7 @@ pub async fn patch(
     let p = FeaturePatch { geometry, properties: obj.get("properties").cloned() };
     let expected = if_match_version(&headers)?;
     let store = state.store.clone();
-    let w = writer(&headers);
+    let w = caller.writer();
     let f = crate::blocking(move || store.patch(layer, &fid, p, expected, &w)).await??;
     Ok(feature_response(StatusCode::OK, &f))
 }
@@ -139,13 +126,14 @@ pub async fn patch(
 #[utoipa::path(delete, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("If-Match" = Option<String>, Header, description = "the version being deleted")), responses((status = 204, description = "deleted"), (status = 404, description = "no such collection, feature or job", body = Exception), (status = 412, description = "If-Match names a stale version", body = Exception)))]
 pub async fn delete(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let layer = layer(&state, &id)?;
     let expected = if_match_version(&headers)?;
     let store = state.store.clone();
-    let w = writer(&headers);
+    let w = caller.writer();
     crate::blocking(move || store.delete(layer, &fid, expected, &w)).await??;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

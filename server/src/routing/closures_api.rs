@@ -8,7 +8,7 @@ use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -88,7 +88,11 @@ fn area_from(obj: &serde_json::Map<String, Value>) -> ApiResult<Option<Value>> {
 /// "until"}`: closes the roads at once for every profile; 201 with the closure and how many road
 /// edges it closed. The closure is on disk before the answer.
 #[utoipa::path(post, path = "/routing/closures", tag = "routing", request_body(content = Object, description = "{\"reason\", \"geometry\": Polygon|MultiPolygon|Point with \"buffer_m\", \"roads\": [OSM way ids or roads-layer feature ids], \"until\": RFC 3339}"), responses((status = 201, description = "the closure, with edges_closed", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody) -> ApiResult<Response> {
+async fn create(
+    State(state): State<AppState>,
+    caller: crate::auth::Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
     let obj = body.as_object().ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
     const KEYS: [&str; 5] = ["reason", "geometry", "roads", "buffer_m", "until"];
     if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
@@ -139,13 +143,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, JsonBody(body
     };
     let rs = engine(&state)?;
     let started = std::time::Instant::now();
-    let new = NewClosure {
-        reason: reason.to_owned(),
-        area,
-        roads,
-        until,
-        created_by: crate::ogc::write::writer_or(&headers, "api").actor,
-    };
+    let new = NewClosure { reason: reason.to_owned(), area, roads, until, created_by: caller.writer().actor };
     let added = crate::blocking(move || rs.add_closure(new)).await?.map_err(|e| match e {
         ServiceError::UnknownRoads => ApiError::bad_param("roads", e).into_status(StatusCode::UNPROCESSABLE_ENTITY),
         ServiceError::NothingClosed => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NothingClosed", e.to_string()),

@@ -13,7 +13,7 @@ use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use onemap_model::LayerId;
@@ -266,7 +266,7 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
 #[utoipa::path(post, path = "/routing/evacuation-routes", tag = "routing", request_body(content = Object, description = "{\"name\", \"from\": [lon, lat], \"to\": [lon, lat] or \"shelter\": id, \"profile\", \"from_ref\", \"to_ref\", \"township\"}"), responses((status = 201, description = "the saved evacuation route", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn save_route(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: crate::auth::Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let obj = body.as_object().ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
@@ -297,7 +297,7 @@ async fn save_route(
         township: text("township"),
     };
     let rs = engine(&state)?;
-    let writer = crate::ogc::write::writer_or(&headers, "routing");
+    let writer = caller.writer();
     let f = crate::blocking(move || rs.save_evacuation_route(req, &writer)).await??;
 
     let mut res = crate::ogc::items::feature_response(StatusCode::CREATED, &f);
