@@ -25,7 +25,7 @@ pub use routes::{ClosureRef, Destination, NewEvacuationRoute, RouteAnswer};
 
 use chrono::{DateTime, Utc};
 use onemap_model::registry::rollup::{self, RollupValue};
-use onemap_model::registry::{Agg, Cond, Measure, PlaceSpec, Rollup};
+use onemap_model::registry::{Cond, Measure, PlaceSpec};
 use onemap_model::{LayerId, Registry, Scope};
 use onemap_routing::coverage::Coverage;
 use onemap_routing::route::DEFAULT_SNAP_M;
@@ -205,7 +205,7 @@ impl RoutingService {
             Vec::new()
         };
         let mut inside = 0;
-        let room = Rollup::new("room", Agg::Sum(l.spec().room));
+        let room = l.spec().room;
         let places = page
             .features
             .iter()
@@ -216,7 +216,7 @@ impl RoutingService {
                     return None;
                 }
                 let name = f.properties.name().unwrap_or_default().to_owned();
-                let free = match rollup::evaluate(l.layer(), &room, [&**f]) {
+                let free = match rollup::measure_value(f, room) {
                     RollupValue::Int(i) => i,
                     RollupValue::Real(r) => r.floor() as i64,
                     _ => 0,

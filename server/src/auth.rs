@@ -25,6 +25,11 @@ use utoipa_axum::routes;
 pub struct Auth {
     accounts: Arc<dyn AccountStore>,
     verified: Mutex<HashMap<String, String>>,
+    /// Whether the store has an account: once it has, it always has (accounts are disabled,
+    /// never deleted). While it has none, the store is asked again at most once a second, so
+    /// anonymous requests do not queue on the store's lock behind every write.
+    has_accounts: std::sync::atomic::AtomicBool,
+    last_asked: Mutex<Option<std::time::Instant>>,
 }
 
 /// The caller a request was authenticated as; absent on a store without accounts.
@@ -66,7 +71,28 @@ pub struct Me {
 
 impl Auth {
     pub fn new(accounts: Arc<dyn AccountStore>) -> Self {
-        Auth { accounts, verified: Mutex::new(HashMap::new()) }
+        Auth {
+            accounts,
+            verified: Mutex::new(HashMap::new()),
+            has_accounts: std::sync::atomic::AtomicBool::new(false),
+            last_asked: Mutex::new(None),
+        }
+    }
+
+    /// Whether a caller must name an account.
+    fn accounts_exist(&self) -> Result<bool, ApiError> {
+        use std::sync::atomic::Ordering;
+        if self.has_accounts.load(Ordering::Acquire) {
+            return Ok(true);
+        }
+        let mut last = self.last_asked.lock();
+        if last.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(1)) {
+            return Ok(false);
+        }
+        let has = self.accounts.has_accounts().map_err(ApiError::internal)?;
+        *last = Some(std::time::Instant::now());
+        self.has_accounts.store(has, Ordering::Release);
+        Ok(has)
     }
 
     /// The enabled account a key belongs to.
@@ -121,14 +147,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
         None => {
             let path = req.uri().path().to_owned();
-            let has = tokio::task::spawn_blocking(move || auth.accounts.has_accounts()).await;
-            match has {
-                Ok(Ok(true)) if !is_public(&path) => {
+            match auth.accounts_exist() {
+                Ok(true) if !is_public(&path) => {
                     return unauthorized("this server requires an account: send Authorization: Bearer <key>")
                 }
-                Ok(Ok(_)) => None,
-                Ok(Err(e)) => return ApiError::internal(e).into_response(),
-                Err(e) => return ApiError::internal(e).into_response(),
+                Ok(_) => None,
+                Err(e) => return e.into_response(),
             }
         }
     };

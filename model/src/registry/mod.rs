@@ -322,11 +322,6 @@ impl Registry {
         self.layers.iter().map(|l| l.as_str()).collect()
     }
 
-    /// The position of `layer` (its bit in per-layer masks), if it is registered.
-    pub fn position(&self, layer: LayerId) -> Option<usize> {
-        self.layers.iter().position(|l| *l == layer)
-    }
-
     /// The layers routing uses as places.
     pub fn places(&self) -> impl Iterator<Item = (LayerId, &'static PlaceSpec)> + '_ {
         self.layers.iter().filter_map(|l| l.def().place.as_ref().map(|p| (*l, p)))

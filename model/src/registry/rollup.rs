@@ -122,6 +122,14 @@ fn measure(f: &Feature, m: Measure) -> Num {
     }
 }
 
+/// One feature's value of a measure (a tile's derived attribute, a place's room).
+pub fn measure_value(f: &Feature, m: Measure) -> RollupValue {
+    match measure(f, m) {
+        Num::Int(i) => RollupValue::Int(i),
+        Num::Real(r) => RollupValue::Real(r),
+    }
+}
+
 fn as_f64(n: Num) -> f64 {
     match n {
         Num::Int(i) => i as f64,

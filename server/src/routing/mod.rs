@@ -53,7 +53,7 @@ impl From<RoutingError> for ApiError {
     }
 }
 
-/// The routing state, its closures brought up to date; a 503 when no road network is loaded.
+/// The routing service; a 503 when no road network is loaded.
 fn engine(state: &AppState) -> ApiResult<Arc<RoutingService>> {
     let rs = state.routing.clone().ok_or_else(|| {
         ApiError::new(
@@ -62,6 +62,6 @@ fn engine(state: &AppState) -> ApiResult<Arc<RoutingService>> {
             "no road network is loaded: start the server with --roads FILE.osm.pbf, or import a roads layer and restart",
         )
     })?;
-    rs.refresh()?;
+    // Every service call brings the closures up to date itself.
     Ok(rs)
 }

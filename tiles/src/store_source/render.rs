@@ -7,7 +7,6 @@ use crate::encode::{encode, encode_point, feature_id, tile_bytes, AttrValue, Lay
 use crate::layers::{clustered_at, feature_minzoom, shows_at};
 use crate::{TileError, TileRequest};
 use onemap_model::registry::rollup::{self, RollupValue};
-use onemap_model::registry::{Agg, Rollup};
 use onemap_model::{ColumnType, Feature, FieldRef, LayerId};
 use onemap_store::{Query, Store};
 use std::sync::Arc;
@@ -85,8 +84,7 @@ pub fn attributes(layer: LayerId, f: &Feature) -> Vec<(&'static str, AttrValue<'
         }
     }
     for &(name, m) in spec.derived {
-        let one = Rollup::new(name, Agg::Sum(m));
-        match rollup::evaluate(layer, &one, [f]) {
+        match rollup::measure_value(f, m) {
             RollupValue::Int(i) => out.push((name, AttrValue::Int(i))),
             RollupValue::Real(x) => out.push((name, AttrValue::Float(x))),
             _ => {}
