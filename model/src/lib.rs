@@ -7,6 +7,7 @@
 //! All coordinates are EPSG:4326 (WGS84) or EPSG:4490 (CGCS2000) longitude/latitude in degrees;
 //! the two agree to well under a metre, so they are stored alike.
 
+pub mod access;
 mod account;
 mod enums;
 mod error;

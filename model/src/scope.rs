@@ -6,7 +6,7 @@ use crate::Properties;
 ///
 /// Admin codes are hierarchical (county 6 digits, township 9, village 12, grid longer), so a
 /// feature is inside `Areas(codes)` when its admin code starts with one of `codes`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Scope {
     #[default]
     All,

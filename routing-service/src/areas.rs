@@ -66,13 +66,20 @@ impl RoutingService {
         Ok(Isochrones { start: from.point, bands: net.isochrones(&from, &limits_s) })
     }
 
-    /// The reach time from the nearest place of `from` to every road and village, against
-    /// `threshold_ms`: km of road and villages beyond it (the "golden ten minutes" gaps).
-    pub fn coverage_summary(&self, from: PlaceLayer, profile: Profile, threshold_ms: u64) -> Result<CoverageSummary> {
+    /// The reach time from the nearest place of `from` a caller with `scope` sees to every road
+    /// and to the villages in its scope, against `threshold_ms`: km of road and villages beyond
+    /// it (the "golden ten minutes" gaps).
+    pub fn coverage_summary(
+        &self,
+        scope: &Scope,
+        from: PlaceLayer,
+        profile: Profile,
+        threshold_ms: u64,
+    ) -> Result<CoverageSummary> {
         self.refresh()?;
         let started = std::time::Instant::now();
         let net = self.engine.network(profile)?;
-        let (idx, cov) = self.coverage(from, net)?;
+        let (idx, cov) = self.coverage(from, net, scope)?;
         let (mut km, mut km_beyond, mut km_never) = (0.0, 0.0, 0.0);
         for e in net.edges() {
             let len = net.graph.edges[e as usize].length_m / 1000.0;
@@ -89,7 +96,7 @@ impl RoutingService {
             filters: vec![("level".into(), AdminLevel::Village.as_str().into())],
             ..Default::default()
         };
-        let villages = self.store()?.query(LayerId::ADMIN_AREAS, &q, &Scope::All)?;
+        let villages = self.store()?.query(LayerId::ADMIN_AREAS, &q, scope)?;
         let mut beyond = Vec::new();
         let mut within = 0usize;
         for f in &villages.features {
@@ -119,9 +126,10 @@ impl RoutingService {
     }
 
     /// The reach times of the roads of `profile` in `bbox` (`[w, s, e, n]`, WGS84 degrees) from
-    /// the nearest place of `from`, against `threshold_ms`.
+    /// the nearest place of `from` a caller with `scope` sees, against `threshold_ms`.
     pub fn coverage_roads(
         &self,
+        scope: &Scope,
         from: PlaceLayer,
         profile: Profile,
         threshold_ms: u64,
@@ -129,7 +137,7 @@ impl RoutingService {
     ) -> Result<Vec<RoadReach>> {
         self.refresh()?;
         let net = self.engine.network(profile)?;
-        let (_, cov) = self.coverage(from, net)?;
+        let (_, cov) = self.coverage(from, net, scope)?;
         Ok(self
             .engine
             .edges

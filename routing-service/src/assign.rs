@@ -2,6 +2,7 @@
 //! (greedy; see `onemap_routing::assign`). Positions are WGS84 lon/lat degrees.
 
 use crate::{PlaceLayer, Result, RoutingService, ServiceError};
+use onemap_model::Scope;
 use onemap_routing::assign::{Assignment, Group};
 use onemap_routing::{PlaceIndex, Profile};
 use std::sync::Arc;
@@ -24,10 +25,17 @@ pub struct Placed {
 }
 
 impl RoutingService {
-    /// Places `groups` in shelters with room on `profile`, trying each group's `candidates`
+    /// Places `groups` in the shelters a caller with `scope` sees with room on `profile`, trying each group's `candidates`
     /// fastest shelters first; a group farther than `snap_m` metres from a road is an error
     /// naming it. CPU work: call it off async threads.
-    pub fn assign(&self, groups: &[GroupRequest], candidates: usize, profile: Profile, snap_m: f64) -> Result<Placed> {
+    pub fn assign(
+        &self,
+        scope: &Scope,
+        groups: &[GroupRequest],
+        candidates: usize,
+        profile: Profile,
+        snap_m: f64,
+    ) -> Result<Placed> {
         self.refresh()?;
         let net = self.engine.network(profile)?;
         let snapped = groups
@@ -39,7 +47,7 @@ impl RoutingService {
                     .map_err(|source| ServiceError::Group { index, source })
             })
             .collect::<Result<Vec<_>>>()?;
-        let shelters = self.places(PlaceLayer::SHELTERS, net, &[])?;
+        let shelters = self.places(PlaceLayer::SHELTERS, net, &[], scope)?;
         let assignment = net.assign(&shelters, &snapped, candidates);
         Ok(Placed { shelters, assignment, profile })
     }

@@ -74,11 +74,12 @@ impl PlaceLayer {
 const NO_PLACE: PlaceSpec =
     PlaceSpec { room: Measure::Prop(""), profile: "car", available: None, excluded_by_closed_areas: false };
 
-type PlaceKey = (PlaceLayer, Profile, String);
+/// A place index per layer, profile, filter and the scope of the callers it serves.
+type PlaceKey = (PlaceLayer, Profile, String, Scope);
 /// A cached place index: the layer's change count, the closed-road version it was snapped at
 /// and the closures' generation (shelters inside closed areas are left out).
 type CachedPlaces = ((u64, u64, u64), Arc<PlaceIndex>);
-type CoverageKey = (PlaceLayer, Profile);
+type CoverageKey = (PlaceLayer, Profile, Scope);
 /// A cached coverage, stamped as its places are.
 type CachedCoverage = ((u64, u64, u64), Arc<Coverage>);
 
@@ -182,10 +183,18 @@ impl RoutingService {
         (self.change_count(l), net.closed().version, generation)
     }
 
-    /// The places of layer `l` snapped to `net`'s open roads, rebuilt after any write to the
-    /// layer or change of the closures. `filter` picks teams by kind and status.
-    pub fn places(&self, l: PlaceLayer, net: &Network, filter: &[(String, String)]) -> Result<Arc<PlaceIndex>> {
-        let key: PlaceKey = (l, net.profile, format!("{filter:?}"));
+    /// The places of layer `l` a caller with `scope` sees, snapped to `net`'s open roads,
+    /// rebuilt after any write to the layer or change of the closures. `filter` picks teams by
+    /// kind and status.
+    pub fn places(
+        &self,
+        l: PlaceLayer,
+        net: &Network,
+        filter: &[(String, String)],
+        scope: &Scope,
+    ) -> Result<Arc<PlaceIndex>> {
+        let scope = scope.on(l.layer());
+        let key: PlaceKey = (l, net.profile, format!("{filter:?}"), scope.clone());
         // Snaps follow the closed roads; shelters also follow the closed areas.
         let stamp = self.stamp(l, net);
         if let Some((s, idx)) = self.places.lock().get(&key) {
@@ -195,7 +204,7 @@ impl RoutingService {
         }
         let q =
             onemap_store::Query { limit: usize::MAX, any_order: true, filters: filter.to_vec(), ..Default::default() };
-        let page = self.store()?.query(l.layer(), &q, &Scope::All)?;
+        let page = self.store()?.query(l.layer(), &q, &scope)?;
         // A shelter inside a closed area (a flood zone in force, a cordon) takes nobody in, even
         // where a road outside the area is near it.
         let closed_areas: Vec<geo::MultiPolygon<f64>> = if l.spec().excluded_by_closed_areas {
@@ -232,22 +241,23 @@ impl RoutingService {
         Ok(idx)
     }
 
-    /// The coverage from every place of `l` on `net`, recomputed after writes to `l` or a
-    /// change of the closures.
-    pub fn coverage(&self, l: PlaceLayer, net: &Network) -> Result<(Arc<PlaceIndex>, Arc<Coverage>)> {
+    /// The coverage from every place of `l` a caller with `scope` sees on `net`, recomputed
+    /// after writes to `l` or a change of the closures.
+    pub fn coverage(&self, l: PlaceLayer, net: &Network, scope: &Scope) -> Result<(Arc<PlaceIndex>, Arc<Coverage>)> {
         let filter = match l.spec().available {
             Some(Cond::Is(p, v)) => vec![(p.to_owned(), v.to_owned())],
             _ => vec![],
         };
         let stamp = self.stamp(l, net);
-        let idx = self.places(l, net, &filter)?;
-        if let Some((s, cov)) = self.coverage.lock().get(&(l, net.profile)) {
+        let idx = self.places(l, net, &filter, scope)?;
+        let key: CoverageKey = (l, net.profile, scope.on(l.layer()));
+        if let Some((s, cov)) = self.coverage.lock().get(&key) {
             if *s == stamp {
                 return Ok((idx, Arc::clone(cov)));
             }
         }
         let cov = Arc::new(net.coverage(idx.snaps.iter().flatten().copied().collect()));
-        self.coverage.lock().insert((l, net.profile), (stamp, Arc::clone(&cov)));
+        self.coverage.lock().insert(key, (stamp, Arc::clone(&cov)));
         Ok((idx, cov))
     }
 }

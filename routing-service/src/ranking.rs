@@ -2,6 +2,7 @@
 //! teams that reach an incident first. Positions are WGS84 lon/lat degrees.
 
 use crate::{PlaceLayer, Result, RoutingService};
+use onemap_model::Scope;
 use onemap_model::{TeamKind, TeamStatus};
 use onemap_routing::{PlaceIndex, Profile, Reached};
 use std::sync::atomic::Ordering;
@@ -53,10 +54,12 @@ impl TeamFilter {
 }
 
 impl RoutingService {
-    /// The `k` shelters with at least `people` free places that are fastest to reach on
-    /// `profile` from `at` (snapped within `snap_m` metres).
+    /// The `k` shelters a caller with `scope` sees with at least `people` free places that are
+    /// fastest to reach on `profile` from `at` (WGS84 lon/lat degrees, snapped within `snap_m`
+    /// metres).
     pub fn nearest_shelters(
         &self,
+        scope: &Scope,
         at: [f64; 2],
         k: usize,
         people: i64,
@@ -66,7 +69,7 @@ impl RoutingService {
         self.refresh()?;
         let net = self.engine.network(profile)?;
         let from = net.snap("the position", at[0], at[1], snap_m)?;
-        let places = self.places(PlaceLayer::SHELTERS, net, &[])?;
+        let places = self.places(PlaceLayer::SHELTERS, net, &[], scope)?;
         let found = net.nearest_places(&places, &from, k, people);
         Ok(ShelterRanking {
             without_room: places.places.iter().filter(|s| s.free < people).count(),
@@ -76,10 +79,11 @@ impl RoutingService {
         })
     }
 
-    /// The `k` teams passing `filter` that reach `at` (snapped within `snap_m` metres) first on
-    /// `profile`, from their current positions.
+    /// The `k` teams a caller with `scope` sees passing `filter` that reach `at` (WGS84 lon/lat
+    /// degrees, snapped within `snap_m` metres) first on `profile`, from their current positions.
     pub fn dispatch(
         &self,
+        scope: &Scope,
         at: [f64; 2],
         k: usize,
         filter: TeamFilter,
@@ -89,7 +93,7 @@ impl RoutingService {
         self.refresh()?;
         let net = self.engine.network(profile)?;
         let target = net.snap("the incident", at[0], at[1], snap_m)?;
-        let places = self.places(PlaceLayer::TEAMS, net, &filter.query())?;
+        let places = self.places(PlaceLayer::TEAMS, net, &filter.query(), scope)?;
         let found = net.fastest_to(&places, &target, k);
         Ok(Ranking { places, found, profile })
     }

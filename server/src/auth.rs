@@ -5,13 +5,16 @@
 //! The caller's role and scope are not yet applied per route (issue 13's next step).
 
 use crate::error::{ApiError, Exception};
+use crate::policy::{self, Need};
 use crate::AppState;
+use axum::extract::MatchedPath;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use onemap_model::Account;
+use onemap_model::access::Grants;
+use onemap_model::{Account, Feature, GeoJsonFeature, LayerId, Role, Scope};
 use onemap_store::accounts::AccountStore;
 use onemap_store::Writer;
 use parking_lot::Mutex;
@@ -32,17 +35,62 @@ pub struct Auth {
     last_asked: Mutex<Option<std::time::Instant>>,
 }
 
-/// The caller a request was authenticated as; absent on a store without accounts.
+/// The caller a request was authenticated as; absent on a store without accounts (open mode,
+/// loopback only), which may do everything.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Option<Account>);
 
 impl Caller {
+    /// The account's role; `None` in open mode.
+    pub fn role(&self) -> Option<Role> {
+        self.0.as_ref().map(|a| a.role)
+    }
+
+    /// The part of the map the caller reads and writes.
+    pub fn scope(&self) -> Scope {
+        self.0.as_ref().map_or(Scope::All, Account::scope)
+    }
+
+    /// What of `layer` the caller reads (context layers whole, others as scoped).
+    pub fn reads(&self, layer: LayerId) -> Scope {
+        self.scope().on(layer)
+    }
+
+    /// Whether personal properties are removed from what the caller reads.
+    pub fn hides_personal(&self) -> bool {
+        self.role().is_some_and(|r| !policy::sees_personal(r.grants().reads))
+    }
+
+    /// A feature as the caller may see it (personal properties removed for partner systems).
+    pub fn geojson<'a>(&self, layer: LayerId, f: &'a Feature) -> GeoJsonFeature<'a> {
+        let mut g = f.geojson();
+        if self.hides_personal() {
+            layer.def().strip_personal(&mut g.properties);
+        }
+        g
+    }
+
+    /// Whether the caller may do what `check` asks of its role's row (open mode: everything).
+    pub fn may(&self, check: impl FnOnce(&Grants) -> bool) -> bool {
+        self.role().is_none_or(|r| check(r.grants()))
+    }
+
     /// Who writes: the account, within its scope (a township account writes only its
     /// township's features); on a store without accounts, `anonymous` over everything.
     pub fn writer(&self) -> Writer {
         match &self.0 {
             Some(a) => Writer { scope: a.scope(), actor: a.name.clone() },
             None => Writer::system(ANONYMOUS),
+        }
+    }
+
+    /// The writer for `layer`, or 403 when the caller's role does not write it.
+    pub fn writer_for(&self, layer: LayerId) -> Result<Writer, ApiError> {
+        match self.role() {
+            Some(r) if !r.may_write(layer) => {
+                Err(ApiError::forbidden(format!("the {r} role does not write the {} layer", layer.as_str())))
+            }
+            _ => Ok(self.writer()),
         }
     }
 }
@@ -121,12 +169,17 @@ fn unauthorized(message: &str) -> Response {
     res
 }
 
-/// Paths anyone may fetch: the page's files and the OGC landing and conformance documents.
-fn is_public(path: &str) -> bool {
-    path == "/" || path == "/conformance" || path.starts_with("/static/")
+fn forbidden(message: String) -> Response {
+    ApiError::forbidden(message).into_response()
 }
 
-/// Resolves the caller of every request (see the module documentation).
+/// Paths anyone may fetch without a rule: the page's files.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/static/")
+}
+
+/// Resolves the caller of every request (see the module documentation) and applies the route's
+/// rule ([`policy::RULES`]).
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let Some(auth) = state.auth.clone() else { return next.run(req).await };
     let bearer = req
@@ -137,6 +190,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         .map(|k| k.trim().to_owned());
     let caller = match bearer {
         Some(key) => {
+            let auth = Arc::clone(&auth);
             let found = tokio::task::spawn_blocking(move || auth.by_key(&key)).await;
             match found {
                 Ok(Ok(Some(a))) => Some(a),
@@ -145,17 +199,28 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 Err(e) => return ApiError::internal(e).into_response(),
             }
         }
-        None => {
-            let path = req.uri().path().to_owned();
-            match auth.accounts_exist() {
-                Ok(true) if !is_public(&path) => {
-                    return unauthorized("this server requires an account: send Authorization: Bearer <key>")
-                }
-                Ok(_) => None,
-                Err(e) => return e.into_response(),
-            }
-        }
+        None => None,
     };
+    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+    let need = route.as_deref().and_then(|r| policy::rule(req.method().as_str(), r));
+    let public = is_static(req.uri().path()) || need == Some(Need::Anyone);
+    match &caller {
+        None if public => {}
+        None => match auth.accounts_exist() {
+            Ok(true) => return unauthorized("this server requires an account: send Authorization: Bearer <key>"),
+            Ok(false) => {} // open mode: everything
+            Err(e) => return e.into_response(),
+        },
+        Some(_) if public => {}
+        Some(a) => match (route.as_deref(), need) {
+            (None, _) => {} // no such route: the router answers 404
+            (Some(r), None) => return forbidden(format!("{} {r} has no access rule", req.method())),
+            (Some(r), Some(n)) if !n.allows(a.role, state.store.registry()) => {
+                return forbidden(format!("the {} role may not {} {r}", a.role, req.method()))
+            }
+            _ => {}
+        },
+    }
     req.extensions_mut().insert(Caller(caller));
     next.run(req).await
 }

@@ -34,6 +34,11 @@ impl ApiError {
         ApiError { status, ..self }
     }
 
+    /// The caller's role or scope does not allow this.
+    pub fn forbidden(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Forbidden", description)
+    }
+
     pub fn not_found(description: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "NotFound", description)
     }

@@ -2,6 +2,7 @@
 //! counts and the row-by-row report, checked exactly as the CLI checks it. `GET /imports/{id}`
 //! follows the job; `?wait=true` answers only when it is done.
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 #[allow(unused_imports)]
 use crate::error::Exception;
@@ -49,6 +50,8 @@ pub struct Job {
     pub status: JobStatus,
     pub layer: String,
     pub file_name: String,
+    /// The account that uploaded it (`anonymous` on a store without accounts).
+    pub by: String,
     pub created: String,
     pub error: Option<String>,
     pub report: Option<Report>,
@@ -62,13 +65,14 @@ pub struct ImportJobs {
 }
 
 impl ImportJobs {
-    fn start(&self, layer: LayerId, file_name: &str) -> (u64, Job) {
+    fn start(&self, layer: LayerId, file_name: &str, by: &str) -> (u64, Job) {
         let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let job = Job {
             id: n.to_string(),
             status: JobStatus::Running,
             layer: layer.to_string(),
             file_name: file_name.to_owned(),
+            by: by.to_owned(),
             created: onemap_model::format_timestamp(chrono::Utc::now()),
             error: None,
             report: None,
@@ -110,6 +114,11 @@ impl ImportJobs {
     pub fn get(&self, id: &str) -> Option<Job> {
         let n: u64 = id.parse().ok()?;
         self.jobs.lock().get(&n).cloned()
+    }
+
+    /// Whether `caller` sees `job`: those who write every layer see every job, others their own.
+    fn visible(caller: &Caller, job: &Job) -> bool {
+        caller.may(|g| g.all_layers) || caller.writer().actor == job.by
     }
 }
 
@@ -181,7 +190,7 @@ fn safe_name(name: &str) -> String {
 async fn create(
     State(state): State<AppState>,
     Query(p): Query<CreateParams>,
-    caller: crate::auth::Caller,
+    caller: Caller,
     mut form: Multipart,
 ) -> Result<Response, ApiError> {
     let mut file: Option<(String, axum::body::Bytes)> = None;
@@ -236,8 +245,8 @@ async fn create(
             other => return Err(ApiError::bad_param(other, "unknown form field")),
         }
     }
-    let writer = caller.writer();
-    let (n, job) = state.imports.start(layer, &file_name);
+    let writer = caller.writer_for(layer)?;
+    let (n, job) = state.imports.start(layer, &file_name, &writer.actor);
     let (store, jobs) = (Arc::clone(&state.store), Arc::clone(&state.imports));
     let work = tokio::task::spawn_blocking(move || {
         let outcome = tempfile::tempdir()
@@ -275,23 +284,26 @@ async fn create(
 }
 
 #[utoipa::path(get, path = "/imports/{id}", tag = "imports", params(("id" = String, Path, description = "the job id")), responses((status = 200, description = "the job with its report", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
-async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
-    state.imports.get(&id).map(Json).ok_or_else(|| ApiError::not_found(format!("no import job `{id}`")))
+async fn one(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
+    let job = state.imports.get(&id).filter(|j| ImportJobs::visible(&caller, j));
+    job.map(Json).ok_or_else(|| ApiError::not_found(format!("no import job `{id}`")))
 }
 
 #[utoipa::path(get, path = "/imports", tag = "imports", responses((status = 200, description = "the import jobs, newest first", body = Object, content_type = "application/json")))]
-async fn list(State(state): State<AppState>) -> Json<JobList> {
+async fn list(State(state): State<AppState>, caller: Caller) -> Json<JobList> {
     let jobs = state
         .imports
         .jobs
         .lock()
         .values()
         .rev()
+        .filter(|j| ImportJobs::visible(&caller, j))
         .map(|j| JobSummary {
             id: j.id.clone(),
             status: j.status,
             layer: j.layer.clone(),
             file_name: j.file_name.clone(),
+            by: j.by.clone(),
             created: j.created.clone(),
             rows_read: j.report.as_ref().map(|r| r.rows_read),
             inserted: j.report.as_ref().map(|r| r.inserted),
@@ -313,6 +325,7 @@ struct JobSummary {
     status: JobStatus,
     layer: String,
     file_name: String,
+    by: String,
     created: String,
     rows_read: Option<usize>,
     inserted: Option<usize>,

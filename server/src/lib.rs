@@ -9,6 +9,7 @@ pub mod imports;
 pub mod landing;
 pub mod ogc;
 pub mod openapi;
+pub mod policy;
 pub mod routing;
 pub mod tiles;
 pub mod web;

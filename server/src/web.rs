@@ -5,7 +5,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Json, Router};
-use onemap_model::{LayerId, Scope};
+use onemap_model::LayerId;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,7 +40,7 @@ pub async fn index(state: &AppState) -> ApiResult<Response> {
 /// `GET /map/config.json`: title, demo flag, attribution, bounds and the layers in drawing
 /// order, each as the registry declares it (titles, geometry, fields with labels, style, zooms).
 #[utoipa::path(get, path = "/map/config.json", tag = "page", responses((status = 200, description = "the page's configuration: title, bounds, and each layer as the registry declares it", body = MapConfig)))]
-pub async fn config(State(state): State<AppState>) -> Json<MapConfig> {
+pub async fn config(State(state): State<AppState>, caller: crate::auth::Caller) -> Json<MapConfig> {
     let mut bounds: Option<[f64; 4]> = None;
     let layers: Vec<LayerConfig> = state
         .store
@@ -48,7 +48,7 @@ pub async fn config(State(state): State<AppState>) -> Json<MapConfig> {
         .layers()
         .iter()
         .map(|&l| {
-            let s = state.store.summary(l, &Scope::All);
+            let s = state.store.summary(l, &caller.reads(l));
             if let Some(e) = s.extent {
                 bounds = Some(bounds.map_or(e, |b| [b[0].min(e[0]), b[1].min(e[1]), b[2].max(e[2]), b[3].max(e[3])]));
             }

@@ -1,5 +1,6 @@
 //! `POST /query/within`: what lies inside an area, per layer, with totals.
 
+use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
@@ -7,7 +8,7 @@ use crate::AppState;
 use axum::{extract::State, Json};
 use geo::Geometry;
 use onemap_model::geometry::geometry_to_geojson;
-use onemap_model::{Scope, ValidationError};
+use onemap_model::ValidationError;
 use onemap_store::analysis::{within, WithinReport};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -75,7 +76,7 @@ fn parse_area(v: &Value) -> Result<Geometry, ValidationError> {
 }
 
 #[utoipa::path(post, path = "/query/within", tag = "analysis", request_body(content = WithinRequest, description = "the area and the layers to search"), responses((status = 200, description = "the features of each layer inside the area, with totals", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception)))]
-async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
+async fn handler(State(state): State<AppState>, caller: Caller, JsonBody(body): JsonBody) -> ApiResult<Json<Value>> {
     let obj = body.as_object().ok_or_else(|| ValidationError::new("", "the body must be a JSON object"))?;
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "geometry" | "buffer_m" | "layers")) {
         return Err(ValidationError::new(k.as_str(), "unknown member; expected geometry, buffer_m, layers").into());
@@ -107,7 +108,8 @@ async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> Api
         Some(_) => return Err(ValidationError::new("layers", "must be an array of layer ids").into()),
     };
     let store = state.store.clone();
-    let report = crate::blocking(move || within(store.as_ref(), &area, buffer_m, &layers, &Scope::All))
+    let scope = caller.scope();
+    let report = crate::blocking(move || within(store.as_ref(), &area, buffer_m, &layers, &scope))
         .await?
         .map_err(ApiError::from)?;
     let layers = report
@@ -118,7 +120,7 @@ async fn handler(State(state): State<AppState>, JsonBody(body): JsonBody) -> Api
                 totals: WithinReport::totals(*layer, features),
                 features: Collection {
                     kind: "FeatureCollection",
-                    features: features.iter().map(|f| f.geojson()).collect(),
+                    features: features.iter().map(|f| caller.geojson(*layer, f)).collect(),
                 },
             };
             (layer.as_str(), found)

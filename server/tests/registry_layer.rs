@@ -8,7 +8,7 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{frontend, TestApp};
 use onemap_model::registry::{Agg, ClusterSpec, Columns, Measure, Rollup, StyleSpec, TileSpec};
-use onemap_model::{Column, ColumnType, GeometryKind, LayerDef, LayerId, Record, Registry};
+use onemap_model::{Column, ColumnType, GeometryKind, LayerDef, LayerId, Record, Registry, Role};
 use onemap_server::{app, AppState, ServiceInfo};
 use onemap_store::{GpkgStore, Store};
 use onemap_tiles::decode::features;
@@ -47,6 +47,8 @@ fn water_points() -> LayerId {
         admin_code: Some("township"),
         name_property: Some("name"),
         personal: &["keeper"],
+        editors: &[Role::Township],
+        context: false,
         tiles: TileSpec {
             minzoom: 0,
             maxzoom: 24,

@@ -49,7 +49,8 @@ impl WithinReport {
     }
 }
 
-/// Everything in `layers` that intersects `area` buffered by `buffer_m` metres.
+/// Everything in `layers` that intersects `area` buffered by `buffer_m` metres, as a caller with
+/// `scope` sees it (context layers whole, see [`Scope::on`]).
 pub fn within(
     store: &dyn Store,
     area: &Geometry,
@@ -60,7 +61,7 @@ pub fn within(
     let area = buffer_metres(area, buffer_m);
     let g = Geometry::MultiPolygon(area.clone());
     let layers =
-        layers.iter().map(|&l| store.intersecting(l, &g, scope).map(|f| (l, f))).collect::<Result<Vec<_>>>()?;
+        layers.iter().map(|&l| store.intersecting(l, &g, &scope.on(l)).map(|f| (l, f))).collect::<Result<Vec<_>>>()?;
     Ok(WithinReport { area, layers })
 }
 

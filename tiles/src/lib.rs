@@ -73,8 +73,8 @@ pub trait TileSource: Send + Sync {
     fn kind(&self) -> &'static str;
     /// The layers with their zooms and attributes, for TileJSON.
     fn vector_layers(&self, layers: &[LayerId]) -> Vec<VectorLayer>;
-    /// Bounds of the data in EPSG:4326 degrees `[w, s, e, n]`, if any.
-    fn bounds(&self, layers: &[LayerId]) -> Option<[f64; 4]>;
+    /// Bounds in EPSG:4326 degrees `[w, s, e, n]` of the data a caller with `scope` sees, if any.
+    fn bounds(&self, layers: &[LayerId], scope: &Scope) -> Option<[f64; 4]>;
     /// Renders one tile; an empty vector when nothing is in it.
     async fn tile(&self, req: &TileRequest) -> Result<Vec<u8>, TileError>;
 }

@@ -9,7 +9,7 @@ use crate::properties::typed;
 use crate::props::{
     AdminAreaProps, DepotProps, HazardProps, RiskZoneProps, RoadProps, RouteProps, ShelterProps, TeamProps,
 };
-use crate::Properties;
+use crate::{Properties, Role};
 
 /// Risk colours from the field: major red, large orange, general yellow, low blue.
 pub const RISK_PALETTE: &[(&str, &str)] =
@@ -38,6 +38,8 @@ const BASE: LayerDef = LayerDef {
     admin_code: Some("township"),
     name_property: Some("name"),
     personal: &[],
+    editors: &[],
+    context: false,
     tiles: tiles(0, &[]),
     cluster: None,
     totals: &[],
@@ -68,6 +70,7 @@ pub static ADMIN_AREAS_DEF: LayerDef = LayerDef {
         Rollup::new("by_level", Agg::CountBy("level")),
     ],
     style: colour("#56657a"),
+    context: true,
     ..BASE
 };
 
@@ -87,6 +90,7 @@ pub static RISK_ZONES_DEF: LayerDef = LayerDef {
         cordon_m: None,
         reason: "风险区 {name} ({kind}, {risk_level})",
     }),
+    editors: &[Role::Planner],
     ..BASE
 };
 
@@ -114,6 +118,7 @@ pub static ROADS_DEF: LayerDef = LayerDef {
     },
     totals: &[Rollup::new("length_km", Agg::Sum(Measure::LengthKm))],
     style: colour("#9a8f80"),
+    context: true,
     ..BASE
 };
 
@@ -128,6 +133,7 @@ pub static EVACUATION_ROUTES_DEF: LayerDef = LayerDef {
     tiles: tiles(8, &["name", "from_ref", "to_ref", "length_m", "minutes"]),
     totals: &[Rollup::new("length_km", Agg::Sum(Measure::LengthKm))],
     style: colour("#1a9850"),
+    editors: &[Role::Planner],
     ..BASE
 };
 
@@ -161,6 +167,7 @@ pub static SHELTERS_DEF: LayerDef = LayerDef {
     ],
     style: colour("#1a9850"),
     place: Some(PlaceSpec { room: SHELTER_FREE, profile: "foot", available: None, excluded_by_closed_areas: true }),
+    editors: &[Role::Planner, Role::Township],
     ..BASE
 };
 
@@ -184,6 +191,7 @@ pub static DEPOTS_DEF: LayerDef = LayerDef {
         available: None,
         excluded_by_closed_areas: false,
     }),
+    editors: &[Role::Township],
     ..BASE
 };
 
@@ -215,6 +223,7 @@ pub static HAZARDS_DEF: LayerDef = LayerDef {
         cordon_m: Some(100.0),
         reason: "隐患点 {name} 管控 (cordon {cordon_m} m)",
     }),
+    editors: &[Role::Township],
     ..BASE
 };
 
@@ -245,6 +254,7 @@ pub static TEAMS_DEF: LayerDef = LayerDef {
         available: Some(Cond::Is("status", "standby")),
         excluded_by_closed_areas: false,
     }),
+    editors: &[Role::Township],
     ..BASE
 };
 

@@ -146,6 +146,11 @@ pub struct LayerDef {
     pub name_property: Option<&'static str>,
     /// Properties that are personal data (people's names, phone numbers), hidden from outsiders.
     pub personal: &'static [&'static str],
+    /// The roles that write this layer besides the commander (see [`crate::access`]).
+    pub editors: &'static [crate::Role],
+    /// Shown whole to callers scoped to a township (roads, admin areas): the context their
+    /// own features sit in.
+    pub context: bool,
     pub tiles: TileSpec,
     pub cluster: Option<ClusterSpec>,
     /// The totals `/query/within` reports (besides `count`).
@@ -385,6 +390,14 @@ fn check(l: LayerId) -> Result<(), RegistryError> {
     };
     for p in d.tiles.attributes {
         column("tiles.attributes", p)?;
+        if d.personal.contains(p) {
+            return Err(bad("tiles.attributes", format!("`{p}` is personal data: tiles go to every reader")));
+        }
+    }
+    for r in d.editors {
+        if !matches!(r, crate::Role::Planner | crate::Role::Township) {
+            return Err(bad("editors", format!("`{r}` cannot be given layers to write (see the role table)")));
+        }
     }
     for (_, m) in d.tiles.derived {
         measure("tiles.derived", *m)?;

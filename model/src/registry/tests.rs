@@ -52,6 +52,17 @@ fn a_declaration_naming_a_missing_column_is_refused() {
     assert_eq!(e, RegistryError::BadName("Bad-Name"));
 }
 
+#[test]
+fn personal_data_in_tiles_and_unwritable_editors_are_refused() {
+    let phone_in_tiles =
+        LayerDef { name: "leaky", tiles: TileSpec { attributes: &["phone"], ..HAZARDS_TILES }, ..builtin::HAZARDS_DEF };
+    let e = Registry::builtin().with(phone_in_tiles.leak()).expect_err("refused");
+    assert!(e.to_string().contains("personal"), "{e}");
+    let viewer_writes = LayerDef { name: "wall", editors: &[crate::Role::Viewer], ..builtin::HAZARDS_DEF };
+    let e = Registry::builtin().with(viewer_writes.leak()).expect_err("refused");
+    assert!(e.to_string().contains("viewer"), "{e}");
+}
+
 const HAZARDS_TILES: TileSpec = builtin::HAZARDS_DEF.tiles;
 
 #[test]

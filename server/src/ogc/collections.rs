@@ -2,13 +2,14 @@
 
 use super::links::{link, BaseUrl, Link, GEOJSON, JSON};
 use super::params;
+use crate::auth::Caller;
 #[allow(unused_imports)]
 use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
-use onemap_model::{format_timestamp, LayerId, Scope};
+use onemap_model::{format_timestamp, LayerId};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -67,8 +68,9 @@ pub struct Collections {
     pub collections: Vec<Collection>,
 }
 
-fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Collection {
-    let s = state.store.summary(layer, &Scope::All);
+/// A layer as `caller` sees it: its count and extent are those of the features in its scope.
+fn describe(state: &AppState, caller: &Caller, base: &BaseUrl, layer: LayerId) -> Collection {
+    let s = state.store.summary(layer, &caller.reads(layer));
     let id = layer.as_str();
     let at = |p: &str| base.at(&format!("/collections/{id}{p}"));
     Collection {
@@ -105,11 +107,12 @@ fn describe(state: &AppState, base: &BaseUrl, layer: LayerId) -> Collection {
 #[utoipa::path(get, path = "/collections", tag = "features", params(("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "every layer with its extent (CRS84), geometry type and count", body = Collections)))]
 pub async fn collections(
     State(state): State<AppState>,
+    caller: Caller,
     base: BaseUrl,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Collections>> {
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    let collections = state.store.registry().layers().iter().map(|l| describe(&state, &base, *l)).collect();
+    let collections = state.store.registry().layers().iter().map(|l| describe(&state, &caller, &base, *l)).collect();
     Ok(Json(Collections { links: vec![link(base.at("/collections"), "self", JSON, "the layers")], collections }))
 }
 
@@ -117,13 +120,14 @@ pub async fn collections(
 #[utoipa::path(get, path = "/collections/{collectionId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "one layer", body = Collection), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn collection(
     State(state): State<AppState>,
+    caller: Caller,
     base: BaseUrl,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Collection>> {
     let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    Ok(Json(describe(&state, &base, layer)))
+    Ok(Json(describe(&state, &caller, &base, layer)))
 }
 
 /// The JSON schema of a layer's queryable properties.
@@ -154,15 +158,26 @@ pub fn queryables_schema(base: &BaseUrl, layer: LayerId) -> Value {
     })
 }
 
+/// The queryables `caller` may filter by: without the personal properties where it does not
+/// see them.
+pub fn queryables_for(caller: &Caller, base: &BaseUrl, layer: LayerId) -> Value {
+    let mut schema = queryables_schema(base, layer);
+    if let Some(props) = schema["properties"].as_object_mut().filter(|_| caller.hides_personal()) {
+        layer.def().strip_personal(props);
+    }
+    schema
+}
+
 /// `GET /collections/{id}/queryables`.
 #[utoipa::path(get, path = "/collections/{collectionId}/queryables", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the properties a filter may name, as JSON Schema", body = Object, content_type = "application/schema+json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn queryables(
     State(state): State<AppState>,
+    caller: Caller,
     base: BaseUrl,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    Ok(Json(queryables_schema(&base, layer)))
+    Ok(Json(queryables_for(&caller, &base, layer)))
 }

@@ -3,10 +3,11 @@
 use super::collections::layer;
 use super::links::{link, BaseUrl, Link, GEOJSON, JSON};
 use super::params;
+use crate::auth::Caller;
 use crate::conditional::ETag;
-use crate::error::ApiResult;
 #[allow(unused_imports)]
 use crate::error::Exception;
+use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -65,6 +66,7 @@ pub fn feature_response(status: StatusCode, f: &Feature) -> Response {
 #[utoipa::path(get, path = "/collections/{collectionId}/items", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat in CRS84 degrees"), ("limit" = Option<u32>, Query, description = "features per page (1–10000, default 100)"), ("offset" = Option<u32>, Query, description = "features to skip (the next link sets it)"), ("datetime" = Option<String>, Query, description = "instant or interval (a/b, .. open) on the last update"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "a page of features (numberMatched, numberReturned, next/prev links)", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn items(
     State(state): State<AppState>,
+    caller: Caller,
     base: BaseUrl,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -72,7 +74,12 @@ pub async fn items(
     let layer = layer(&state, &id)?;
     let pairs = params::pairs(raw.as_deref())?;
     let q = params::items_query(layer, &pairs)?;
-    let page = state.store.query(layer, &q, &Scope::All)?;
+    if caller.hides_personal() {
+        if let Some((k, _)) = q.filters.iter().find(|(k, _)| layer.def().personal.contains(&k.as_str())) {
+            return Err(ApiError::bad_param(k, "is not a queryable property"));
+        }
+    }
+    let page = state.store.query(layer, &q, &caller.reads(layer))?;
 
     let path = format!("/collections/{id}/items");
     let url_with_offset = |offset: usize| {
@@ -96,7 +103,7 @@ pub async fn items(
     }
     let body = FeaturePage {
         kind: "FeatureCollection",
-        features: page.features.iter().map(|f| f.geojson()).collect(),
+        features: page.features.iter().map(|f| caller.geojson(layer, f)).collect(),
         number_matched: page.number_matched,
         number_returned: returned,
         time_stamp: format_timestamp(Utc::now()),
@@ -109,26 +116,48 @@ pub async fn items(
 #[utoipa::path(get, path = "/collections/{collectionId}/items/{featureId}", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id"), ("f" = Option<String>, Query, description = "json"), ("If-None-Match" = Option<String>, Header, description = "an ETag the client has")), responses((status = 200, description = "the feature, with its ETag", body = Object, content_type = "application/geo+json"), (status = 304, description = "the client has this version"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn item(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let layer = layer(&state, &id)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
-    let f = state.store.get(layer, &fid, &Scope::All)?;
+    let f = state.store.get(layer, &fid, &caller.reads(layer))?;
     let etag = ETag::new(f.etag());
     if etag.matches_if_none_match(&headers) {
         return Ok(etag.not_modified(&[]));
     }
-    Ok(feature_response(StatusCode::OK, &f))
+    let mut res = geojson_response(StatusCode::OK, &caller.geojson(layer, &f));
+    etag.set(&mut res);
+    Ok(res)
 }
 
 /// `GET /collections/{id}/items/{featureId}/history`: the change log (who, when, what).
 #[utoipa::path(get, path = "/collections/{collectionId}/items/{featureId}/history", tag = "features", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("featureId" = String, Path, description = "the feature id")), responses((status = 200, description = "the change log of the feature: who, when, what", body = Object, content_type = "application/json"), (status = 404, description = "no such collection, feature or job", body = Exception)))]
-pub async fn history(State(state): State<AppState>, Path((id, fid)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, fid)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let layer = layer(&state, &id)?;
     let store = state.store.clone();
-    let records = crate::blocking(move || store.history(layer, &fid)).await??;
+    let scope = caller.reads(layer);
+    let records = crate::blocking(move || {
+        // A feature outside the caller's scope has no history for it (404, as for the feature);
+        // a deleted one is looked up by its last recorded properties.
+        let records = store.history(layer, &fid)?;
+        let inside = match records.iter().rev().find_map(|r| r.properties.as_ref()) {
+            Some(p) => onemap_model::Properties::from_json(layer, p.clone()).is_ok_and(|p| scope.contains(&p)),
+            None => scope == Scope::All,
+        };
+        if inside {
+            Ok(records)
+        } else {
+            Err(onemap_store::StoreError::NotFound { layer, id: fid.clone() })
+        }
+    })
+    .await??;
     let changes = records
         .iter()
         .map(|r| Change {

@@ -6,7 +6,7 @@ pub mod links;
 pub mod params;
 pub(crate) mod write;
 
-pub use collections::{layer, queryables_schema, CRS84};
+pub use collections::{layer, queryables_for, queryables_schema, CRS84};
 
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;

@@ -58,7 +58,7 @@ pub async fn create(
         _ => return Err(ValidationError::new("type", "must be \"Feature\" or \"FeatureCollection\"").into()),
     };
     let store = state.store.clone();
-    let w = caller.writer();
+    let w = caller.writer_for(layer)?;
     let created = crate::blocking(move || store.insert(layer, batch, &w)).await??;
     let location = |fid: &str| base.at(&format!("/collections/{id}/items/{fid}"));
     if single {
@@ -91,7 +91,7 @@ pub async fn replace(
     let feature = NewFeature::from_geojson(layer, &body)?;
     let expected = if_match_version(&headers)?;
     let store = state.store.clone();
-    let w = caller.writer();
+    let w = caller.writer_for(layer)?;
     let f = crate::blocking(move || store.replace(layer, &fid, feature, expected, &w)).await??;
     Ok(feature_response(StatusCode::OK, &f))
 }
@@ -117,7 +117,7 @@ pub async fn patch(
     let p = FeaturePatch { geometry, properties: obj.get("properties").cloned() };
     let expected = if_match_version(&headers)?;
     let store = state.store.clone();
-    let w = caller.writer();
+    let w = caller.writer_for(layer)?;
     let f = crate::blocking(move || store.patch(layer, &fid, p, expected, &w)).await??;
     Ok(feature_response(StatusCode::OK, &f))
 }
@@ -133,7 +133,7 @@ pub async fn delete(
     let layer = layer(&state, &id)?;
     let expected = if_match_version(&headers)?;
     let store = state.store.clone();
-    let w = caller.writer();
+    let w = caller.writer_for(layer)?;
     crate::blocking(move || store.delete(layer, &fid, expected, &w)).await??;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -4,6 +4,7 @@
 use super::answers::{BandProps, Collection, CoverageAnswer, Feature, IsochroneMeta};
 use super::engine;
 use super::params::{check_keys, minutes, number, position, profile, round1, Params};
+use crate::auth::Caller;
 #[allow(unused_imports)]
 use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
@@ -85,12 +86,12 @@ fn coverage_args(registry: &Registry, p: &Params) -> ApiResult<CoverageArgs> {
 /// nearest source to every road, summed up: km of road and villages beyond the threshold (the
 /// "golden ten minutes" gaps); the tiles at `/routing/coverage/{z}/{x}/{y}` draw it.
 #[utoipa::path(get, path = "/routing/coverage", tag = "routing", params(("from" = String, Query, description = "the layer of the sources: a place layer (teams count when on standby)"), ("minutes" = Option<f64>, Query, description = "the threshold (default 10)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default by layer")), responses((status = 200, description = "km of road and villages beyond the threshold, and the tile URL", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Response> {
+async fn coverage(State(state): State<AppState>, caller: Caller, Query(p): Query<Params>) -> ApiResult<Response> {
     let args = coverage_args(state.store.registry(), &p)?;
     let rs = engine(&state)?;
     let c = {
-        let rs = std::sync::Arc::clone(&rs);
-        crate::blocking(move || rs.coverage_summary(args.from, args.profile, args.threshold_ms)).await??
+        let (rs, scope) = (std::sync::Arc::clone(&rs), caller.scope());
+        crate::blocking(move || rs.coverage_summary(&scope, args.from, args.profile, args.threshold_ms)).await??
     };
     let minutes = args.threshold_ms as f64 / 60_000.0;
     let from = p.get("from").map_or("", String::as_str);
@@ -122,6 +123,7 @@ async fn coverage(State(state): State<AppState>, Query(p): Query<Params>) -> Api
 #[utoipa::path(get, path = "/routing/coverage/{z}/{x}/{y}", tag = "routing", params(("z" = u8, Path, description = "zoom 0–24"), ("x" = u32, Path, description = "column"), ("y" = String, Path, description = "row, then .mvt"), ("from" = String, Query, description = "the layer of the sources: a place layer (teams count when on standby)"), ("minutes" = Option<f64>, Query, description = "the threshold (default 10)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default by layer")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = crate::tiles::response::MvtTile, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
 async fn coverage_tile(
     State(state): State<AppState>,
+    caller: Caller,
     Path((z, x, y)): Path<(u32, u64, String)>,
     Query(p): Query<Params>,
     headers: HeaderMap,
@@ -135,8 +137,8 @@ async fn coverage_tile(
     let args = coverage_args(state.store.registry(), &p)?;
     let rs = engine(&state)?;
     let roads = {
-        let (rs, bbox) = (std::sync::Arc::clone(&rs), tile.lonlat_bounds(64, 4096));
-        crate::blocking(move || rs.coverage_roads(args.from, args.profile, args.threshold_ms, bbox)).await??
+        let (rs, bbox, scope) = (std::sync::Arc::clone(&rs), tile.lonlat_bounds(64, 4096), caller.scope());
+        crate::blocking(move || rs.coverage_roads(&scope, args.from, args.profile, args.threshold_ms, bbox)).await??
     };
     let frame = TileFrame { tile, extent: 4096, buffer: 64, tolerance: 1.0 };
     let mut layer = LayerBuilder::new("reach_time", 4096);

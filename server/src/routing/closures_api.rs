@@ -2,6 +2,7 @@
 
 use super::answers::{ClosureProps, ClosuresMeta, Collection, Feature};
 use super::engine;
+use crate::auth::Caller;
 use crate::body::JsonBody;
 #[allow(unused_imports)]
 use crate::error::Exception;
@@ -45,10 +46,19 @@ fn closure_feature(f: &InForce, effective_after_ms: Option<f64>) -> Feature<Valu
 
 /// `GET /routing/closures`: every closure in force (manual and automatic) as a FeatureCollection.
 #[utoipa::path(get, path = "/routing/closures", tag = "routing", responses((status = 200, description = "the closures in force: manual ones and those from the layers", body = Object, content_type = "application/geo+json"), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn list(State(state): State<AppState>) -> ApiResult<Response> {
+async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
     let rs = engine(&state)?;
     let closed = rs.closures_in_force()?;
-    let features = closed.closures.iter().map(|c| closure_feature(c, None)).collect();
+    let registry = state.store.registry();
+    // An automatic closure names the feature it follows: a caller scoped to a township sees
+    // those that follow its own features (and every manual one: roads are everybody's context).
+    let visible = |c: &InForce| {
+        let Some(id) = &c.closure.feature else { return true };
+        let origin =
+            registry.layers().iter().find(|l| l.def().closes_roads.is_some_and(|r| r.origin == c.closure.origin));
+        origin.is_some_and(|&l| state.store.get(l, id, &caller.reads(l)).is_ok())
+    };
+    let features = closed.closures.iter().filter(|c| visible(c)).map(|c| closure_feature(c, None)).collect();
     let meta = ClosuresMeta {
         edges_closed: closed.edges_closed,
         version: closed.version,

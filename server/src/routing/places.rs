@@ -7,6 +7,7 @@ use super::answers::{
 };
 use super::engine;
 use super::params::{check_keys, json_lonlat, number, parse_profile, position, profile, round1, Params};
+use crate::auth::Caller;
 use crate::body::JsonBody;
 #[allow(unused_imports)]
 use crate::error::Exception;
@@ -87,7 +88,11 @@ fn ranked<E>(r: &Ranking, extra: impl Fn(&onemap_routing::Place, &Route) -> E) -
 /// `GET /routing/nearest-shelters?at=lon,lat&k=3&profile=foot&people=N`: the `k` shelters with
 /// at least `people` free places that are fastest to reach, as a FeatureCollection of routes.
 #[utoipa::path(get, path = "/routing/nearest-shelters", tag = "routing", params(("at" = String, Query, description = "where the people are: lon,lat in WGS84 degrees"), ("k" = Option<u32>, Query, description = "how many (1–20, default 3)"), ("people" = Option<u32>, Query, description = "free places needed (default 1)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default foot"), ("snap_m" = Option<f64>, Query, description = "largest distance to the nearest usable road, metres (1–5000, default 500)")), responses((status = 200, description = "shelters with room by travel time, with their routes", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Response> {
+async fn nearest_shelters(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<Params>,
+) -> ApiResult<Response> {
     check_keys(&p, &["at", "k", "profile", "people", "snap_m"])?;
     let at = position(&p, "at")?;
     let profile = profile(&p, Profile::Foot)?;
@@ -95,7 +100,7 @@ async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>
     let people = number(&p, "people", 1i64, 1, 1_000_000)?;
     let snap_m = number(&p, "snap_m", DEFAULT_SNAP_M, 1.0, 5_000.0)?;
     let rs = engine(&state)?;
-    let r = rs.nearest_shelters(at, k, people, profile, snap_m)?;
+    let r = rs.nearest_shelters(&caller.scope(), at, k, people, profile, snap_m)?;
     let features = ranked(&r.ranking, |place, _| ShelterExtra { shelter: place.id.clone(), free_places: place.free });
     let meta = ShelterMeta {
         profile: profile.as_str(),
@@ -112,7 +117,7 @@ async fn nearest_shelters(State(state): State<AppState>, Query(p): Query<Params>
 /// teams ranked by arrival time at `at` from their current positions (by default the teams on
 /// standby; `status=any` ranks every team).
 #[utoipa::path(get, path = "/routing/dispatch", tag = "routing", params(("at" = String, Query, description = "the incident: lon,lat in WGS84 degrees"), ("k" = Option<u32>, Query, description = "how many (1–20, default 5)"), ("kind" = Option<String>, Query, description = "team kind"), ("status" = Option<String>, Query, description = "team status, or any (default standby)"), ("profile" = Option<String>, Query, description = "foot (evacuees), car or rescue (emergency vehicles); default rescue"), ("snap_m" = Option<f64>, Query, description = "largest distance to the nearest usable road, metres (1–5000, default 500)")), responses((status = 200, description = "teams by arrival time", body = Object, content_type = "application/geo+json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult<Response> {
+async fn dispatch(State(state): State<AppState>, caller: Caller, Query(p): Query<Params>) -> ApiResult<Response> {
     check_keys(&p, &["at", "k", "kind", "status", "profile", "snap_m"])?;
     let at = position(&p, "at")?;
     let profile = profile(&p, Profile::Rescue)?;
@@ -143,7 +148,7 @@ async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> Api
         None => {}
     }
     let rs = engine(&state)?;
-    let r = rs.dispatch(at, k, filter, profile, snap_m)?;
+    let r = rs.dispatch(&caller.scope(), at, k, filter, profile, snap_m)?;
     let features = ranked(&r, |team, route| TeamExtra {
         team: team.id.clone(),
         members: team.free,
@@ -162,7 +167,7 @@ async fn dispatch(State(state): State<AppState>, Query(p): Query<Params>) -> Api
 /// "foot", "candidates": 5}`: every group's people to shelters with room, never over a
 /// shelter's free places, by travel time (greedy; see `onemap_routing::assign`).
 #[utoipa::path(post, path = "/routing/assign", tag = "routing", request_body(content = Object, description = "{\"groups\": [{\"id\", \"at\": [lon, lat], \"people\"}] (at most 2000), \"profile\", \"candidates\", \"snap_m\"}"), responses((status = 200, description = "placements, load per shelter, who cannot be placed", body = Object, content_type = "application/json"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 422, description = "the request cannot be answered on this road network (far from roads, unreachable)", body = Exception), (status = 503, description = "no road network is loaded", body = Exception)))]
-async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+async fn assign(State(state): State<AppState>, caller: Caller, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let obj = body.as_object().ok_or_else(|| ApiError::bad_request("the body must be a JSON object"))?;
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "groups" | "profile" | "candidates" | "snap_m")) {
         return Err(ApiError::bad_param(k, "unknown member; expected groups, profile, candidates, snap_m"));
@@ -208,8 +213,8 @@ async fn assign(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiR
     }
     let rs = engine(&state)?;
     let placed = {
-        let (rs, groups) = (Arc::clone(&rs), groups.clone());
-        crate::blocking(move || rs.assign(&groups, candidates, profile, snap_m)).await??
+        let (rs, groups, scope) = (Arc::clone(&rs), groups.clone(), caller.scope());
+        crate::blocking(move || rs.assign(&scope, &groups, candidates, profile, snap_m)).await??
     };
     let (a, idx) = (&placed.assignment, &placed.shelters);
     let ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
@@ -297,7 +302,7 @@ async fn save_route(
         township: text("township"),
     };
     let rs = engine(&state)?;
-    let writer = caller.writer();
+    let writer = caller.writer_for(LayerId::EVACUATION_ROUTES)?;
     let f = crate::blocking(move || rs.save_evacuation_route(req, &writer)).await??;
 
     let mut res = crate::ogc::items::feature_response(StatusCode::CREATED, &f);

@@ -3,17 +3,18 @@
 
 use super::matrix::{EPSG_3857, WMQ, WMQ_URI};
 use super::response::{tile_response, MVT};
+use crate::auth::Caller;
 #[allow(unused_imports)]
 use crate::error::Exception;
 use crate::error::{ApiError, ApiResult};
 use crate::ogc::links::{link, BaseUrl, Link, JSON};
-use crate::ogc::{layer, params, queryables_schema, CRS84};
+use crate::ogc::{layer, params, queryables_for, CRS84};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
-use onemap_model::{GeometryKind, LayerId, Scope};
+use onemap_model::{GeometryKind, LayerId};
 use onemap_tiles::{TileFilter, TileRequest};
 use serde::Serialize;
 use serde_json::Value;
@@ -131,6 +132,7 @@ fn geometry_dimension(l: LayerId) -> &'static str {
 #[utoipa::path(get, path = "/collections/{collectionId}/tiles/{tileMatrixSetId}", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("f" = Option<String>, Query, description = "json")), responses((status = 200, description = "the tileset metadata", body = Tileset), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn tileset(
     State(state): State<AppState>,
+    caller: Caller,
     base: BaseUrl,
     Path((id, tms)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -139,7 +141,7 @@ pub async fn tileset(
     check_tms(&tms)?;
     params::only(&params::pairs(raw.as_deref())?, &["f"])?;
     let t = &l.def().tiles;
-    let e = state.store.summary(l, &Scope::All).extent.unwrap_or([-180.0, -85.05, 180.0, 85.05]);
+    let e = state.store.summary(l, &caller.reads(l)).extent.unwrap_or([-180.0, -85.05, 180.0, 85.05]);
     let mut doc = tileset_summary(&base, l);
     doc.layers = Some(vec![TilesetLayer {
         id: id.clone(),
@@ -148,7 +150,7 @@ pub async fn tileset(
         geometry_dimension: geometry_dimension(l),
         min_tile_matrix: t.minzoom.to_string(),
         max_tile_matrix: t.maxzoom.to_string(),
-        properties_schema: queryables_schema(&base, l),
+        properties_schema: queryables_for(&caller, &base, l),
     }]);
     doc.bounding_box = Some(BoundingBox { lower_left: [e[0], e[1]], upper_right: [e[2], e[3]], crs: CRS84 });
     doc.min_tile_matrix = Some(t.minzoom.to_string());
@@ -164,6 +166,7 @@ pub async fn tileset(
 #[utoipa::path(get, path = "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", tag = "tiles", params(("collectionId" = String, Path, description = "the layer (collection) id, as /collections lists them"), ("tileMatrixSetId" = String, Path, description = "WebMercatorQuad"), ("tileMatrix" = u8, Path, description = "zoom"), ("tileRow" = u32, Path, description = "row"), ("tileCol" = u32, Path, description = "column"), ("filters" = Option<String>, Query, description = "property=value pairs of the layers' queryables (risk_level=major), and township=CODE (a prefix)")), responses((status = 200, description = "a Mapbox Vector Tile 2.1", body = crate::tiles::response::MvtTile, content_type = "application/vnd.mapbox-vector-tile"), (status = 204, description = "nothing in the tile"), (status = 304, description = "the client has this tile (If-None-Match)"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such collection, feature or job", body = Exception)))]
 pub async fn tile(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, tms, z, row, col)): Path<(String, String, String, String, String)>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -178,8 +181,9 @@ pub async fn tile(
             return Err(ApiError::bad_param("f", format!("unsupported format `{v}`; tiles are mvt")));
         }
     }
+    super::xyz::personal_filter(&caller, &pairs, &[l])?;
     let filter = TileFilter::parse(&pairs, &[l])?;
-    let req = TileRequest { coord, layers: vec![l], filter, scope: Scope::All };
+    let req = TileRequest { coord, layers: vec![l], filter, scope: caller.scope() };
     let tile = state.tiles.tile(&req).await?;
     Ok(tile_response(&headers, &tile, &state.info.tile_cache_control))
 }

@@ -93,10 +93,10 @@ impl TileSource for StoreTileSource {
             .collect()
     }
 
-    fn bounds(&self, layers: &[LayerId]) -> Option<[f64; 4]> {
+    fn bounds(&self, layers: &[LayerId], scope: &Scope) -> Option<[f64; 4]> {
         layers
             .iter()
-            .filter_map(|&l| self.store.summary(l, &Scope::All).extent)
+            .filter_map(|&l| self.store.summary(l, &scope.on(l)).extent)
             .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
     }
 

@@ -35,7 +35,7 @@ pub fn render(store: &dyn Store, req: &TileRequest, o: &RenderOptions) -> Result
             ..Query::default()
         };
         let features: Vec<Arc<Feature>> = store
-            .query(layer, &q, &req.scope)?
+            .query(layer, &q, &req.scope.on(layer))?
             .features
             .into_iter()
             .filter(|f| req.filter.township_ok(f) && feature_minzoom(layer, f) <= z)
