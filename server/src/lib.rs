@@ -16,7 +16,7 @@ pub mod web;
 pub mod within;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use error::ApiError;
 use onemap_routing_service::{RoadNetwork, RoutingService, ServiceError};
@@ -25,7 +25,7 @@ use onemap_tiles::{RenderOptions, StoreTileSource, TileService};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -46,6 +46,11 @@ pub struct ServiceInfo {
     pub body_limit: usize,
     /// Byte budget of the in-memory tile cache (0 disables it).
     pub tile_cache_bytes: u64,
+    /// How long a browser session lasts (hours).
+    pub session_hours: i64,
+    /// Origins (`https://gis.example.org`) other sites' pages may read this server from (CORS);
+    /// none by default.
+    pub cors_origins: Vec<String>,
     /// `Cache-Control` of tile responses. The default makes clients and CDNs revalidate with the
     /// ETag (a cheap 304), so nobody keeps a tile after a write changed it.
     pub tile_cache_control: String,
@@ -62,6 +67,8 @@ impl Default for ServiceInfo {
             body_limit: 16 * 1024 * 1024,
             tile_cache_bytes: 256 * 1024 * 1024,
             tile_cache_control: "no-cache".into(),
+            session_hours: 12,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -92,7 +99,7 @@ impl AppState {
 
     /// Authenticates callers against `accounts` (see [`auth`]).
     #[must_use]
-    pub fn with_accounts(mut self, accounts: Arc<dyn onemap_store::AccountStore>) -> Self {
+    pub fn with_accounts(mut self, accounts: Arc<dyn onemap_store::Security>) -> Self {
         self.auth = Some(Arc::new(auth::Auth::new(accounts)));
         self
     }
@@ -120,9 +127,14 @@ pub fn app(state: AppState) -> Router {
 /// The application with `extra` routes behind the same layers (trace, CORS, compression, body
 /// limit); benchmarks put their baseline endpoints here so both pay the same HTTP stack.
 pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
+    // Other sites' pages read this server only from the origins listed (none by default), with
+    // a key, never with the session cookie.
+    let origins: Vec<HeaderValue> =
+        state.info.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     let cors = CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::IF_NONE_MATCH])
         .expose_headers([header::ETAG, header::LOCATION]);
     let (documented, api) = documented_routes().split_for_parts();
     documented

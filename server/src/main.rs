@@ -47,6 +47,13 @@ struct ServeArgs {
     /// Cache-Control header of tile responses.
     #[arg(long, env = "ONEMAP_TILE_CACHE_CONTROL", default_value = "no-cache")]
     tile_cache_control: String,
+    /// How long a browser session lasts, in hours.
+    #[arg(long, env = "ONEMAP_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=720))]
+    session_hours: i64,
+    /// An origin (https://gis.example.org) whose pages may read this server (CORS); repeat for
+    /// several. Default: none.
+    #[arg(long = "cors-origin", env = "ONEMAP_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
     /// Road network for /routing/*: an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz).
     /// Without it the store's roads layer is used, if it has roads.
     #[arg(long, env = "ONEMAP_ROADS")]
@@ -135,6 +142,8 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
         body_limit: args.body_limit,
         tile_cache_bytes: args.tile_cache_bytes,
         tile_cache_control: args.tile_cache_control,
+        session_hours: args.session_hours,
+        cors_origins: args.cors_origins,
     };
     if !info.frontend_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
         tracing::warn!(dir = %info.frontend_dir.display(), "maplibre-gl is not installed; run scripts/setup.sh (npm ci in frontend/)");
@@ -154,7 +163,7 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
         println!("onemap: OPEN MODE — no accounts: every caller on this machine may read and change everything");
     }
     let store = Arc::new(store);
-    let accounts: Arc<dyn onemap_store::AccountStore> = store.clone();
+    let accounts: Arc<dyn onemap_store::Security> = store.clone();
     let store: Arc<dyn onemap_store::Store> = store;
     let mut state = AppState::new(Arc::clone(&store), info).with_accounts(accounts);
     let started = std::time::Instant::now();
@@ -180,7 +189,8 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
     let addr = listener.local_addr()?;
     println!("onemap: listening on http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 

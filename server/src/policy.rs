@@ -48,6 +48,8 @@ impl Need {
 pub const RULES: &[(&str, &str, Need)] = &[
     ("GET", "/", Need::Anyone),
     ("GET", "/conformance", Need::Anyone),
+    ("POST", "/auth/login", Need::Anyone),
+    ("POST", "/auth/logout", Need::Anyone),
     ("GET", "/auth/me", Need::Read),
     ("GET", "/api", Need::Read),
     ("GET", "/api.html", Need::Read),
@@ -86,6 +88,7 @@ pub const RULES: &[(&str, &str, Need)] = &[
     ("GET", "/routing/closures", Need::Internal),
     ("POST", "/routing/closures", Need::Closures),
     ("DELETE", "/routing/closures/{id}", Need::Closures),
+    ("GET", "/audit", Need::Audit),
 ];
 
 /// The rule of `method` on `route` (as the router declares it), if there is one.

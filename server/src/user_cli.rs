@@ -66,6 +66,21 @@ fn open(store: &PathBuf) -> Result<onemap_store::GpkgStore, Error> {
     Ok(onemap_store::GpkgStore::open(store)?)
 }
 
+/// Records an account change in the store's audit trail, made by the operating-system user
+/// running the command.
+fn audited(s: &onemap_store::GpkgStore, name: &str, detail: String) -> Result<(), Error> {
+    use onemap_store::AuditLog;
+    let who = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    let entry = onemap_store::audit::NewAuditEntry {
+        account: Some(format!("cli:{who}")),
+        kind: onemap_store::AuditKind::Account,
+        address: None,
+        target: name.to_owned(),
+        detail,
+    };
+    Ok(s.record(&entry)?)
+}
+
 /// Runs one `onemap user` command.
 pub fn run(cmd: UserCommand) -> Result<(), Error> {
     match cmd {
@@ -76,11 +91,15 @@ pub fn run(cmd: UserCommand) -> Result<(), Error> {
             let s = open(&store)?;
             let a = s.add_account(&NewAccount { name, role, township }, password.as_deref())?;
             let key = s.issue_key(&a.name)?;
+            let scope = a.township.as_deref().map(|t| format!(", township {t}")).unwrap_or_default();
+            audited(&s, &a.name, format!("created ({}{scope}) with a key", a.role))?;
             println!("onemap: account `{}` ({}) created; its API key, shown only now:", a.name, a.role);
             println!("{key}");
         }
         UserCommand::Key { name, store } => {
-            let key = open(&store)?.issue_key(&name)?;
+            let s = open(&store)?;
+            let key = s.issue_key(&name)?;
+            audited(&s, &name, "a new API key issued".into())?;
             println!("onemap: a new API key for `{name}`, shown only now:");
             println!("{key}");
         }
@@ -97,7 +116,9 @@ pub fn run(cmd: UserCommand) -> Result<(), Error> {
             }
         }
         UserCommand::Disable { name, store } => {
-            open(&store)?.disable(&name)?;
+            let s = open(&store)?;
+            s.disable(&name)?;
+            audited(&s, &name, "disabled".into())?;
             println!("onemap: `{name}` is disabled; its password and keys no longer work");
         }
         UserCommand::Passwd { name, password_stdin, store } => {
@@ -105,7 +126,9 @@ pub fn run(cmd: UserCommand) -> Result<(), Error> {
                 return Err("give the password on stdin with --password-stdin".into());
             }
             let password = password_from_stdin()?;
-            open(&store)?.set_password(&name, &password)?;
+            let s = open(&store)?;
+            s.set_password(&name, &password)?;
+            audited(&s, &name, "password set".into())?;
             println!("onemap: the password of `{name}` is set");
         }
     }

@@ -15,7 +15,7 @@ use http_body_util::BodyExt;
 use onemap_model::{Feature, LayerId, NewAccount, NewFeature, Role, Scope};
 use onemap_server::policy::{self, Need};
 use onemap_server::{app, AppState, ServiceInfo};
-use onemap_store::accounts::AccountStore;
+
 use onemap_store::{GpkgStore, Query, Store, Writer};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,6 +25,7 @@ use tower::ServiceExt;
 /// The township the `township` account is scoped to (the demo's first, 青山镇).
 const TOWNSHIP: &str = "519901001";
 const BOUNDARY: &str = "matrix-boundary";
+const PASSWORD: &str = "matrix passphrase";
 
 struct World {
     app: TestApp,
@@ -57,7 +58,7 @@ async fn world() -> World {
     let dyn_store: Arc<dyn Store> = store.clone();
     let engine = onemap_routing_service::load_engine(store.as_ref(), None, None).expect("roads").expect("roads");
     let info = ServiceInfo { demo: true, frontend_dir: frontend(), body_limit: 1 << 20, ..ServiceInfo::default() };
-    let accounts: Arc<dyn AccountStore> = store.clone();
+    let accounts: Arc<dyn onemap_store::Security> = store.clone();
     let state = AppState::new(Arc::clone(&dyn_store), info)
         .with_routing(engine, Some(dir.path().join("m.closures.json")))
         .expect("routing")
@@ -66,7 +67,7 @@ async fn world() -> World {
     for &role in Role::ALL {
         let township = (role == Role::Township).then(|| TOWNSHIP.to_owned());
         let new = NewAccount { name: format!("m-{role}"), role, township };
-        accounts.add_account(&new, None).expect("account");
+        accounts.add_account(&new, Some(PASSWORD)).expect("account");
         keys.insert(role, accounts.issue_key(&new.name).expect("key"));
     }
     let scope = Scope::Areas(vec![TOWNSHIP.into()]);
@@ -366,6 +367,10 @@ impl World {
             ("DELETE", "/routing/closures/{id}") => {
                 out.push(Call { method: Method::DELETE, ..get("/routing/closures/{id}") })
             }
+            ("POST", "/auth/login") => {
+                out.push(json_call(Method::POST, route, json!({"name": format!("m-{role}"), "password": PASSWORD})))
+            }
+            ("POST", "/auth/logout") => out.push(json_call(Method::POST, route, json!({}))),
             ("GET", "/static/vendor/{path}") => out.push(get("/static/vendor/maplibre-gl.mjs")),
             ("GET", "/static/{path}") => out.push(get("/static/app.js")),
             ("GET", r) if !r.contains('{') => out.push(get(r)),
@@ -542,4 +547,65 @@ async fn a_township_reads_all_of_its_own_features() {
         props.get("phone").is_none() && props.get("responsible").is_none() && props.get("name").is_some(),
         "{props}"
     );
+}
+
+/// The hazards drawn in a tile: `(ids of single points, points counted, threatened people)`.
+fn drawn_hazards(bytes: &[u8]) -> (Vec<String>, i64, f64) {
+    let (mut ids, mut count, mut people) = (Vec::new(), 0, 0.0);
+    for f in onemap_tiles::decode::features(bytes).expect("a valid tile") {
+        if f.layer != "hazards" {
+            continue;
+        }
+        match f.attrs.get("point_count").and_then(Value::as_i64) {
+            Some(n) => count += n,
+            None => {
+                count += 1;
+                ids.extend(f.attrs.get("id").and_then(Value::as_str).map(str::to_owned));
+            }
+        }
+        people += f.attrs.get("threatened_people").and_then(Value::as_f64).unwrap_or(0.0);
+    }
+    (ids, count, people)
+}
+
+/// Tiles: at a cluster zoom a township caller's clusters count and add up its own hazards only,
+/// though the commander's tile of the same place was rendered (and cached) first; at z16 each
+/// of its hazards is drawn and no other township's is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_township_tile_holds_its_own_features_and_sums() {
+    let w = world().await;
+    let hazards = all(w.app.store.as_ref(), LayerId::HAZARDS);
+    let scope = Scope::Areas(vec![TOWNSHIP.into()]);
+    let (own, foreign): (Vec<_>, Vec<_>) = hazards.iter().partition(|f| scope.contains(&f.properties));
+    let at = |f: &Feature| match f.geometry {
+        geo::Geometry::Point(p) => [p.x(), p.y()],
+        _ => panic!("hazards are points"),
+    };
+    let people = |fs: &[&Arc<Feature>]| -> f64 {
+        fs.iter().filter_map(|f| f.geojson().properties.get("threatened_people").and_then(Value::as_f64)).sum()
+    };
+    // The highest cluster zoom at which one tile holds every hazard.
+    let z = (1..12)
+        .rev()
+        .find(|&z| hazards.iter().map(|f| tile_of(at(f), z)).collect::<BTreeSet<_>>().len() == 1)
+        .expect("the county fits a tile");
+    let (_, x, y) = tile_of(at(&hazards[0]), z);
+    let uri = format!("/tiles/hazards/{z}/{x}/{y}.mvt");
+    let commander = w.call(Some(Role::Commander), &get(uri.clone())).await;
+    let township = w.call(Some(Role::Township), &get(uri.clone())).await;
+    assert_eq!((commander.0, township.0), (StatusCode::OK, StatusCode::OK), "{uri}");
+    let (_, n_all, people_all) = drawn_hazards(&commander.2);
+    assert_eq!((n_all, people_all), (hazards.len() as i64, people(&hazards.iter().collect::<Vec<_>>())));
+    let (_, n_own, people_own) = drawn_hazards(&township.2);
+    assert!(!own.is_empty() && !foreign.is_empty());
+    assert_eq!((n_own, people_own), (own.len() as i64, people(&own)), "z{z}: the township's own hazards only");
+    assert_ne!(commander.2, township.2);
+
+    for f in own.iter().chain(&foreign) {
+        let (_, x, y) = tile_of(at(f), 16);
+        let r = w.call(Some(Role::Township), &get(format!("/tiles/16/{x}/{y}.mvt"))).await;
+        let (ids, _, _) = if r.0 == StatusCode::NO_CONTENT { Default::default() } else { drawn_hazards(&r.2) };
+        assert!(ids.iter().all(|id| own.iter().any(|o| &o.id == id)), "a foreign hazard in {ids:?}");
+        assert_eq!(ids.contains(&f.id), scope.contains(&f.properties), "{} at z16", f.id);
+    }
 }

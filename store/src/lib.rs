@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod audit;
 pub mod contract;
 mod error;
 pub mod gpkg;
@@ -16,6 +17,11 @@ pub mod indexed;
 mod query;
 
 pub use accounts::{AccountError, AccountStore};
+pub use audit::{AuditKind, AuditLog};
+
+/// Accounts, sessions and the audit trail: what the server's access control needs of a store.
+pub trait Security: AccountStore + AuditLog {}
+impl<T: AccountStore + AuditLog> Security for T {}
 pub use error::{Result, StoreError};
 pub use gpkg::GpkgStore;
 pub use query::{Bbox, FeaturePatch, Interval, LayerSummary, Page, Query};

@@ -4,6 +4,7 @@
 
 pub mod secret;
 
+use chrono::{DateTime, Utc};
 use onemap_model::{Account, NewAccount, ValidationError};
 
 /// Why an account call failed.
@@ -44,6 +45,14 @@ pub trait AccountStore: Send + Sync {
     fn check_password(&self, name: &str, password: &str) -> AccountResult<Option<Account>>;
     /// The enabled account this key belongs to (and marks both used).
     fn check_key(&self, key: &str) -> AccountResult<Option<Account>>;
+    /// Opens a browser session for the account, ending after `ttl`: the token (the cookie's
+    /// value, stored only hashed) and when it ends.
+    fn open_session(&self, name: &str, ttl: chrono::Duration) -> AccountResult<(String, DateTime<Utc>)>;
+    /// The enabled account a session token belongs to and when the session ends; `None` for an
+    /// unknown, ended or expired session.
+    fn check_session(&self, token: &str) -> AccountResult<Option<(Account, DateTime<Utc>)>>;
+    /// Ends a session (logout); an unknown token is no error.
+    fn end_session(&self, token: &str) -> AccountResult<()>;
 }
 
 /// Refuses passwords too short to resist guessing.
@@ -74,6 +83,12 @@ pub trait AccountBook {
     fn set_disabled(&mut self, name: &str) -> crate::Result<bool>;
     /// Stamps the account (and the key) as used now.
     fn touch(&mut self, name: &str, key_id: Option<&str>) -> crate::Result<()>;
+    /// `false` when no such account.
+    fn insert_session(&mut self, name: &str, id: &str, hash: &str, expires: DateTime<Utc>) -> crate::Result<bool>;
+    /// The account a session id belongs to, the session's hash and when it ends.
+    fn account_with_session(&mut self, id: &str) -> crate::Result<Option<(Account, String, DateTime<Utc>)>>;
+    /// Removes a session and every expired one.
+    fn delete_session(&mut self, id: &str) -> crate::Result<()>;
 }
 
 impl<P: crate::indexed::Persist + AccountBook + Send> AccountStore for crate::indexed::IndexedStore<P> {
@@ -157,5 +172,33 @@ impl<P: crate::indexed::Persist + AccountBook + Send> AccountStore for crate::in
         }
         self.persist().touch(&a.name, Some(id))?;
         Ok(Some(a))
+    }
+
+    fn open_session(&self, name: &str, ttl: chrono::Duration) -> AccountResult<(String, DateTime<Utc>)> {
+        let (id, token) = secret::new_session_token();
+        let (_, secret_part) = secret::split_session_token(&token).unwrap_or_default();
+        let hash = secret::hash(secret_part)?;
+        let expires = crate::indexed::plan::now() + ttl;
+        if !self.persist().insert_session(name, &id, &hash, expires)? {
+            return Err(AccountError::NoSuchAccount(name.to_owned()));
+        }
+        Ok((token, expires))
+    }
+
+    fn check_session(&self, token: &str) -> AccountResult<Option<(Account, DateTime<Utc>)>> {
+        let Some((id, secret_part)) = secret::split_session_token(token) else { return Ok(None) };
+        let found = self.persist().account_with_session(id)?;
+        let Some((a, hash, expires)) = found else { return Ok(None) };
+        if a.disabled || expires <= Utc::now() || !secret::verify(secret_part, &hash) {
+            return Ok(None);
+        }
+        Ok(Some((a, expires)))
+    }
+
+    fn end_session(&self, token: &str) -> AccountResult<()> {
+        if let Some((id, _)) = secret::split_session_token(token) {
+            self.persist().delete_session(id)?;
+        }
+        Ok(())
     }
 }

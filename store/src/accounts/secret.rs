@@ -22,15 +22,33 @@ pub fn verify(secret: &str, stored: &str) -> bool {
 
 /// A new API key: `(id, the whole key)`.
 pub fn new_key() -> (String, String) {
+    new_token("om")
+}
+
+/// A new session token (`os_<id>_<secret>`, the browser's cookie): `(id, the whole token)`.
+pub fn new_session_token() -> (String, String) {
+    new_token("os")
+}
+
+fn new_token(prefix: &str) -> (String, String) {
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    let key = format!("om_{id}_{secret}");
+    let key = format!("{prefix}_{id}_{secret}");
     (id, key)
 }
 
 /// The id and secret of a key (`om_<id>_<secret>`).
 pub fn split_key(key: &str) -> Option<(&str, &str)> {
-    let rest = key.strip_prefix("om_")?;
+    split(key, "om_")
+}
+
+/// The id and secret of a session token (`os_<id>_<secret>`).
+pub fn split_session_token(token: &str) -> Option<(&str, &str)> {
+    split(token, "os_")
+}
+
+fn split<'a>(token: &'a str, prefix: &str) -> Option<(&'a str, &'a str)> {
+    let rest = token.strip_prefix(prefix)?;
     let (id, secret) = rest.split_once('_')?;
     (id.len() == 12 && !secret.is_empty()).then_some((id, secret))
 }

@@ -3,6 +3,7 @@
 use super::GpkgFile;
 use crate::accounts::AccountBook;
 use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 use onemap_model::{format_timestamp, Account, Role};
@@ -146,5 +147,41 @@ impl AccountBook for GpkgFile {
             self.changed("stamping a key", q)?;
         }
         Ok(())
+    }
+
+    fn insert_session(&mut self, name: &str, id: &str, hash: &str, expires: DateTime<Utc>) -> Result<bool> {
+        let q = diesel::sql_query(
+            "INSERT INTO onemap_sessions (id, account, hash, created_at, expires_at) \
+             SELECT ?, name, ?, ?, ? FROM onemap_accounts WHERE name = ?",
+        )
+        .into_boxed()
+        .bind::<Text, _>(id.to_owned())
+        .bind::<Text, _>(hash.to_owned())
+        .bind::<Text, _>(format_timestamp(crate::indexed::plan::now()))
+        .bind::<Text, _>(format_timestamp(expires))
+        .bind::<Text, _>(name.to_owned());
+        self.changed("opening a session", q)
+    }
+
+    fn account_with_session(&mut self, id: &str) -> Result<Option<(Account, String, DateTime<Utc>)>> {
+        let rows: Vec<AccountRow> = diesel::sql_query(format!(
+            "SELECT {COLUMNS}, s.hash || ' ' || s.expires_at AS secret FROM onemap_sessions s \
+             JOIN onemap_accounts a ON a.name = s.account WHERE s.id = ?"
+        ))
+        .bind::<Text, _>(id)
+        .load(&mut self.conn)
+        .map_err(StoreError::db("reading a session"))?;
+        let Some((a, secret)) = rows.into_iter().next().map(account).transpose()? else { return Ok(None) };
+        let Some((hash, expires)) = secret.as_deref().and_then(|s| s.split_once(' ')) else { return Ok(None) };
+        Ok(Some((a, hash.to_owned(), super::parse_time("session", expires)?)))
+    }
+
+    fn delete_session(&mut self, id: &str) -> Result<()> {
+        let now = format_timestamp(crate::indexed::plan::now());
+        let q = diesel::sql_query("DELETE FROM onemap_sessions WHERE id = ? OR expires_at <= ?")
+            .into_boxed()
+            .bind::<Text, _>(id.to_owned())
+            .bind::<Text, _>(now);
+        self.changed("ending a session", q).map(|_| ())
     }
 }

@@ -2,6 +2,7 @@
 //! `synchronous=FULL`, so a write that returned survives `kill -9` and power loss).
 
 mod accounts;
+mod audit;
 pub mod foreign;
 pub mod schema;
 mod stmt;

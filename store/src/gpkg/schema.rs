@@ -49,6 +49,14 @@ pub fn core_tables() -> Vec<String> {
          account TEXT NOT NULL REFERENCES onemap_accounts(name), hash TEXT NOT NULL, created_at TEXT NOT NULL, \
          last_used_at TEXT)"
             .into(),
+        "CREATE TABLE IF NOT EXISTS onemap_sessions (id TEXT PRIMARY KEY NOT NULL, \
+         account TEXT NOT NULL REFERENCES onemap_accounts(name), hash TEXT NOT NULL, created_at TEXT NOT NULL, \
+         expires_at TEXT NOT NULL)"
+            .into(),
+        "CREATE TABLE IF NOT EXISTS onemap_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, \
+         account TEXT, kind TEXT NOT NULL, address TEXT, target TEXT NOT NULL, detail TEXT NOT NULL)"
+            .into(),
+        "CREATE INDEX IF NOT EXISTS onemap_audit_at ON onemap_audit (at)".into(),
         "CREATE TABLE IF NOT EXISTS onemap_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, layer TEXT NOT NULL, \
          feature_id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL, actor TEXT NOT NULL, \
          at DATETIME NOT NULL, properties TEXT, fid INTEGER, last_fid INTEGER, before TEXT)"
