@@ -104,6 +104,15 @@ impl AppState {
         self
     }
 
+    /// Accepts the JWTs of the bureau's identity provider (see [`auth::sso`]); needs
+    /// [`Self::with_accounts`] first.
+    pub fn with_sso(mut self, sso: auth::sso::Sso) -> Result<Self, &'static str> {
+        let auth = self.auth.take().ok_or("single sign-on needs the store's accounts")?;
+        let auth = Arc::try_unwrap(auth).map_err(|_| "set single sign-on before serving")?;
+        self.auth = Some(Arc::new(auth.with_sso(sso)));
+        Ok(self)
+    }
+
     /// Adds routing on `roads`; its place caches and automatic closures follow the
     /// store's writes; manual closures are kept in `closures_file` (none: in memory only).
     pub fn with_routing(

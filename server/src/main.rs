@@ -54,6 +54,16 @@ struct ServeArgs {
     /// several. Default: none.
     #[arg(long = "cors-origin", env = "ONEMAP_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// Public key (PEM: RSA, EC or Ed25519) of the identity provider whose JWTs are accepted as
+    /// `Authorization: Bearer <jwt>` (claims: sub, role, township, exp).
+    #[arg(long, env = "ONEMAP_JWT_KEY")]
+    jwt_key: Option<PathBuf>,
+    /// The `iss` the JWTs must carry.
+    #[arg(long, env = "ONEMAP_JWT_ISSUER", requires = "jwt_key")]
+    jwt_issuer: Option<String>,
+    /// The `aud` the JWTs must be meant for.
+    #[arg(long, env = "ONEMAP_JWT_AUDIENCE", requires = "jwt_key")]
+    jwt_audience: Option<String>,
     /// Road network for /routing/*: an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz).
     /// Without it the store's roads layer is used, if it has roads.
     #[arg(long, env = "ONEMAP_ROADS")]
@@ -148,7 +158,17 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
     if !info.frontend_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
         tracing::warn!(dir = %info.frontend_dir.display(), "maplibre-gl is not installed; run scripts/setup.sh (npm ci in frontend/)");
     }
-    let has_accounts = onemap_store::AccountStore::has_accounts(&store)?;
+    let sso = match &args.jwt_key {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| format!("--jwt-key {}: {e}", path.display()))?;
+            let sso =
+                onemap_server::auth::sso::Sso::from_pem(&pem, args.jwt_issuer.as_deref(), args.jwt_audience.as_deref())
+                    .map_err(|e| format!("--jwt-key {}: {e}", path.display()))?;
+            Some(sso)
+        }
+        None => None,
+    };
+    let has_accounts = onemap_store::AccountStore::has_accounts(&store)? || sso.is_some();
     if !has_accounts && !args.bind.ip().is_loopback() {
         return Err(format!(
             "protected mode: the store has no account, so it may only be served on a loopback address, not {}. \
@@ -166,6 +186,10 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
     let accounts: Arc<dyn onemap_store::Security> = store.clone();
     let store: Arc<dyn onemap_store::Store> = store;
     let mut state = AppState::new(Arc::clone(&store), info).with_accounts(accounts);
+    if let Some(sso) = sso {
+        state = state.with_sso(sso)?;
+        println!("onemap: single sign-on: JWTs signed with the key in --jwt-key are accepted");
+    }
     let started = std::time::Instant::now();
     let saved = onemap_routing_service::closures::saved_dir_beside(store_path);
     match onemap_routing_service::load_engine(store.as_ref(), args.roads.as_deref(), Some(&saved))? {

@@ -266,3 +266,65 @@ async fn other_sites_read_only_from_listed_origins() {
     let r = t.send(axum::http::Method::GET, "/conformance", None, &[("origin", "http://elsewhere.test")]).await;
     assert!(r.headers.get("access-control-allow-origin").is_none());
 }
+
+/// A test identity provider's Ed25519 key pair (made for this test with `openssl genpkey
+/// -algorithm ed25519`; it signs nothing else), and another key that is not the provider's.
+const IDP_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMae6YeKW3jW7vIIB3dnNhok6RFBz+EYB3w6N+H9++Am\n-----END PRIVATE KEY-----";
+const IDP_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAMqAuAdNVkRNmKc0hIPJBpiU918Sy7CJT5hNrgiMXSo4=\n-----END PUBLIC KEY-----";
+const NOT_THE_IDP: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPff0e2xXfOexEjI9EHMPB6NexBjAzJVFtUwtm97P/sE\n-----END PRIVATE KEY-----";
+
+fn jwt(signing_pem: &str, claims: serde_json::Value) -> String {
+    let key = jsonwebtoken::EncodingKey::from_ed_pem(signing_pem.as_bytes()).expect("key");
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA), &claims, &key).expect("sign")
+}
+
+#[tokio::test]
+async fn tokens_of_the_identity_provider_name_role_and_township() {
+    let sso =
+        onemap_server::auth::sso::Sso::from_pem(IDP_PUBLIC.as_bytes(), Some("https://idp.bureau"), None).expect("key");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(GpkgStore::open(dir.path().join("j.gpkg")).expect("open"));
+    onemap_import::demo::load(store.as_ref(), onemap_import::demo::generate(1, 30)).expect("demo");
+    let security: Arc<dyn Security> = store.clone();
+    let dyn_store: Arc<dyn Store> = store.clone();
+    let info = ServiceInfo { frontend_dir: frontend(), body_limit: 1 << 20, ..ServiceInfo::default() };
+    let state = AppState::new(Arc::clone(&dyn_store), info).with_accounts(security).with_sso(sso).expect("sso");
+    let t = TestApp { store: dyn_store, router: app(state), _dir: dir };
+    assert_eq!(t.get("/collections").await.status, StatusCode::UNAUTHORIZED, "no local account, still protected");
+
+    let exp = chrono::Utc::now().timestamp() + 600;
+    let claims = |sub: &str, role: &str, township: Option<&str>, exp: i64| serde_json::json!({"sub": sub, "role": role, "township": township, "exp": exp, "iss": "https://idp.bureau"});
+    let t = &t;
+    let call = |token: String| async move {
+        let bearer = format!("Bearer {token}");
+        t.send(axum::http::Method::GET, "/collections/hazards/items?limit=1000", None, &[("authorization", &bearer)])
+            .await
+    };
+    let r = call(jwt(IDP_PRIVATE, claims("张镇长", "township", Some("519901001"), exp))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let scope = onemap_model::Scope::Areas(vec!["519901001".into()]);
+    let own = store.summary(onemap_model::LayerId::HAZARDS, &scope).count;
+    assert!(own > 0 && own < 30);
+    assert_eq!(r.body["numberMatched"], own, "the token's township scopes the reads");
+
+    for (token, why) in [
+        (jwt(IDP_PRIVATE, claims("张镇长", "township", Some("519901001"), exp - 3600)), "expired"),
+        (jwt(NOT_THE_IDP, claims("张镇长", "commander", None, exp)), "signature"),
+        (jwt(IDP_PRIVATE, claims("张镇长", "emperor", None, exp)), "emperor"),
+        (jwt(IDP_PRIVATE, claims("张镇长", "township", None, exp)), "township"),
+        (
+            jwt(IDP_PRIVATE, serde_json::json!({"sub": "x", "role": "viewer", "exp": exp, "iss": "https://elsewhere"})),
+            "issuer",
+        ),
+    ] {
+        let r = call(token).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{why}: {}", r.text);
+        assert!(r.text.contains(why), "`{why}` in {}", r.text);
+    }
+    // A local account of that name that is disabled stops the provider's tokens.
+    store.add_account(&NewAccount { name: "王指挥".into(), role: Role::Commander, township: None }, None).expect("add");
+    let token = jwt(IDP_PRIVATE, claims("王指挥", "commander", None, exp));
+    assert_eq!(call(token.clone()).await.status, StatusCode::OK);
+    store.disable("王指挥").expect("disable");
+    assert_eq!(call(token).await.status, StatusCode::UNAUTHORIZED);
+}

@@ -11,6 +11,7 @@
 pub mod audit;
 mod limit;
 mod session;
+pub mod sso;
 
 use crate::error::{ApiError, Exception};
 use crate::policy::{self, Need};
@@ -45,6 +46,8 @@ pub struct Auth {
     verified: Mutex<HashMap<String, Verified>>,
     /// Failed logins, per account and per address.
     failures: Mutex<limit::Failures>,
+    /// The identity provider whose JWTs are accepted, if one is configured.
+    sso: Option<sso::Sso>,
     /// The (key id, address) pairs seen since start: a key used from a new address is audited.
     seen: Mutex<std::collections::HashSet<(String, Option<IpAddr>)>>,
     /// Whether the store has an account: once it has, it always has (accounts are disabled,
@@ -142,16 +145,24 @@ impl Auth {
             security,
             verified: Mutex::new(HashMap::new()),
             failures: Mutex::default(),
+            sso: None,
             seen: Mutex::default(),
             has_accounts: std::sync::atomic::AtomicBool::new(false),
             last_asked: Mutex::new(None),
         }
     }
 
-    /// Whether a caller must name an account.
+    /// Accepts the JWTs of `sso` as well.
+    #[must_use]
+    pub fn with_sso(mut self, sso: sso::Sso) -> Self {
+        self.sso = Some(sso);
+        self
+    }
+
+    /// Whether a caller must name an account (always, with single sign-on).
     fn accounts_exist(&self) -> Result<bool, ApiError> {
         use std::sync::atomic::Ordering;
-        if self.has_accounts.load(Ordering::Acquire) {
+        if self.sso.is_some() || self.has_accounts.load(Ordering::Acquire) {
             return Ok(true);
         }
         let mut last = self.last_asked.lock();
@@ -187,6 +198,19 @@ impl Auth {
         }))
     }
 
+    /// The account a JWT vouches for, unless a local account of that name is disabled.
+    fn by_jwt(&self, sso: &sso::Sso, token: &str) -> Result<Result<Account, String>, ApiError> {
+        let a = match sso.account(token) {
+            Ok(a) => a,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        let local = self.security.account(&a.name).map_err(ApiError::internal)?;
+        if local.is_some_and(|l| l.disabled) {
+            return Ok(Err(format!("the account `{}` is disabled here", a.name)));
+        }
+        Ok(Ok(a))
+    }
+
     /// Forgets a token (a session ended by logout).
     fn forget(&self, token: &str) {
         self.verified.lock().remove(token);
@@ -211,6 +235,7 @@ impl Auth {
 enum Credential {
     Key,
     Session,
+    Jwt,
 }
 
 /// The client's address, when the server was started with connection info.
@@ -298,12 +323,37 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|k| (k.trim().to_owned(), Credential::Key));
+        .map(|k| k.trim().to_owned())
+        .map(|k| {
+            let jwt = auth.sso.is_some() && !k.starts_with("om_") && k.matches('.').count() == 2;
+            (k, if jwt { Credential::Jwt } else { Credential::Key })
+        });
     let credential = bearer.or_else(|| {
         cookie(&parts.headers, session::COOKIE).filter(|v| !v.is_empty()).map(|v| (v.to_owned(), Credential::Session))
     });
     let address = client_address(&parts);
     let caller = match credential {
+        Some((token, Credential::Jwt)) => {
+            let Some(sso) = &auth.sso else { return unauthorized("single sign-on is not configured") };
+            match auth.by_jwt(sso, &token) {
+                Ok(Ok(account)) => {
+                    if auth.new_address(&format!("sso_{}", account.name), address) {
+                        let entry = NewAuditEntry {
+                            account: Some(account.name.clone()),
+                            kind: AuditKind::NewAddress,
+                            address: address.map(|a| a.to_string()),
+                            target: format!("single sign-on {}", account.name),
+                            detail: "a token for this account was used from this address for the first time since the server started".into(),
+                        };
+                        let b = Arc::clone(&auth);
+                        let _ = tokio::task::spawn_blocking(move || b.record(entry)).await;
+                    }
+                    Some((account, Credential::Jwt))
+                }
+                Ok(Err(why)) => return unauthorized(&why),
+                Err(e) => return e.into_response(),
+            }
+        }
         Some((token, how)) => {
             let a = Arc::clone(&auth);
             let t = token.clone();
