@@ -2,6 +2,7 @@
 // drawn as the layer registry says (/map/config.json: colours, labels), with a Chinese legend and the routing panel (routing.js). Coordinates are WGS84/CGCS2000 lon/lat degrees.
 import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
 import { addRoutingPanel } from "/static/routing.js";
+import { showCaller, signIn } from "/static/session.js";
 
 /** The colour of a layer's features: one colour, or a `match` on the property whose values carry
  * their own colours (risk levels: major red, large orange, general yellow, low blue). */
@@ -117,6 +118,13 @@ function colourKey(layers, key) {
 }
 
 async function main() {
+  const who = await signIn();
+  showCaller(who);
+  if (!who.internal) {
+    setStatus("外部系统账号请通过 OGC API 接口读取数据（/collections）", true);
+    window.onemapError = "this account is for partner systems (OGC API), not for the page";
+    return;
+  }
   const config = await (await fetch("/map/config.json")).json();
   document.getElementById("title").textContent = config.title || "应急指挥一张图";
   document.title = `${config.title || "应急指挥一张图"} · onemap`;
@@ -158,7 +166,7 @@ async function main() {
   });
   colourKey(config.layers, document.getElementById("risk-key"));
   window.onemapLayerStyles = styleIds;
-  await addRoutingPanel(map, document.getElementById("legend"));
+  await addRoutingPanel(map, document.getElementById("legend"), who);
   const total = data.reduce((n, fc) => n + fc.features.length, 0);
   await new Promise((resolve) => map.once("idle", resolve));
   setStatus(`${config.layers.length} 个图层，${total} 个要素`);

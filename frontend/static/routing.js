@@ -28,8 +28,10 @@ async function getJson(url, init) {
   return body;
 }
 
-/** Adds the routing panel to `aside` for `map`; does nothing when the server has no roads. */
-export async function addRoutingPanel(map, aside) {
+/** Adds the routing panel to `aside` for `map`; does nothing when the server has no roads. A
+ * route can be saved when `who` (as /auth/me) writes evacuation routes. */
+export async function addRoutingPanel(map, aside, who) {
+  const maySave = who.writes.includes("evacuation_routes");
   const probe = await fetch("/routing/closures");
   if (probe.status === 503) return null;
   const state = { mode: "inspect", profile: "car", clicks: [], last: null, coverage: false };
@@ -97,8 +99,8 @@ export async function addRoutingPanel(map, aside) {
     const avoided = f.properties.closures_avoided || [];
     show([f], `<p><b>${fmtMin(f.properties.duration_s)}</b> · ${fmtKm(f.properties.distance_m)} · ${PROFILES[state.profile]}</p>` +
       (avoided.length ? `<p>绕开封闭：${avoided.map((c) => escapeHtml(c.reason)).join("；")}</p>` : "") +
-      `<button type="button" id="routing-save">保存为转移路线</button>`);
-    result.querySelector("#routing-save").addEventListener("click", async () => {
+      (maySave ? `<button type="button" id="routing-save">保存为转移路线</button>` : ""));
+    result.querySelector("#routing-save")?.addEventListener("click", async () => {
       const name = `转移路线 ${new Date().toLocaleString("zh-CN")}`;
       try {
         const saved = await getJson("/routing/evacuation-routes", { method: "POST", headers: { "content-type": "application/json" },

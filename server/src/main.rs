@@ -1,5 +1,6 @@
 //! The `onemap` command: serve the one map, run the demo, import and export.
 
+mod demo_accounts;
 mod import_cli;
 mod user_cli;
 
@@ -248,6 +249,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             } else if osm.is_some() {
                 println!("onemap: {} exists; delete it to rebuild from OpenStreetMap", store.display());
             }
+            demo_accounts::ensure(&s, &store)?;
             if no_serve {
                 return Ok(());
             }

@@ -12,7 +12,8 @@ use onemap_model::{Registry, Role};
 /// What a route needs of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
-    /// Nobody: the OGC landing and conformance documents, login and logout.
+    /// Nobody: the OGC landing and conformance documents, login, logout and who-am-I (which
+    /// tells an anonymous caller to log in).
     Anyone,
     /// Any account; reads are cut to its scope, personal data removed for partner systems.
     Read,
@@ -50,7 +51,7 @@ pub const RULES: &[(&str, &str, Need)] = &[
     ("GET", "/conformance", Need::Anyone),
     ("POST", "/auth/login", Need::Anyone),
     ("POST", "/auth/logout", Need::Anyone),
-    ("GET", "/auth/me", Need::Read),
+    ("GET", "/auth/me", Need::Anyone),
     ("GET", "/api", Need::Read),
     ("GET", "/api.html", Need::Read),
     ("GET", "/collections", Need::Read),

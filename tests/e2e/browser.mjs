@@ -22,3 +22,32 @@ export async function openPage() {
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   return { browser, page, consoleErrors };
 }
+
+/** Opens the one-map page at `url`; when it asks for a login, logs in through its own form as
+ * ONEMAP_USER / ONEMAP_PASSWORD (after one wrong password when ONEMAP_WRONG_FIRST is set, whose
+ * message it returns); then waits for the map or its error. */
+export async function openMap(page, url, consoleErrors = []) {
+  await page.goto(url, { waitUntil: "load" });
+  const asked = () => window.onemapReady || window.onemapError || !document.getElementById("login").hidden;
+  await page.waitForFunction(asked, null, { timeout: 90_000 });
+  let wrongPasswordMessage = null;
+  if (await page.isVisible("#login")) {
+    const user = process.env.ONEMAP_USER;
+    if (!user) throw new Error("the page asks for a login: set ONEMAP_USER and ONEMAP_PASSWORD");
+    await page.fill("#login-name", user);
+    if (process.env.ONEMAP_WRONG_FIRST) {
+      const before = consoleErrors.length;
+      await page.fill("#login-password", "not the password");
+      await page.click("#login-submit");
+      await page.waitForFunction(() => document.getElementById("login-error").textContent !== "", null, { timeout: 30_000 });
+      wrongPasswordMessage = await page.textContent("#login-error");
+      // Chromium logs the refused login's 401 as a failed resource: expected here, nothing else is.
+      const added = consoleErrors.splice(before);
+      consoleErrors.push(...added.filter((e) => !e.includes("401")));
+    }
+    await page.fill("#login-password", process.env.ONEMAP_PASSWORD || "");
+    await page.click("#login-submit");
+  }
+  await page.waitForFunction(() => window.onemapReady || window.onemapError, null, { timeout: 90_000 });
+  return { wrongPasswordMessage };
+}

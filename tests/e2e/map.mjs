@@ -1,8 +1,9 @@
 // Opens the one-map page in Debian chromium (playwright-core) and reports what it rendered.
 // Usage: node tests/e2e/map.mjs URL SCREENSHOT.png
 // Prints one JSON line: {"layers": {id: renderedCount}, "legend": text, "attribution": text,
-// "demoBanner": bool, "consoleErrors": [...]}; exits 1 when the page fails to load.
-import { openPage } from "./browser.mjs";
+// "demoBanner": bool, "who": the account shown, "counts": {id: legend count},
+// "consoleErrors": [...]}; exits 1 when the page fails to load. Logs in as ONEMAP_USER.
+import { openMap, openPage } from "./browser.mjs";
 
 const [url, screenshot] = process.argv.slice(2);
 if (!url || !screenshot) {
@@ -15,10 +16,10 @@ let code = 0;
 try {
   const outside = [];
   page.on("request", (r) => { if (!r.url().startsWith(new URL(url).origin) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) outside.push(r.url()); });
-  await page.goto(url, { waitUntil: "load" });
-  await page.waitForFunction(() => window.onemapReady || window.onemapError, null, { timeout: 90_000 });
+  const login = await openMap(page, url, consoleErrors);
   const report = await page.evaluate(() => {
-    if (window.onemapError) return { error: window.onemapError };
+    const who = document.getElementById("who").textContent;
+    if (window.onemapError) return { error: window.onemapError, who };
     const layers = {};
     for (const [id, styleIds] of Object.entries(window.onemapLayerStyles)) {
       layers[id] = window.map.queryRenderedFeatures({ layers: styleIds }).length;
@@ -29,9 +30,12 @@ try {
       legend: document.getElementById("legend").textContent.replace(/\s+/g, " ").trim(),
       attribution,
       demoBanner: !document.getElementById("demo-banner").hidden,
+      who,
+      counts: Object.fromEntries([...document.querySelectorAll("#layers .count")].map((c) => [c.dataset.count, Number(c.textContent)])),
       status: document.getElementById("status").textContent,
     };
   });
+  report.wrongPasswordMessage = login.wrongPasswordMessage;
   report.consoleErrors = consoleErrors;
   report.outsideRequests = outside;
   await page.screenshot({ path: screenshot });

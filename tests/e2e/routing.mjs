@@ -3,7 +3,7 @@
 // shelters of a point; 5/10/15-minute isochrones; the ten-minute coverage layer.
 // Usage: node tests/e2e/routing.mjs URL SCREENSHOT.png LON1,LAT1 LON2,LAT2 (WGS84 degrees)
 // Prints one JSON line with what the page showed; exits 1 when the page fails.
-import { openPage } from "./browser.mjs";
+import { openMap, openPage } from "./browser.mjs";
 
 const [url, screenshot, p1, p2] = process.argv.slice(2);
 if (!url || !screenshot || !p1 || !p2) {
@@ -16,8 +16,7 @@ const b = p2.split(",").map(Number);
 const { browser, page, consoleErrors } = await openPage();
 let code = 0;
 try {
-  await page.goto(url, { waitUntil: "load" });
-  await page.waitForFunction(() => window.onemapReady || window.onemapError, null, { timeout: 90_000 });
+  await openMap(page, url, consoleErrors);
   const pixel = (p) => page.evaluate(([lon, lat]) => {
     const pt = window.map.project([lon, lat]);
     const r = window.map.getCanvas().getBoundingClientRect();

@@ -59,7 +59,37 @@ pub fn require_tool(name: &str) -> PathBuf {
 pub struct Server {
     pub child: Child,
     pub url: String,
+    /// The accounts `onemap demo` printed (none for `serve`).
+    pub accounts: Vec<DemoAccount>,
 }
+
+/// An account `onemap demo` created and printed.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub name: String,
+    pub role: String,
+    pub password: String,
+    pub key: String,
+}
+
+impl DemoAccount {
+    /// Reads `onemap: demo account NAME role ROLE [township CODE] password PW key KEY`.
+    fn parse(line: &str) -> Option<DemoAccount> {
+        let rest = line.strip_prefix("onemap: demo account ")?;
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let after =
+            |w: &str| words.iter().position(|x| *x == w).and_then(|i| words.get(i + 1)).map(|s| (*s).to_owned());
+        Some(DemoAccount {
+            name: (*words.first()?).to_owned(),
+            role: after("role")?,
+            password: after("password")?,
+            key: after("key")?,
+        })
+    }
+}
+
+/// The key [`http`] sends to each server: the commander's of the demo it started.
+static KEYS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
 
 impl Server {
     /// Starts `onemap <args…> --bind 127.0.0.1:0` and waits for the line that names its address.
@@ -75,12 +105,14 @@ impl Server {
             .expect("start onemap");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
+        let mut accounts = Vec::new();
         let url = loop {
             match lines.next() {
                 Some(Ok(line)) => {
                     if let Some(url) = line.strip_prefix("onemap: listening on ") {
                         break url.trim().to_owned();
                     }
+                    accounts.extend(DemoAccount::parse(&line));
                 }
                 _ => {
                     let status = child.wait().ok();
@@ -90,7 +122,27 @@ impl Server {
         };
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, url }
+        if accounts.is_empty() {
+            // `serve` on a store a demo built: the demo's accounts are kept beside it.
+            let store = args.iter().position(|a| *a == "--store").and_then(|i| args.get(i + 1));
+            if let Some(text) = store.and_then(|s| std::fs::read_to_string(format!("{s}.accounts.txt")).ok()) {
+                accounts.extend(text.lines().filter_map(DemoAccount::parse));
+            }
+        }
+        if let Some(a) = accounts.iter().find(|a| a.role == "commander") {
+            KEYS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((url.clone(), a.key.clone()));
+        }
+        Server { child, url, accounts }
+    }
+
+    /// The key of the demo account with `role`.
+    pub fn key(&self, role: &str) -> &str {
+        self.accounts.iter().find(|a| a.role == role).map_or_else(|| panic!("no demo {role} account"), |a| &a.key)
+    }
+
+    /// The demo account with `role`.
+    pub fn account(&self, role: &str) -> &DemoAccount {
+        self.accounts.iter().find(|a| a.role == role).unwrap_or_else(|| panic!("no demo {role} account"))
     }
 
     /// Kills the server with SIGKILL (no shutdown, no flush) and waits for it.
@@ -138,23 +190,45 @@ pub fn run(cmd: &mut Command, limit: Duration) -> String {
     stdout
 }
 
-/// A minimal HTTP/1.1 client over a TCP socket (enough for tests; no keep-alive).
+/// A minimal HTTP/1.1 client over a TCP socket (enough for tests; no keep-alive). Requests to a
+/// demo server a test started carry its commander's key.
 pub fn http(method: &str, url: &str, body: Option<&str>) -> (u16, String) {
     let (status, bytes) = http_bytes(method, url, body);
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Like [`http`], with this `Authorization` header instead of the commander's key.
+pub fn http_as(method: &str, url: &str, body: Option<&str>, authorization: &str) -> (u16, String) {
+    let (status, bytes) = request(method, url, body, Some(authorization));
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Like [`http`], with the body as bytes (tiles).
 pub fn http_bytes(method: &str, url: &str, body: Option<&str>) -> (u16, Vec<u8>) {
+    request(method, url, body, None)
+}
+
+fn request(method: &str, url: &str, body: Option<&str>, authorization: Option<&str>) -> (u16, Vec<u8>) {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").expect("http url");
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
     let mut s = std::net::TcpStream::connect(host).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
     let body = body.unwrap_or("");
+    let key = match authorization {
+        Some(a) => format!("Authorization: {a}\r\n"),
+        None => KEYS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .rev()
+            .find(|(server, _)| url.starts_with(server.as_str()))
+            .map(|(_, k)| format!("Authorization: Bearer {k}\r\n"))
+            .unwrap_or_default(),
+    };
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{key}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .expect("write");

@@ -35,11 +35,20 @@ fn chromium_renders_every_layer_of_the_demo_county() {
     let cfg: Value = serde_json::from_str(&cfg).expect("config json");
 
     let shot = root().join("target/browser-demo.png");
+    let commander = server.account("commander");
     let out = run(
-        Command::new(node).current_dir(root()).args(["tests/e2e/map.mjs", &format!("{}/", server.url)]).arg(&shot),
+        Command::new(&node)
+            .current_dir(root())
+            .args(["tests/e2e/map.mjs", &format!("{}/", server.url)])
+            .arg(&shot)
+            .env("ONEMAP_USER", &commander.name)
+            .env("ONEMAP_PASSWORD", &commander.password)
+            .env("ONEMAP_WRONG_FIRST", "1"),
         Duration::from_secs(180),
     );
     let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
+    assert_eq!(report["wrongPasswordMessage"], "用户名或密码错误", "{report}");
+    assert!(report["who"].as_str().unwrap_or("").contains(&commander.name), "the bar does not show who: {report}");
     for layer in cfg["layers"].as_array().expect("layers") {
         let id = layer["id"].as_str().expect("id");
         let rendered = report["layers"][id].as_u64().unwrap_or(0);
@@ -62,6 +71,28 @@ fn chromium_renders_every_layer_of_the_demo_county() {
         assert!(n >= 30, "risk colour {level} covers only {n} px of {}", shot.display());
     }
     eprintln!("browser: rendered {} ; screenshot {}", report["layers"], shot.display());
+
+    // The township account's page: its own hazards only, and it says who is logged in.
+    let town = server.account("township");
+    let out = run(
+        Command::new(&node)
+            .current_dir(root())
+            .args(["tests/e2e/map.mjs", &format!("{}/", server.url)])
+            .arg(root().join("target/browser-township.png"))
+            .env("ONEMAP_USER", &town.name)
+            .env("ONEMAP_PASSWORD", &town.password),
+        Duration::from_secs(180),
+    );
+    let town_report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
+    assert!(town_report["who"].as_str().unwrap_or("").contains("乡镇"), "{town_report}");
+    let all = report["counts"]["hazards"].as_u64().expect("hazards count");
+    let own = town_report["counts"]["hazards"].as_u64().expect("township hazards count");
+    let key = format!("Bearer {}", server.key("township"));
+    let (_, body) =
+        onemap_e2e::http_as("GET", &format!("{}/collections/hazards/items?limit=1", server.url), None, &key);
+    let matched = serde_json::from_str::<Value>(&body).expect("json")["numberMatched"].as_u64().expect("matched");
+    assert!(own > 0 && own < all && own == matched, "township page {own}, API {matched}, commander {all}");
+    assert_eq!(town_report["consoleErrors"], serde_json::json!([]), "page errors: {town_report}");
 }
 
 /// The routing panel with real mouse clicks: a route between two road points (drawn, with its
@@ -85,7 +116,9 @@ fn chromium_routes_saves_and_shows_coverage_on_the_demo_county() {
             .current_dir(root())
             .args(["tests/e2e/routing.mjs", &format!("{}/", server.url)])
             .arg(&shot)
-            .args([vertex(10), vertex(200)]),
+            .args([vertex(10), vertex(200)])
+            .env("ONEMAP_USER", &server.account("planner").name)
+            .env("ONEMAP_PASSWORD", &server.account("planner").password),
         Duration::from_secs(180),
     );
     let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");

@@ -83,8 +83,11 @@ fn user_accounts_from_the_command_line() {
     assert!(passwd.wait().expect("wait").success());
 
     let hashes = run(
-        Command::new(&sqlite)
-            .args([s, "SELECT hash FROM onemap_keys UNION ALL SELECT password_hash FROM onemap_accounts"]),
+        Command::new(&sqlite).args([
+            s,
+            "SELECT hash FROM onemap_keys WHERE account = 'ops' \
+                 UNION ALL SELECT password_hash FROM onemap_accounts WHERE name = 'ops'",
+        ]),
         Duration::from_secs(30),
     );
     assert_eq!(hashes.lines().filter(|h| h.starts_with("$argon2id$")).count(), 2, "{hashes}");
@@ -95,7 +98,49 @@ fn user_accounts_from_the_command_line() {
     let out = onemap(&["user", "disable", "ops", "--store", s]);
     assert!(out.status.success());
     let list = String::from_utf8_lossy(&onemap(&["user", "list", "--store", s]).stdout).into_owned();
-    assert!(list.starts_with("ops\tcommander\t-\tdisabled"), "{list}");
+    assert!(list.lines().any(|l| l.starts_with("ops\tcommander\t-\tdisabled")), "{list}");
+    let audit = run(
+        Command::new(&sqlite).args([s, "SELECT account, kind, target, detail FROM onemap_audit WHERE target = 'ops'"]),
+        Duration::from_secs(30),
+    );
+    let changes: Vec<&str> = audit.lines().map(|l| l.rsplit('|').next().unwrap_or_default()).collect();
+    assert_eq!(changes, ["created (commander) with a key", "password set", "disabled"], "{audit}");
+    assert!(audit.lines().all(|l| l.starts_with("cli:") && l.contains("|account|")), "{audit}");
+}
+
+/// `onemap demo` creates an account for every role, prints names, passwords and keys, keeps them
+/// beside the store for its owner only, and prints the same ones on the next run.
+#[test]
+fn the_demo_creates_an_account_for_every_role() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("acc.gpkg");
+    let s = store.to_str().expect("path");
+    let out = onemap(&["demo", "--store", s, "--hazards", "5", "--no-serve"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("onemap: demo account "))
+        .map(str::to_owned)
+        .collect();
+    for role in ["admin", "commander", "planner", "township", "viewer", "external"] {
+        let line = first.iter().find(|l| l.contains(&format!(" role {role}"))).unwrap_or_else(|| panic!("no {role}"));
+        assert!(line.contains(" password ") && line.contains(" key om_"), "{line}");
+    }
+    assert!(first.iter().any(|l| l.contains("role township township 519901001 ")), "{first:?}");
+    let file = dir.path().join("acc.gpkg.accounts.txt");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).expect("accounts file").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the demo's passwords are readable by others");
+    }
+    let out = onemap(&["demo", "--store", s, "--no-serve"]);
+    let again: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("onemap: demo account "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(again, first, "the second run prints the same accounts");
 }
 
 /// Protected mode: a store without accounts is not served on a non-loopback address.
@@ -104,8 +149,6 @@ fn serve_refuses_an_open_store_on_a_public_address() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("p.gpkg");
     let s = store.to_str().expect("path");
-    let out = onemap(&["demo", "--store", s, "--hazards", "5", "--no-serve"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = onemap(&["serve", "--store", s, "--bind", "0.0.0.0:0"]);
     assert!(!out.status.success(), "served an open store on 0.0.0.0");
     let err = String::from_utf8_lossy(&out.stderr);

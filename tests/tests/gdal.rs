@@ -9,13 +9,63 @@ fn demo_server(dir: &std::path::Path, hazards: &str) -> Server {
     Server::start(&["demo", "--store", store.to_str().expect("utf-8 path"), "--hazards", hazards])
 }
 
+/// GDAL's header option carrying the demo `role` account's key.
+fn bearer(server: &Server, role: &str) -> String {
+    format!("Authorization: Bearer {}", server.key(role))
+}
+
+#[test]
+fn ogrinfo_is_refused_without_a_key() {
+    require_tool("ogrinfo");
+    let dir = tempfile_dir();
+    let server = demo_server(dir.path(), "5");
+    let out = Command::new("ogrinfo").args(["-ro", "-q", &format!("OAPIF:{}", server.url)]).output().expect("ogrinfo");
+    assert!(!out.status.success(), "ogrinfo read a protected server without a key");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("401"), "{err}");
+}
+
+#[test]
+fn a_partner_system_reads_features_without_personal_data() {
+    require_tool("ogr2ogr");
+    let dir = tempfile_dir();
+    let server = demo_server(dir.path(), "30");
+    let out = dir.path().join("shelters.geojson");
+    let auth = bearer(&server, "external");
+    let url = format!("OAPIF:{}", server.url);
+    let dest = out.to_str().expect("path");
+    run(
+        Command::new("ogr2ogr").args(["--config", "GDAL_HTTP_HEADERS", &auth, "-f", "GeoJSON", dest, &url, "shelters"]),
+        Duration::from_secs(60),
+    );
+    let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("json");
+    let features = fc["features"].as_array().expect("features");
+    assert!(features.len() > 10, "{} shelters", features.len());
+    for f in features {
+        let p = &f["properties"];
+        assert!(p["name"].is_string(), "{p}");
+        assert!(p.get("phone").is_none_or(serde_json::Value::is_null), "a phone number reached a partner: {p}");
+        assert!(p.get("responsible").is_none_or(serde_json::Value::is_null), "a name reached a partner: {p}");
+    }
+}
+
 #[test]
 fn ogrinfo_lists_the_collections_over_ogc_api() {
     require_tool("ogrinfo");
     let dir = tempfile_dir();
     let server = demo_server(dir.path(), "50");
-    let out =
-        run(Command::new("ogrinfo").args(["-ro", "-q", &format!("OAPIF:{}", server.url)]), Duration::from_secs(60));
+    let auth = bearer(&server, "viewer");
+    let out = run(
+        Command::new("ogrinfo").args([
+            "-ro",
+            "-q",
+            "--config",
+            "GDAL_HTTP_HEADERS",
+            &auth,
+            &format!("OAPIF:{}", server.url),
+        ]),
+        Duration::from_secs(60),
+    );
     for layer in ["hazards", "risk_zones", "shelters", "evacuation_routes", "depots", "teams", "admin_areas", "roads"] {
         assert!(out.contains(layer), "ogrinfo did not list {layer}:\n{out}");
     }
@@ -27,8 +77,12 @@ fn ogr2ogr_reads_every_feature_through_the_next_links() {
     let dir = tempfile_dir();
     let server = demo_server(dir.path(), "1234");
     let out = dir.path().join("hazards.geojson");
+    let auth = bearer(&server, "commander");
     run(
         Command::new("ogr2ogr").args([
+            "--config",
+            "GDAL_HTTP_HEADERS",
+            &auth,
             "-f",
             "GeoJSON",
             out.to_str().expect("path"),

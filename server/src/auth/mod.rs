@@ -13,7 +13,7 @@ mod limit;
 mod session;
 pub mod sso;
 
-use crate::error::{ApiError, Exception};
+use crate::error::{ApiError, ApiResult, Exception};
 use crate::policy::{self, Need};
 use crate::AppState;
 use axum::extract::MatchedPath;
@@ -128,7 +128,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
     }
 }
 
-/// `GET /auth/me`.
+/// `GET /auth/me`: who the caller is and what the role table lets it do (the page hides the
+/// controls it may not use).
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Me {
     /// `None` on a store without accounts (open, loopback only).
@@ -137,6 +138,37 @@ pub struct Me {
     pub township: Option<String>,
     /// Whether the store has no accounts and serves everyone.
     pub open: bool,
+    /// The layers the caller writes.
+    pub writes: Vec<&'static str>,
+    pub closures: bool,
+    pub imports: bool,
+    pub audit: bool,
+    /// History, analyses, routing and the page's configuration (not for partner systems).
+    pub internal: bool,
+}
+
+impl Me {
+    /// What `caller` is and may do on a deployment with `registry`'s layers; `open`: the server
+    /// keeps no accounts (then an anonymous caller may do everything, else nothing).
+    pub fn of(caller: &Caller, registry: &onemap_model::Registry, open: bool) -> Me {
+        let a = caller.0.as_ref();
+        let may = |check: fn(&Grants) -> bool| if a.is_some() { caller.may(check) } else { open };
+        let writes = registry.layers().iter().filter(|l| match caller.role() {
+            Some(r) => r.may_write(**l),
+            None => open,
+        });
+        Me {
+            name: a.map(|a| a.name.clone()),
+            role: a.map(|a| a.role.to_string()),
+            township: a.and_then(|a| a.township.clone()),
+            open: a.is_none() && open,
+            writes: writes.map(|l| l.as_str()).collect(),
+            closures: may(|g| g.closures),
+            imports: may(|g| g.imports),
+            audit: may(|g| g.audit),
+            internal: may(|g| g.internal_reads),
+        }
+    }
 }
 
 impl Auth {
@@ -456,9 +488,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// `GET /auth/me`: who the request is authenticated as.
 #[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, description = "the caller", body = Me), (status = 401, description = "no or a bad API key", body = Exception)))]
-async fn me(Caller(account): Caller) -> Json<Me> {
-    Json(match account {
-        Some(a) => Me { name: Some(a.name), role: Some(a.role.to_string()), township: a.township, open: false },
-        None => Me { name: None, role: None, township: None, open: true },
-    })
+async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Me>> {
+    let open = match &state.auth {
+        Some(auth) => !auth.accounts_exist()?,
+        None => true,
+    };
+    Ok(Json(Me::of(&caller, state.store.registry(), open)))
 }

@@ -95,12 +95,7 @@ pub async fn login(
     let a = Arc::clone(&auth);
     let e = entry(Some(account.name.clone()), AuditKind::Login, &format!("session until {expires}"));
     crate::blocking(move || a.record(e)).await?;
-    let me = super::Me {
-        name: Some(account.name.clone()),
-        role: Some(account.role.to_string()),
-        township: account.township.clone(),
-        open: false,
-    };
+    let me = super::Me::of(&Caller(Some(account)), state.store.registry(), false);
     let mut res = Json(me).into_response();
     let max_age = (expires - chrono::Utc::now()).num_seconds().max(0);
     res.headers_mut().insert(header::SET_COOKIE, set_cookie(&state, &token, max_age));
