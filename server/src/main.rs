@@ -179,6 +179,11 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
         )
         .into());
     }
+    if !args.bind.ip().is_loopback() && info.public_url.is_none() {
+        tracing::warn!(
+            "no --public-url: links and Location headers follow each request's Host header; set it to the URL clients use"
+        );
+    }
     if !has_accounts {
         tracing::warn!("the store has no account: anyone who can reach {} reads and changes everything", args.bind);
         println!("onemap: OPEN MODE — no accounts: every caller on this machine may read and change everything");
