@@ -1,33 +1,15 @@
-// The one-map page: every layer of the store as GeoJSON from the OGC API items endpoints,
-// drawn as the layer registry says (/map/config.json: colours, labels), with a Chinese legend and the routing panel (routing.js). Coordinates are WGS84/CGCS2000 lon/lat degrees.
+// The one-map page: the server's composite vector tiles drawn with the MapLibre style of a view
+// (/styles/{view}.json, built from the layer registry), routed by the URL:
+//   #/planner (default) — layer panel and the routing panel;
+//   #/wall — full screen for the command centre's wall, a clock in the bar;
+//   #/township/{code} — one township's risk map (its features only).
+// The legend and popups take their Chinese labels from /map/config.json (the registry as well).
+// Nothing is a window global: tests import this module and read `onemap`. The page sets
+// data-map-idle="1" on <html> after the first full render (data-map-error on failure).
+// Coordinates are WGS84/CGCS2000 lon/lat degrees.
 import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
 import { addRoutingPanel } from "/static/routing.js";
 import { showCaller, signIn } from "/static/session.js";
-
-/** The colour of a layer's features: one colour, or a `match` on the property whose values carry
- * their own colours (risk levels: major red, large orange, general yellow, low blue). */
-function colourOf(style) {
-  if (!style.colour_by) return style.colour;
-  const pairs = Object.entries(style.palette).flat();
-  return ["match", ["get", style.colour_by], ...pairs, style.colour];
-}
-
-/** Map style layers for one layer of the registry (as /map/config.json describes it), bottom to top. */
-function layerStyles(layer) {
-  const colour = colourOf(layer.style);
-  switch (layer.geometry) {
-    case "MULTIPOLYGON":
-      return [
-        { type: "fill", paint: { "fill-color": colour, "fill-opacity": layer.style.colour_by ? 0.3 : 0.08 } },
-        { type: "line", paint: { "line-color": colour, "line-width": 1.5 } },
-      ];
-    case "LINESTRING":
-      return [{ type: "line", paint: { "line-color": colour, "line-width": 2 } }];
-    default:
-      return [{ type: "circle", paint: { "circle-color": colour, "circle-radius": 6,
-        "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } }];
-  }
-}
 
 /** Legend swatch shape per geometry type. */
 const SWATCH_SHAPE = { MULTIPOLYGON: "fill", LINESTRING: "line", POINT: "point" };
@@ -44,21 +26,6 @@ const statusEl = document.getElementById("status");
 function setStatus(text, isError = false) {
   statusEl.textContent = text;
   statusEl.classList.toggle("error", isError);
-}
-
-/** Fetches every feature of a collection, following `next` links. */
-async function fetchAll(collection) {
-  const features = [];
-  let url = `/collections/${collection}/items?limit=10000`;
-  while (url) {
-    const res = await fetch(url, { headers: { Accept: "application/geo+json" } });
-    if (!res.ok) throw new Error(`${collection}: HTTP ${res.status}`);
-    const page = await res.json();
-    features.push(...page.features);
-    const next = (page.links || []).find((l) => l.rel === "next");
-    url = next ? next.href : null;
-  }
-  return { type: "FeatureCollection", features };
 }
 
 /** A popup with the layer's Chinese field titles and value labels. */
@@ -80,6 +47,22 @@ function popupContent(layer, props) {
   return div;
 }
 
+/** What the page shows, for tests and the other modules. */
+export const onemap = { map: null, view: null, layers: {}, routing: null, who: null, config: null };
+
+/** The view, township code and camera in the URL: `#/{view}[/{code}][@lon,lat,zoom]`. */
+export function parseHash(hash) {
+  const [path, camera] = hash.replace(/^#\/?/, "").split("@");
+  const [view, code] = path.split("/");
+  const views = ["wall", "planner", "township"];
+  const c = (camera || "").split(",").map(Number);
+  return {
+    view: views.includes(view) ? view : "planner",
+    code: view === "township" && /^\d{2,20}$/.test(code || "") ? code : null,
+    camera: c.length === 3 && c.every(Number.isFinite) ? { center: [c[0], c[1]], zoom: c[2] } : null,
+  };
+}
+
 function legendRow(layer, styleIds, map) {
   const li = el("li");
   const label = el("label");
@@ -99,14 +82,18 @@ function legendRow(layer, styleIds, map) {
   return li;
 }
 
-/** The colour key of every property that colours a layer (the risk levels), once each. */
+/** The colour key of every property that colours a layer (risk levels, team status), each
+ * under its field's Chinese title, once. */
 function colourKey(layers, key) {
   const seen = new Set();
   for (const layer of layers) {
     const by = layer.style.colour_by;
     if (!by || seen.has(by)) continue;
     seen.add(by);
-    const labels = (layer.fields.find((f) => f.name === by) || {}).labels_zh || {};
+    const field = layer.fields.find((f) => f.name === by) || {};
+    const labels = field.labels_zh || {};
+    const title = by === "status" ? `${layer.title_zh}${field.title_zh || by}` : field.title_zh || by;
+    key.appendChild(el("li", title, "key-title"));
     for (const [value, colour] of Object.entries(layer.style.palette)) {
       const li = el("li");
       const swatch = el("span", undefined, "swatch");
@@ -117,64 +104,108 @@ function colourKey(layers, key) {
   }
 }
 
+/** Keeps the camera in the URL so a link reopens the same map. */
+function followCamera(map, route) {
+  map.on("moveend", () => {
+    const c = map.getCenter();
+    const code = route.code ? `/${route.code}` : "";
+    const hash = `#/${route.view}${code}@${c.lng.toFixed(5)},${c.lat.toFixed(5)},${map.getZoom().toFixed(2)}`;
+    history.replaceState(null, "", hash);
+  });
+}
+
+/** The wall's clock in the bar. */
+function startClock() {
+  const clock = document.getElementById("clock");
+  clock.hidden = false;
+  const tick = () => { clock.textContent = new Date().toLocaleString("zh-CN", { hour12: false }); };
+  tick();
+  setInterval(tick, 1000);
+}
+
+/** Popups: a cluster zooms in; a feature shows its tile attributes at once, then the whole item. */
+function popups(map, config, styleIds) {
+  const byStyle = {};
+  for (const [layer, ids] of Object.entries(styleIds)) for (const id of ids) byStyle[id] = config.layers.find((l) => l.id === layer);
+  const ids = Object.keys(byStyle);
+  map.on("click", async (e) => {
+    if (onemap.routing && onemap.routing.mode !== "inspect") return;
+    const hit = map.queryRenderedFeatures(e.point, { layers: ids.filter((id) => map.getLayer(id)) })[0];
+    if (!hit) return;
+    const layer = byStyle[hit.layer.id];
+    if (hit.properties.point_count !== undefined) {
+      map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 16) });
+      return;
+    }
+    const popup = new maplibregl.Popup({ maxWidth: "22rem" }).setLngLat(e.lngLat).setDOMContent(popupContent(layer, hit.properties)).addTo(map);
+    const id = hit.properties.id;
+    if (id === undefined) return;
+    const res = await fetch(`/collections/${layer.id}/items/${encodeURIComponent(id)}`, { headers: { Accept: "application/geo+json" } });
+    if (res.ok) popup.setDOMContent(popupContent(layer, (await res.json()).properties));
+  });
+  for (const id of ids) {
+    map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
+  }
+}
+
 async function main() {
   const who = await signIn();
+  onemap.who = who;
   showCaller(who);
   if (!who.internal) {
     setStatus("外部系统账号请通过 OGC API 接口读取数据（/collections）", true);
-    window.onemapError = "this account is for partner systems (OGC API), not for the page";
-    return;
+    throw new Error("this account is for partner systems (OGC API), not for the page");
   }
+  const route = parseHash(location.hash);
+  onemap.view = route.view;
+  document.body.dataset.view = route.view;
   const config = await (await fetch("/map/config.json")).json();
+  onemap.config = config;
   document.getElementById("title").textContent = config.title || "应急指挥一张图";
   document.title = `${config.title || "应急指挥一张图"} · onemap`;
   document.getElementById("demo-banner").hidden = !config.demo;
 
+  const style = await (await fetch(`/styles/${route.view}.json`)).json();
+  if (route.code) {
+    // One township's map: the tiles filtered to its admin-code prefix.
+    style.sources.onemap.url = `${style.sources.onemap.url}?township=${route.code}`;
+  }
   const bounds = config.bounds || [73.5, 18.0, 135.1, 53.6];
   const map = new maplibregl.Map({
     container: "map",
-    style: { version: 8, sources: {}, layers: [{ id: "background", type: "background", paint: { "background-color": "#fbfaf7" } }] },
-    bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]],
-    fitBoundsOptions: { padding: 30 },
+    style,
+    ...(route.camera ? route.camera : { bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], fitBoundsOptions: { padding: 30 } }),
     attributionControl: false,
     preserveDrawingBuffer: true,
   });
-  window.map = map;
+  onemap.map = map;
   map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: config.attribution || "onemap" }));
-  map.addControl(new maplibregl.NavigationControl(), "top-left");
+  if (route.view !== "wall") map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }));
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
 
-  const data = await Promise.all(config.layers.map((l) => fetchAll(l.id)));
   const styleIds = {};
+  for (const l of style.layers) {
+    if (l["source-layer"]) (styleIds[l["source-layer"]] ||= []).push(l.id);
+  }
+  onemap.layers = styleIds;
   const list = document.getElementById("layers");
-  config.layers.forEach((layer, i) => {
-    map.addSource(layer.id, { type: "geojson", data: data[i] });
-    styleIds[layer.id] = layerStyles(layer).map((s, n) => {
-      const id = `${layer.id}-${s.type}-${n}`;
-      map.addLayer({ id, source: layer.id, ...s });
-      map.on("click", id, (e) => {
-        // In a routing mode a click places a point; only the inspect mode opens popups.
-        if (window.onemapRouting && window.onemapRouting.mode !== "inspect") return;
-        new maplibregl.Popup({ maxWidth: "22rem" }).setLngLat(e.lngLat).setDOMContent(popupContent(layer, e.features[0].properties)).addTo(map);
-      });
-      map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
-      map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
-      return id;
-    });
-    list.appendChild(legendRow({ ...layer, count: data[i].features.length }, styleIds[layer.id], map));
-  });
+  for (const layer of config.layers) list.appendChild(legendRow(layer, styleIds[layer.id] || [], map));
   colourKey(config.layers, document.getElementById("risk-key"));
-  window.onemapLayerStyles = styleIds;
-  await addRoutingPanel(map, document.getElementById("legend"), who);
-  const total = data.reduce((n, fc) => n + fc.features.length, 0);
-  await new Promise((resolve) => map.once("idle", resolve));
+  popups(map, config, styleIds);
+  followCamera(map, route);
+  if (route.view === "wall") startClock();
+  else onemap.routing = await addRoutingPanel(map, document.getElementById("legend"), who);
+  const total = config.layers.reduce((n, l) => n + l.count, 0);
+  await new Promise((resolve) => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once("idle", resolve)));
   setStatus(`${config.layers.length} 个图层，${total} 个要素`);
-  window.onemapReady = true;
+  document.documentElement.dataset.mapIdle = "1";
 }
 
 main().catch((err) => {
   console.error(err);
-  window.onemapError = String(err && err.message ? err.message : err);
-  setStatus(`加载失败：${window.onemapError}`, true);
+  const message = String(err && err.message ? err.message : err);
+  document.documentElement.dataset.mapError = message;
+  setStatus(`加载失败：${message}`, true);
 });

@@ -35,7 +35,6 @@ export async function addRoutingPanel(map, aside, who) {
   const probe = await fetch("/routing/closures");
   if (probe.status === 503) return null;
   const state = { mode: "inspect", profile: "car", clicks: [], last: null, coverage: false };
-  window.onemapRouting = state;
 
   const box = document.createElement("section");
   box.id = "routing";

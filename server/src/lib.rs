@@ -11,6 +11,7 @@ pub mod ogc;
 pub mod openapi;
 pub mod policy;
 pub mod routing;
+pub mod styles;
 pub mod tiles;
 pub mod web;
 pub mod within;
@@ -169,6 +170,7 @@ pub fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(imports::router())
         .merge(routing::router())
         .merge(web::router())
+        .merge(styles::router())
         .merge(auth::router())
 }
 

@@ -324,6 +324,9 @@ impl World {
                 out.push(get(format!("/tiles/hazards,shelters,teams/{z}/{x}/{y}.mvt")))
             }
             ("GET", "/tiles/{layers}") => out.push(get("/tiles/hazards,shelters.json")),
+            ("GET", "/styles/{name}") => {
+                out.extend(["wall", "planner", "township"].map(|v| get(format!("/styles/{v}.json"))))
+            }
             ("GET", "/tileMatrixSets/{tileMatrixSetId}") => out.push(get("/tileMatrixSets/WebMercatorQuad")),
             ("POST", "/query/within") => {
                 let d = 0.3;

@@ -35,7 +35,7 @@ async fn landing_serves_the_map_page_to_browsers() {
     assert!(r.text.contains("应急指挥一张图") && r.text.contains("/static/app.js"), "{}", r.text);
     let js = app.get("/static/app.js").await;
     assert_eq!(js.status, StatusCode::OK);
-    assert!(js.text.contains("/collections/${collection}/items?limit=10000"));
+    assert!(js.text.contains("/styles/${route.view}.json"), "the page draws the view's style on vector tiles");
     assert_eq!(app.get("/static/nope.js").await.status, StatusCode::NOT_FOUND);
 }
 

@@ -25,10 +25,13 @@ export async function openPage() {
 
 /** Opens the one-map page at `url`; when it asks for a login, logs in through its own form as
  * ONEMAP_USER / ONEMAP_PASSWORD (after one wrong password when ONEMAP_WRONG_FIRST is set, whose
- * message it returns); then waits for the map or its error. */
+ * message it returns); then waits for the first full render (data-map-idle) or the error, and
+ * gives the test `window.__onemap`, the page module's state. */
 export async function openMap(page, url, consoleErrors = []) {
   await page.goto(url, { waitUntil: "load" });
-  const asked = () => window.onemapReady || window.onemapError || !document.getElementById("login").hidden;
+  const done = () => document.documentElement.dataset.mapIdle === "1" || document.documentElement.dataset.mapError;
+  const asked = () => document.documentElement.dataset.mapIdle === "1" || document.documentElement.dataset.mapError
+    || !document.getElementById("login").hidden;
   await page.waitForFunction(asked, null, { timeout: 90_000 });
   let wrongPasswordMessage = null;
   if (await page.isVisible("#login")) {
@@ -48,6 +51,8 @@ export async function openMap(page, url, consoleErrors = []) {
     await page.fill("#login-password", process.env.ONEMAP_PASSWORD || "");
     await page.click("#login-submit");
   }
-  await page.waitForFunction(() => window.onemapReady || window.onemapError, null, { timeout: 90_000 });
+  await page.waitForFunction(done, null, { timeout: 90_000 });
+  // The page keeps no window globals; the tests reach its state through its module.
+  await page.evaluate(async () => { window.__onemap = (await import("/static/app.js")).onemap; });
   return { wrongPasswordMessage };
 }

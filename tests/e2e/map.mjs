@@ -15,14 +15,22 @@ const { browser, page, consoleErrors } = await openPage();
 let code = 0;
 try {
   const outside = [];
+  const requests = { tiles: 0, items: [] };
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (/^\/tiles\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname)) requests.tiles += 1;
+    if (/^\/collections\/[^/]+\/items$/.test(u.pathname)) requests.items.push(u.pathname + u.search);
+  });
   page.on("request", (r) => { if (!r.url().startsWith(new URL(url).origin) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) outside.push(r.url()); });
   const login = await openMap(page, url, consoleErrors);
   const report = await page.evaluate(() => {
     const who = document.getElementById("who").textContent;
-    if (window.onemapError) return { error: window.onemapError, who };
+    const error = document.documentElement.dataset.mapError;
+    if (error) return { error, who };
+    const { map, layers: styleIds } = window.__onemap;
     const layers = {};
-    for (const [id, styleIds] of Object.entries(window.onemapLayerStyles)) {
-      layers[id] = window.map.queryRenderedFeatures({ layers: styleIds }).length;
+    for (const [id, ids] of Object.entries(styleIds)) {
+      layers[id] = map.queryRenderedFeatures({ layers: ids.filter((l) => map.getLayer(l)) }).length;
     }
     const attribution = document.querySelector(".maplibregl-ctrl-attrib")?.textContent ?? "";
     return {
@@ -30,12 +38,16 @@ try {
       legend: document.getElementById("legend").textContent.replace(/\s+/g, " ").trim(),
       attribution,
       demoBanner: !document.getElementById("demo-banner").hidden,
+      view: document.body.dataset.view,
+      clock: document.getElementById("clock").hidden ? null : document.getElementById("clock").textContent,
+      legendShown: getComputedStyle(document.getElementById("legend")).display !== "none",
       who,
       counts: Object.fromEntries([...document.querySelectorAll("#layers .count")].map((c) => [c.dataset.count, Number(c.textContent)])),
       status: document.getElementById("status").textContent,
     };
   });
   report.wrongPasswordMessage = login.wrongPasswordMessage;
+  report.requests = requests;
   report.consoleErrors = consoleErrors;
   report.outsideRequests = outside;
   await page.screenshot({ path: screenshot });

@@ -18,16 +18,16 @@ let code = 0;
 try {
   await openMap(page, url, consoleErrors);
   const pixel = (p) => page.evaluate(([lon, lat]) => {
-    const pt = window.map.project([lon, lat]);
-    const r = window.map.getCanvas().getBoundingClientRect();
+    const pt = window.__onemap.map.project([lon, lat]);
+    const r = window.__onemap.map.getCanvas().getBoundingClientRect();
     return [r.left + pt.x, r.top + pt.y];
   }, p);
   const waitLast = async (kind) => {
-    await page.waitForFunction((k) => window.onemapRouting?.last && (window.onemapRouting.last.kind === k || window.onemapRouting.last.error), kind, { timeout: 30_000 });
-    return page.evaluate(() => window.onemapRouting.last);
+    await page.waitForFunction((k) => window.__onemap.routing?.last && (window.__onemap.routing.last.kind === k || window.__onemap.routing.last.error), kind, { timeout: 30_000 });
+    return page.evaluate(() => window.__onemap.routing.last);
   };
-  const idle = () => page.evaluate(() => new Promise((r) => (window.map.loaded() ? r() : window.map.once("idle", r))));
-  const rendered = (layer) => page.evaluate((l) => window.map.queryRenderedFeatures({ layers: [l] }).length, layer);
+  const idle = () => page.evaluate(() => new Promise((r) => (window.__onemap.map.loaded() ? r() : window.__onemap.map.once("idle", r))));
+  const rendered = (layer) => page.evaluate((l) => window.__onemap.map.queryRenderedFeatures({ layers: [l] }).length, layer);
 
   const report = { panel: await page.locator("#routing").count() };
   await page.click("[data-mode=route]");
@@ -40,8 +40,8 @@ try {
   report.routeRendered = await rendered("routing-result-line");
   report.routeText = await page.locator("#routing-result").textContent();
   await page.click("#routing-save");
-  await page.waitForFunction(() => window.onemapRouting.saved || window.onemapRouting.last.error, null, { timeout: 30_000 });
-  report.saved = await page.evaluate(() => window.onemapRouting.saved || null);
+  await page.waitForFunction(() => window.__onemap.routing.saved || window.__onemap.routing.last.error, null, { timeout: 30_000 });
+  report.saved = await page.evaluate(() => window.__onemap.routing.saved || null);
 
   await page.click("[data-mode=shelters]");
   const [x, y] = await pixel(a);
@@ -59,7 +59,7 @@ try {
   report.isochroneRendered = await rendered("routing-isochrone");
 
   await page.check("#routing-coverage");
-  await page.waitForFunction(() => window.map.getLayer("routing-coverage") && window.map.areTilesLoaded(), null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__onemap.map.getLayer("routing-coverage") && window.__onemap.map.areTilesLoaded(), null, { timeout: 60_000 });
   await idle();
   report.coverageRendered = await rendered("routing-coverage");
   report.consoleErrors = consoleErrors;

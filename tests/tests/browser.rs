@@ -48,6 +48,8 @@ fn chromium_renders_every_layer_of_the_demo_county() {
     );
     let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
     assert_eq!(report["wrongPasswordMessage"], "用户名或密码错误", "{report}");
+    assert!(report["requests"]["tiles"].as_u64().unwrap_or(0) > 0, "no vector tiles requested: {report}");
+    assert_eq!(report["requests"]["items"], serde_json::json!([]), "the page loaded whole layers: {report}");
     assert!(report["who"].as_str().unwrap_or("").contains(&commander.name), "the bar does not show who: {report}");
     for layer in cfg["layers"].as_array().expect("layers") {
         let id = layer["id"].as_str().expect("id");
@@ -77,7 +79,7 @@ fn chromium_renders_every_layer_of_the_demo_county() {
     let out = run(
         Command::new(&node)
             .current_dir(root())
-            .args(["tests/e2e/map.mjs", &format!("{}/", server.url)])
+            .args(["tests/e2e/map.mjs", &format!("{}/#/township/519901001", server.url)])
             .arg(root().join("target/browser-township.png"))
             .env("ONEMAP_USER", &town.name)
             .env("ONEMAP_PASSWORD", &town.password),
@@ -85,6 +87,8 @@ fn chromium_renders_every_layer_of_the_demo_county() {
     );
     let town_report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
     assert!(town_report["who"].as_str().unwrap_or("").contains("乡镇"), "{town_report}");
+    assert_eq!(town_report["view"], "township", "{town_report}");
+    assert!(town_report["layers"]["hazards"].as_u64().unwrap_or(0) > 0, "{town_report}");
     let all = report["counts"]["hazards"].as_u64().expect("hazards count");
     let own = town_report["counts"]["hazards"].as_u64().expect("township hazards count");
     let key = format!("Bearer {}", server.key("township"));
@@ -93,6 +97,27 @@ fn chromium_renders_every_layer_of_the_demo_county() {
     let matched = serde_json::from_str::<Value>(&body).expect("json")["numberMatched"].as_u64().expect("matched");
     assert!(own > 0 && own < all && own == matched, "township page {own}, API {matched}, commander {all}");
     assert_eq!(town_report["consoleErrors"], serde_json::json!([]), "page errors: {town_report}");
+
+    // The map wall: the dark wall style, a clock, no side panel.
+    let wall = server.account("viewer");
+    let out = run(
+        Command::new(&node)
+            .current_dir(root())
+            .args(["tests/e2e/map.mjs", &format!("{}/#/wall", server.url)])
+            .arg(root().join("target/browser-wall.png"))
+            .env("ONEMAP_USER", &wall.name)
+            .env("ONEMAP_PASSWORD", &wall.password),
+        Duration::from_secs(180),
+    );
+    let wall_report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
+    assert_eq!(
+        (wall_report["view"].as_str(), wall_report["legendShown"].as_bool()),
+        (Some("wall"), Some(false)),
+        "{wall_report}"
+    );
+    assert!(wall_report["clock"].as_str().unwrap_or("").contains(':'), "no clock on the wall: {wall_report}");
+    assert!(wall_report["layers"]["hazards"].as_u64().unwrap_or(0) > 0, "{wall_report}");
+    assert_eq!(wall_report["consoleErrors"], serde_json::json!([]), "page errors: {wall_report}");
 }
 
 /// The routing panel with real mouse clicks: a route between two road points (drawn, with its

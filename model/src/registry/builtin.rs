@@ -25,6 +25,10 @@ const fn colour(colour: &'static str) -> StyleSpec {
     StyleSpec { colour, colour_by: None, palette: &[] }
 }
 
+/// Rescue teams by status: on standby green, dispatched orange, on scene red, off duty grey.
+pub const TEAM_STATUS_PALETTE: &[(&str, &str)] =
+    &[("standby", "#1a9850"), ("dispatched", "#f17c0e"), ("on_scene", "#d7191c"), ("off_duty", "#888888")];
+
 const BY_RISK: StyleSpec = StyleSpec { colour: "#d7191c", colour_by: Some("risk_level"), palette: RISK_PALETTE };
 
 /// The defaults every layer starts from; each declaration below says where it differs.
@@ -247,7 +251,7 @@ pub static TEAMS_DEF: LayerDef = LayerDef {
         Rollup::new("members", Agg::Sum(Measure::Prop("members"))),
         Rollup::new("by_status", Agg::CountBy("status")),
     ],
-    style: colour("#222222"),
+    style: StyleSpec { colour: "#1f4e9c", colour_by: Some("status"), palette: TEAM_STATUS_PALETTE },
     place: Some(PlaceSpec {
         room: Measure::Prop("members"),
         profile: "rescue",

@@ -1,0 +1,70 @@
+//! The views' MapLibre style documents pass `gl-style-validate` (MapLibre's own validator, from
+//! npm) as kept in `styles/` and as a demo server serves them, and every URL in them resolves.
+
+use onemap_e2e::{http, require_tool, root, Server};
+use serde_json::Value;
+use std::process::Command;
+
+fn validate(file: &std::path::Path) -> (bool, String) {
+    let node = require_tool("node");
+    let validator = root().join("frontend/node_modules/@maplibre/maplibre-gl-style-spec/dist/gl-style-validate.mjs");
+    assert!(validator.exists(), "the style validator is missing: run scripts/setup.sh (npm ci in frontend/)");
+    let out = Command::new(node).arg(validator).arg(file).output().expect("node");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_styles_are_valid_and_every_url_in_them_resolves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for view in ["wall", "planner", "township"] {
+        let (ok, text) = validate(&root().join(format!("styles/{view}.json")));
+        assert!(ok, "styles/{view}.json: {text}");
+    }
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"version": 8, "sources": {}, "layers": [{"id": "x", "type": "circle", "source": "nowhere"}]}"#,
+    )
+    .expect("write");
+    assert!(!validate(&broken).0, "the validator accepts a layer on a missing source");
+
+    let store = dir.path().join("demo.gpkg");
+    let server = Server::start(&["demo", "--store", store.to_str().expect("path"), "--hazards", "50"]);
+    for view in ["wall", "planner", "township"] {
+        let (status, body) = http("GET", &format!("{}/styles/{view}.json", server.url), None);
+        assert_eq!(status, 200, "{body}");
+        let file = dir.path().join(format!("{view}.json"));
+        std::fs::write(&file, &body).expect("write");
+        let (ok, text) = validate(&file);
+        assert!(ok, "/styles/{view}.json: {text}");
+        let doc: Value = serde_json::from_str(&body).expect("json");
+        for (name, source) in doc["sources"].as_object().expect("sources") {
+            let url = source["url"].as_str().expect("a TileJSON url");
+            assert!(url.starts_with(&server.url), "{name}: {url} is not on this server");
+            let (status, tilejson) = http("GET", url, None);
+            assert_eq!(status, 200, "{url}: {tilejson}");
+            let tilejson: Value = serde_json::from_str(&tilejson).expect("TileJSON");
+            let template = tilejson["tiles"][0].as_str().expect("a tile URL");
+            let b = tilejson["bounds"].as_array().expect("bounds");
+            let (lon, lat) = (
+                (b[0].as_f64().unwrap_or(0.0) + b[2].as_f64().unwrap_or(0.0)) / 2.0,
+                (b[1].as_f64().unwrap_or(0.0) + b[3].as_f64().unwrap_or(0.0)) / 2.0,
+            );
+            let z = 12u32;
+            let n = f64::from(1u32 << z);
+            let x = ((lon + 180.0) / 360.0 * n) as u32;
+            let y = ((1.0 - (lat.to_radians().tan() + 1.0 / lat.to_radians().cos()).ln() / std::f64::consts::PI) / 2.0
+                * n) as u32;
+            let tile =
+                template.replace("{z}", &z.to_string()).replace("{x}", &x.to_string()).replace("{y}", &y.to_string());
+            let (status, _) = onemap_e2e::http_bytes("GET", &tile, None);
+            assert!(status == 200 || status == 204, "{tile}: {status}");
+        }
+        for key in ["glyphs", "sprite"] {
+            assert!(doc.get(key).is_none(), "{view}: `{key}` names what this server does not serve yet");
+        }
+        let layers = doc["layers"].as_array().expect("layers");
+        assert!(layers.iter().any(|l| l["source-layer"] == "hazards"), "{view}");
+    }
+}
