@@ -43,6 +43,8 @@ pub struct ServiceInfo {
     pub public_url: Option<String>,
     /// Where the page (`static/`) and its npm packages (`node_modules/`) are.
     pub frontend_dir: PathBuf,
+    /// The SVG map icons packed into the sprite (`styles/icons`).
+    pub icons_dir: PathBuf,
     /// Largest request body in bytes.
     pub body_limit: usize,
     /// Byte budget of the in-memory tile cache (0 disables it).
@@ -65,6 +67,7 @@ impl Default for ServiceInfo {
             attribution: None,
             public_url: None,
             frontend_dir: PathBuf::from("frontend"),
+            icons_dir: PathBuf::from("styles/icons"),
             body_limit: 16 * 1024 * 1024,
             tile_cache_bytes: 256 * 1024 * 1024,
             tile_cache_control: "no-cache".into(),
@@ -87,6 +90,8 @@ pub struct AppState {
     pub routing: Option<Arc<RoutingService>>,
     /// Accounts, when the store keeps them (see [`auth`]); without, every request is served.
     pub auth: Option<Arc<auth::Auth>>,
+    /// The icon sprite, packed on first use.
+    pub sprites: Arc<styles::Sprites>,
 }
 
 impl AppState {
@@ -95,7 +100,15 @@ impl AppState {
         let source = Arc::new(StoreTileSource::new(Arc::clone(&store), RenderOptions::default()));
         let tiles = Arc::new(TileService::new(source, info.tile_cache_bytes));
         store.subscribe(tiles.clone());
-        AppState { store, info: Arc::new(info), tiles, imports: Arc::default(), routing: None, auth: None }
+        AppState {
+            store,
+            info: Arc::new(info),
+            tiles,
+            imports: Arc::default(),
+            routing: None,
+            auth: None,
+            sprites: Arc::default(),
+        }
     }
 
     /// Authenticates callers against `accounts` (see [`auth`]).

@@ -149,6 +149,7 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
         demo: dataset.demo,
         attribution: dataset.attribution,
         public_url: args.public_url,
+        icons_dir: frontend_dir(args.frontend.clone()).join("../styles/icons"),
         frontend_dir: frontend_dir(args.frontend),
         body_limit: args.body_limit,
         tile_cache_bytes: args.tile_cache_bytes,

@@ -76,6 +76,7 @@ pub const RULES: &[(&str, &str, Need)] = &[
     ("POST", "/query/within", Need::Internal),
     ("GET", "/map/config.json", Need::Internal),
     ("GET", "/styles/{name}", Need::Read),
+    ("GET", "/sprites/{name}", Need::Read),
     ("POST", "/imports", Need::Imports),
     ("GET", "/imports", Need::Imports),
     ("GET", "/imports/{id}", Need::Imports),

@@ -1,5 +1,7 @@
 //! `GET /styles/{view}.json`: the MapLibre style document of a view (`wall`, `planner`,
-//! `township`), built from the layer registry by `onemap-styles` with this server's URLs.
+//! `township`), built from the layer registry by `onemap-styles` with this server's URLs;
+//! `GET /sprites/onemap.json|.png` (and `onemap@2x.…`): the icon sprite, packed from the SVG icons
+//! (`styles/icons/`) on first use and kept.
 
 #[allow(unused_imports)]
 use crate::error::Exception;
@@ -7,14 +9,75 @@ use crate::error::{ApiError, ApiResult};
 use crate::ogc::links::BaseUrl;
 use crate::AppState;
 use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use onemap_styles::sprite::SpriteSheet;
 use onemap_styles::{Features, View};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(style))
+    OpenApiRouter::new().routes(routes!(style)).routes(routes!(sprite))
+}
+
+/// The icon sprites at pixel ratios 1 and 2, packed on first use.
+#[derive(Default)]
+pub struct Sprites {
+    sheets: tokio::sync::OnceCell<Result<[SpriteSheet; 2], String>>,
+}
+
+impl Sprites {
+    /// Whether the icons dir holds every icon the styles ask for.
+    pub fn available(dir: &std::path::Path) -> bool {
+        dir.is_dir() && onemap_styles::sprite::missing_icons(dir, &onemap_styles::icon_names()).is_empty()
+    }
+
+    async fn sheet(&self, dir: std::path::PathBuf, ratio: usize) -> ApiResult<SpriteSheet> {
+        let sheets = self
+            .sheets
+            .get_or_init(|| async move {
+                let built = crate::blocking(move || -> Result<[SpriteSheet; 2], String> {
+                    let one = onemap_styles::sprite::build(&dir, 1).map_err(|e| e.to_string())?;
+                    let two = onemap_styles::sprite::build(&dir, 2).map_err(|e| e.to_string())?;
+                    Ok([one, two])
+                })
+                .await;
+                built.unwrap_or_else(|e| Err(e.description))
+            })
+            .await;
+        match sheets {
+            Ok(s) => Ok(s[ratio - 1].clone()),
+            Err(e) => Err(ApiError::internal(format!("the icon sprite: {e}"))),
+        }
+    }
+}
+
+/// `GET /sprites/onemap.json`, `onemap.png`, `onemap@2x.json`, `onemap@2x.png`.
+#[utoipa::path(get, path = "/sprites/{name}", tag = "page", params(("name" = String, Path, description = "onemap.json, onemap.png, onemap@2x.json or onemap@2x.png")), responses((status = 200, description = "the sprite index (JSON) or sheet (PNG)"), (status = 404, description = "no such sprite", body = Exception)))]
+async fn sprite(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Response> {
+    let (ratio, ext) = match name.as_str() {
+        "onemap.json" => (1, "json"),
+        "onemap.png" => (1, "png"),
+        "onemap@2x.json" => (2, "json"),
+        "onemap@2x.png" => (2, "png"),
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "no sprite `{name}`; there is onemap(.json|.png|@2x.json|@2x.png)"
+            )))
+        }
+    };
+    let dir = state.info.icons_dir.clone();
+    if !Sprites::available(&dir) {
+        return Err(ApiError::not_found(format!("no icons in {}", dir.display())));
+    }
+    let sheet = state.sprites.sheet(dir, ratio).await?;
+    let (body, mime) = if ext == "png" { (sheet.png, "image/png") } else { (sheet.index, "application/json") };
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    Ok(res)
 }
 
 /// `GET /styles/{view}.json`.
@@ -25,6 +88,6 @@ async fn style(State(state): State<AppState>, base: BaseUrl, Path(name): Path<St
         .strip_suffix(".json")
         .and_then(View::parse)
         .ok_or_else(|| ApiError::not_found(format!("no style `{name}`; there are {}", names())))?;
-    let features = Features { glyphs: false, sprite: false };
+    let features = Features { glyphs: false, sprite: Sprites::available(&state.info.icons_dir) };
     Ok(Json(onemap_styles::style(view, state.store.registry(), &base.0, features)))
 }

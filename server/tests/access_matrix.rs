@@ -57,7 +57,13 @@ async fn world() -> World {
     onemap_import::demo::load(store.as_ref(), onemap_import::demo::generate(1, 60)).expect("demo");
     let dyn_store: Arc<dyn Store> = store.clone();
     let engine = onemap_routing_service::load_engine(store.as_ref(), None, None).expect("roads").expect("roads");
-    let info = ServiceInfo { demo: true, frontend_dir: frontend(), body_limit: 1 << 20, ..ServiceInfo::default() };
+    let info = ServiceInfo {
+        demo: true,
+        frontend_dir: frontend(),
+        icons_dir: frontend().join("../styles/icons"),
+        body_limit: 1 << 20,
+        ..ServiceInfo::default()
+    };
     let accounts: Arc<dyn onemap_store::Security> = store.clone();
     let state = AppState::new(Arc::clone(&dyn_store), info)
         .with_routing(engine, Some(dir.path().join("m.closures.json")))
@@ -324,6 +330,9 @@ impl World {
                 out.push(get(format!("/tiles/hazards,shelters,teams/{z}/{x}/{y}.mvt")))
             }
             ("GET", "/tiles/{layers}") => out.push(get("/tiles/hazards,shelters.json")),
+            ("GET", "/sprites/{name}") => {
+                out.extend(["onemap.json", "onemap@2x.png"].map(|n| get(format!("/sprites/{n}"))))
+            }
             ("GET", "/styles/{name}") => {
                 out.extend(["wall", "planner", "township"].map(|v| get(format!("/styles/{v}.json"))))
             }

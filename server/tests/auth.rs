@@ -22,7 +22,12 @@ fn app_with(info: ServiceInfo) -> (TestApp, Arc<GpkgStore>) {
     onemap_import::demo::load(store.as_ref(), onemap_import::demo::generate(1, 10)).expect("demo");
     let accounts: Arc<dyn Security> = store.clone();
     let dyn_store: Arc<dyn Store> = store.clone();
-    let info = ServiceInfo { frontend_dir: frontend(), body_limit: 1 << 20, ..info };
+    let info = ServiceInfo {
+        frontend_dir: frontend(),
+        icons_dir: frontend().join("../styles/icons"),
+        body_limit: 1 << 20,
+        ..info
+    };
     let router = app(AppState::new(Arc::clone(&dyn_store), info).with_accounts(accounts));
     (TestApp { store: dyn_store, router, _dir: dir }, store)
 }
@@ -287,7 +292,12 @@ async fn tokens_of_the_identity_provider_name_role_and_township() {
     onemap_import::demo::load(store.as_ref(), onemap_import::demo::generate(1, 30)).expect("demo");
     let security: Arc<dyn Security> = store.clone();
     let dyn_store: Arc<dyn Store> = store.clone();
-    let info = ServiceInfo { frontend_dir: frontend(), body_limit: 1 << 20, ..ServiceInfo::default() };
+    let info = ServiceInfo {
+        frontend_dir: frontend(),
+        icons_dir: frontend().join("../styles/icons"),
+        body_limit: 1 << 20,
+        ..ServiceInfo::default()
+    };
     let state = AppState::new(Arc::clone(&dyn_store), info).with_accounts(security).with_sso(sso).expect("sso");
     let t = TestApp { store: dyn_store, router: app(state), _dir: dir };
     assert_eq!(t.get("/collections").await.status, StatusCode::UNAUTHORIZED, "no local account, still protected");

@@ -29,7 +29,13 @@ pub fn demo_app(hazards: usize, body_limit: usize) -> TestApp {
     let store = GpkgStore::open(dir.path().join("t.gpkg")).expect("open");
     onemap_import::demo::load(&store, onemap_import::demo::generate(1, hazards)).expect("demo");
     let store: Arc<dyn Store> = Arc::new(store);
-    let info = ServiceInfo { demo: true, frontend_dir: frontend(), body_limit, ..ServiceInfo::default() };
+    let info = ServiceInfo {
+        demo: true,
+        frontend_dir: frontend(),
+        icons_dir: frontend().join("../styles/icons"),
+        body_limit,
+        ..ServiceInfo::default()
+    };
     let router = app(AppState::new(Arc::clone(&store), info));
     TestApp { store, router, _dir: dir }
 }

@@ -63,6 +63,7 @@ fn fill(path: &str) -> String {
         .replace("{id}", "no-such-id")
         .replace("/static/vendor/{path}", "/static/vendor/maplibre-gl.mjs")
         .replace("{path}", "app.js")
+        .replace("/sprites/{name}", "/sprites/onemap.json")
         .replace("{name}", "wall.json")
 }
 

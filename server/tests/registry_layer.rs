@@ -71,7 +71,12 @@ fn app_with_water_points() -> TestApp {
     let registry = Registry::builtin().with(water_points()).expect("a valid registry");
     let store = GpkgStore::open_with(dir.path().join("w.gpkg"), registry).expect("open");
     let store: Arc<dyn Store> = Arc::new(store);
-    let info = ServiceInfo { frontend_dir: frontend(), body_limit: 1 << 20, ..ServiceInfo::default() };
+    let info = ServiceInfo {
+        frontend_dir: frontend(),
+        icons_dir: frontend().join("../styles/icons"),
+        body_limit: 1 << 20,
+        ..ServiceInfo::default()
+    };
     let router = app(AppState::new(Arc::clone(&store), info));
     TestApp { store, router, _dir: dir }
 }

@@ -31,7 +31,12 @@ async fn routing_app() -> (TestApp, std::path::PathBuf) {
     let engine =
         onemap_routing_service::load_engine(t.store.as_ref(), None, None).expect("roads").expect("the demo has roads");
     let file = t._dir.path().join("t.closures.json");
-    let info = onemap_server::ServiceInfo { demo: true, frontend_dir: common::frontend(), ..Default::default() };
+    let info = onemap_server::ServiceInfo {
+        demo: true,
+        frontend_dir: common::frontend(),
+        icons_dir: common::frontend().join("../styles/icons"),
+        ..Default::default()
+    };
     let state = AppState::new(Arc::clone(&t.store), info).with_routing(engine, Some(file.clone())).expect("routing");
     let router = onemap_server::app(state);
     (TestApp { store: t.store, router, _dir: t._dir }, file)

@@ -204,6 +204,9 @@ fn points(view: View, l: LayerId, c: &Value, f: Features) -> Vec<Value> {
     let is_hazards = l == LayerId::HAZARDS;
     let radius = if d.tiles.derived.iter().any(|(k, _)| *k == "free") {
         json!(["interpolate", ["linear"], ["sqrt", ["max", 0, ["coalesce", ["get", "free"], 0]]], 0, 4, 30, 8, 100, 14])
+    } else if icon(l).is_some() && f.sprite {
+        // From z12 the icon sits on the circle, which shows as a ring in the feature's colour.
+        json!(["interpolate", ["linear"], ["zoom"], 8, 3.5, 11.9, 6, 12, 11, 16, 13])
     } else {
         json!(["interpolate", ["linear"], ["zoom"], 8, 3.5, 14, 7])
     };

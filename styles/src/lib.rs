@@ -12,6 +12,7 @@
 //! Nothing here knows HTTP: the server fills in `base` and serves the documents.
 
 mod layers;
+pub mod sprite;
 mod view;
 
 pub use view::View;
@@ -49,6 +50,17 @@ pub fn style(view: View, registry: &Registry, base: &str, features: Features) ->
         doc["sprite"] = json!(format!("{base}/sprites/onemap"));
     }
     doc
+}
+
+/// Every icon name the styles can ask for: one per hazard, shelter and team kind, the depot, the
+/// route arrow.
+pub fn icon_names() -> Vec<String> {
+    use onemap_model::{HazardKind, ShelterKind, TeamKind};
+    let mut names: Vec<String> = HazardKind::NAMES.iter().map(|k| format!("hazard-{k}")).collect();
+    names.extend(ShelterKind::NAMES.iter().map(|k| format!("shelter-{k}")));
+    names.extend(TeamKind::NAMES.iter().map(|k| format!("team-{k}")));
+    names.extend(["depot".to_owned(), "arrow".to_owned()]);
+    names
 }
 
 /// The placeholder for the server's URL in the files under `styles/`.

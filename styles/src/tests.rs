@@ -74,3 +74,21 @@ fn the_kept_files_are_current() {
         );
     }
 }
+
+#[test]
+fn the_icons_cover_every_kind_and_pack_into_a_sprite() {
+    let icons = dir().join("icons");
+    assert_eq!(sprite::missing_icons(&icons, &icon_names()), Vec::<String>::new());
+    for ratio in [1u8, 2] {
+        let sheet = sprite::build(&icons, ratio).expect("a sprite");
+        assert_eq!(&sheet.png[1..4], b"PNG");
+        let index: serde_json::Value = serde_json::from_slice(&sheet.index).expect("index json");
+        for name in icon_names() {
+            let e = &index[&name];
+            assert_eq!(e["pixelRatio"], ratio, "{name}: {e}");
+            assert!(e["width"].as_u64().unwrap_or(0) >= 12 * u64::from(ratio), "{name}: {e}");
+        }
+    }
+    let empty = tempfile::tempdir().expect("tempdir");
+    assert!(matches!(sprite::build(empty.path(), 1), Err(sprite::SpriteError::Empty(_))));
+}

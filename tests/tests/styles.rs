@@ -61,10 +61,47 @@ fn the_styles_are_valid_and_every_url_in_them_resolves() {
             let (status, _) = onemap_e2e::http_bytes("GET", &tile, None);
             assert!(status == 200 || status == 204, "{tile}: {status}");
         }
-        for key in ["glyphs", "sprite"] {
-            assert!(doc.get(key).is_none(), "{view}: `{key}` names what this server does not serve yet");
+        assert!(doc.get("glyphs").is_none(), "{view}: glyphs are not served yet");
+        let sprite = doc["sprite"].as_str().expect("the icon sprite");
+        for suffix in [".json", ".png", "@2x.json", "@2x.png"] {
+            let (status, bytes) = onemap_e2e::http_bytes("GET", &format!("{sprite}{suffix}"), None);
+            assert_eq!(status, 200, "{sprite}{suffix}");
+            if suffix.ends_with(".png") {
+                assert_eq!(&bytes[1..4], b"PNG", "{sprite}{suffix}");
+            }
+        }
+        let (_, index) = http("GET", &format!("{sprite}.json"), None);
+        let index: Value = serde_json::from_str(&index).expect("sprite index");
+        let mut asked = Vec::new();
+        collect_icons(&doc["layers"], &mut asked);
+        assert!(asked.iter().any(|i| i == "arrow"), "{asked:?}");
+        for icon in &asked {
+            assert!(index.get(icon).is_some(), "{view}: icon {icon} is not in the sprite");
         }
         let layers = doc["layers"].as_array().expect("layers");
         assert!(layers.iter().any(|l| l["source-layer"] == "hazards"), "{view}");
+    }
+}
+
+/// The literal icon names and `concat` prefixes in a style's `icon-image` values, expanded with
+/// the kinds of the demo (every `hazard-…`, `shelter-…`, `team-…` the sprite must hold).
+fn collect_icons(layers: &Value, out: &mut Vec<String>) {
+    let kinds = |prefix: &str| -> Vec<String> {
+        let names: &[&str] = match prefix {
+            "hazard-" => onemap_model::HazardKind::NAMES,
+            "shelter-" => onemap_model::ShelterKind::NAMES,
+            "team-" => onemap_model::TeamKind::NAMES,
+            _ => &[],
+        };
+        names.iter().map(|k| format!("{prefix}{k}")).collect()
+    };
+    for l in layers.as_array().into_iter().flatten() {
+        match &l["layout"]["icon-image"] {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) if a.first() == Some(&Value::from("concat")) => {
+                out.extend(kinds(a.get(1).and_then(Value::as_str).unwrap_or_default()));
+            }
+            _ => {}
+        }
     }
 }
