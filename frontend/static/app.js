@@ -178,6 +178,9 @@ async function main() {
     ...(route.camera ? route.camera : { bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], fitBoundsOptions: { padding: 30 } }),
     attributionControl: false,
     preserveDrawingBuffer: true,
+    // Chinese glyphs come from the server's Noto Sans CJK, like every other glyph (the same
+    // letters on every machine, offline), not from the browser's local fonts.
+    localIdeographFontFamily: false,
   });
   onemap.map = map;
   map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: config.attribution || "onemap" }));

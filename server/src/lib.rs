@@ -45,6 +45,9 @@ pub struct ServiceInfo {
     pub frontend_dir: PathBuf,
     /// The SVG map icons packed into the sprite (`styles/icons`).
     pub icons_dir: PathBuf,
+    /// The font the map's labels are rendered from (a `.ttc` collection: its Simplified Chinese
+    /// face); without it the styles draw no labels.
+    pub font_file: PathBuf,
     /// Largest request body in bytes.
     pub body_limit: usize,
     /// Byte budget of the in-memory tile cache (0 disables it).
@@ -68,6 +71,7 @@ impl Default for ServiceInfo {
             public_url: None,
             frontend_dir: PathBuf::from("frontend"),
             icons_dir: PathBuf::from("styles/icons"),
+            font_file: PathBuf::from(onemap_styles::glyphs::NOTO_CJK),
             body_limit: 16 * 1024 * 1024,
             tile_cache_bytes: 256 * 1024 * 1024,
             tile_cache_control: "no-cache".into(),
@@ -92,6 +96,8 @@ pub struct AppState {
     pub auth: Option<Arc<auth::Auth>>,
     /// The icon sprite, packed on first use.
     pub sprites: Arc<styles::Sprites>,
+    /// The labels' glyphs, rendered on first use.
+    pub glyphs: Arc<styles::Glyphs>,
 }
 
 impl AppState {
@@ -108,6 +114,7 @@ impl AppState {
             routing: None,
             auth: None,
             sprites: Arc::default(),
+            glyphs: Arc::default(),
         }
     }
 

@@ -55,6 +55,9 @@ struct ServeArgs {
     /// several. Default: none.
     #[arg(long = "cors-origin", env = "ONEMAP_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// The font map labels are rendered from (its Simplified Chinese face).
+    #[arg(long, env = "ONEMAP_FONT", default_value = onemap_styles::glyphs::NOTO_CJK)]
+    font: PathBuf,
     /// Public key (PEM: RSA, EC or Ed25519) of the identity provider whose JWTs are accepted as
     /// `Authorization: Bearer <jwt>` (claims: sub, role, township, exp).
     #[arg(long, env = "ONEMAP_JWT_KEY")]
@@ -151,6 +154,7 @@ async fn serve(store: GpkgStore, store_path: &std::path::Path, args: ServeArgs) 
         public_url: args.public_url,
         icons_dir: frontend_dir(args.frontend.clone()).join("../styles/icons"),
         frontend_dir: frontend_dir(args.frontend),
+        font_file: args.font,
         body_limit: args.body_limit,
         tile_cache_bytes: args.tile_cache_bytes,
         tile_cache_control: args.tile_cache_control,

@@ -77,6 +77,7 @@ pub const RULES: &[(&str, &str, Need)] = &[
     ("GET", "/map/config.json", Need::Internal),
     ("GET", "/styles/{name}", Need::Read),
     ("GET", "/sprites/{name}", Need::Read),
+    ("GET", "/fonts/{fontstack}/{range}", Need::Read),
     ("POST", "/imports", Need::Imports),
     ("GET", "/imports", Need::Imports),
     ("GET", "/imports/{id}", Need::Imports),

@@ -19,7 +19,69 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(style)).routes(routes!(sprite))
+    OpenApiRouter::new().routes(routes!(style)).routes(routes!(sprite)).routes(routes!(glyphs))
+}
+
+/// The labels' font and the glyph ranges rendered so far (glyphs never change while serving).
+#[derive(Default)]
+pub struct Glyphs {
+    font: std::sync::OnceLock<Option<onemap_styles::glyphs::Font>>,
+    ranges: parking_lot::Mutex<std::collections::HashMap<String, axum::body::Bytes>>,
+}
+
+impl Glyphs {
+    /// The font of `file`, opened once; `None` when there is none.
+    fn font(&self, file: &std::path::Path) -> Option<&onemap_styles::glyphs::Font> {
+        self.font
+            .get_or_init(|| match onemap_styles::glyphs::Font::open(file) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no glyphs: map labels are off");
+                    None
+                }
+            })
+            .as_ref()
+    }
+
+    /// Whether labels can be drawn.
+    pub fn available(&self, file: &std::path::Path) -> bool {
+        file.exists() && self.font(file).is_some()
+    }
+}
+
+/// `GET /fonts/{fontstack}/{start}-{end}.pbf`: signed-distance-field glyphs of the labels' font
+/// (any font stack naming it).
+#[utoipa::path(get, path = "/fonts/{fontstack}/{range}", tag = "page", params(("fontstack" = String, Path, description = "comma-separated font names; one must be the labels' font (Noto Sans CJK SC Regular)"), ("range" = String, Path, description = "START-END.pbf, START a multiple of 256, END = START + 255")), responses((status = 200, description = "the glyphs (protobuf)", content_type = "application/x-protobuf"), (status = 400, description = "a bad parameter or value, named in `field`", body = Exception), (status = 404, description = "no such font", body = Exception)))]
+async fn glyphs(
+    State(state): State<AppState>,
+    Path((fontstack, range)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let file = state.info.font_file.clone();
+    let font = state
+        .glyphs
+        .font(&file)
+        .filter(|f| fontstack.split(',').any(|name| name.trim() == f.name))
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(format!("no font `{fontstack}` here")))?;
+    let range = range.strip_suffix(".pbf").unwrap_or(&range).to_owned();
+    let known = state.glyphs.ranges.lock().get(&range).cloned();
+    let body = match known {
+        Some(b) => b,
+        None => {
+            let r = range.clone();
+            let rendered = crate::blocking(move || font.range(&r)).await?;
+            let bytes = axum::body::Bytes::from(rendered.map_err(|e| match e {
+                onemap_styles::glyphs::GlyphError::Range(_) => ApiError::bad_param("range", e),
+                other => ApiError::internal(other),
+            })?);
+            state.glyphs.ranges.lock().insert(range, bytes.clone());
+            bytes
+        }
+    };
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-protobuf"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    Ok(res)
 }
 
 /// The icon sprites at pixel ratios 1 and 2, packed on first use.
@@ -88,6 +150,9 @@ async fn style(State(state): State<AppState>, base: BaseUrl, Path(name): Path<St
         .strip_suffix(".json")
         .and_then(View::parse)
         .ok_or_else(|| ApiError::not_found(format!("no style `{name}`; there are {}", names())))?;
-    let features = Features { glyphs: false, sprite: Sprites::available(&state.info.icons_dir) };
+    let features = Features {
+        glyphs: state.glyphs.available(&state.info.font_file),
+        sprite: Sprites::available(&state.info.icons_dir),
+    };
     Ok(Json(onemap_styles::style(view, state.store.registry(), &base.0, features)))
 }

@@ -330,6 +330,9 @@ impl World {
                 out.push(get(format!("/tiles/hazards,shelters,teams/{z}/{x}/{y}.mvt")))
             }
             ("GET", "/tiles/{layers}") => out.push(get("/tiles/hazards,shelters.json")),
+            ("GET", "/fonts/{fontstack}/{range}") => {
+                out.push(get("/fonts/Noto%20Sans%20CJK%20SC%20Regular/19968-20223.pbf"))
+            }
             ("GET", "/sprites/{name}") => {
                 out.extend(["onemap.json", "onemap@2x.png"].map(|n| get(format!("/sprites/{n}"))))
             }

@@ -64,6 +64,8 @@ fn fill(path: &str) -> String {
         .replace("/static/vendor/{path}", "/static/vendor/maplibre-gl.mjs")
         .replace("{path}", "app.js")
         .replace("/sprites/{name}", "/sprites/onemap.json")
+        .replace("{fontstack}", "Noto%20Sans%20CJK%20SC%20Regular")
+        .replace("{range}", "0-255.pbf")
         .replace("{name}", "wall.json")
 }
 

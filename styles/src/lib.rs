@@ -11,6 +11,7 @@
 //!
 //! Nothing here knows HTTP: the server fills in `base` and serves the documents.
 
+pub mod glyphs;
 mod layers;
 pub mod sprite;
 mod view;

@@ -92,3 +92,23 @@ fn the_icons_cover_every_kind_and_pack_into_a_sprite() {
     let empty = tempfile::tempdir().expect("tempdir");
     assert!(matches!(sprite::build(empty.path(), 1), Err(sprite::SpriteError::Empty(_))));
 }
+
+#[test]
+fn chinese_glyphs_render_from_noto_sans_cjk() {
+    let path = std::path::Path::new(glyphs::NOTO_CJK);
+    if !path.exists() {
+        assert!(std::env::var("CI").is_err(), "{} is missing: run scripts/setup.sh", path.display());
+        eprintln!("SKIPPED: {} is missing (scripts/setup.sh installs fonts-noto-cjk)", path.display());
+        return;
+    }
+    let font = glyphs::Font::open(path).expect("the font");
+    assert_eq!(font.name, FONT, "the styles ask for the face the server renders");
+    // 一 (U+4E00) .. 丿: the first range of CJK ideographs.
+    let stacks = glyphs::decode(&font.range("19968-20223").expect("glyphs")).expect("a glyph protobuf");
+    assert_eq!(stacks.len(), 1);
+    assert_eq!(stacks[0].0, FONT);
+    assert!(stacks[0].1.contains(&0x4E00) && stacks[0].1.len() > 200, "{} glyphs", stacks[0].1.len());
+    for bad in ["0-256", "1-256", "65536-65791", "x-y", "0255"] {
+        assert!(matches!(font.range(bad), Err(glyphs::GlyphError::Range(_))), "{bad}");
+    }
+}

@@ -15,7 +15,12 @@ const { browser, page, consoleErrors } = await openPage();
 let code = 0;
 try {
   const outside = [];
-  const requests = { tiles: 0, items: [] };
+  const requests = { tiles: 0, items: [], glyphs: [] };
+  page.on("response", async (r) => {
+    if (!new URL(r.url()).pathname.startsWith("/fonts/")) return;
+    const body = await r.body().catch(() => Buffer.alloc(0));
+    requests.glyphs.push({ path: decodeURIComponent(new URL(r.url()).pathname), status: r.status(), bytes: body.length });
+  });
   page.on("request", (r) => {
     const u = new URL(r.url());
     if (/^\/tiles\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname)) requests.tiles += 1;

@@ -50,6 +50,17 @@ fn chromium_renders_every_layer_of_the_demo_county() {
     assert_eq!(report["wrongPasswordMessage"], "用户名或密码错误", "{report}");
     assert!(report["requests"]["tiles"].as_u64().unwrap_or(0) > 0, "no vector tiles requested: {report}");
     assert_eq!(report["requests"]["items"], serde_json::json!([]), "the page loaded whole layers: {report}");
+    // Chinese labels: CJK glyph ranges (U+4E00–U+9FFF) are asked for and answered.
+    let glyphs = report["requests"]["glyphs"].as_array().expect("glyph requests");
+    let cjk: Vec<&Value> = glyphs
+        .iter()
+        .filter(|g| {
+            let start = g["path"].as_str().and_then(|p| p.rsplit('/').next()).and_then(|r| r.split('-').next());
+            start.and_then(|s| s.parse::<u32>().ok()).is_some_and(|s| (0x4E00..0xA000).contains(&s))
+        })
+        .collect();
+    assert!(!cjk.is_empty(), "no CJK glyphs asked for: {glyphs:?}");
+    assert!(cjk.iter().all(|g| g["status"] == 200 && g["bytes"].as_u64().unwrap_or(0) > 100), "{cjk:?}");
     assert!(report["who"].as_str().unwrap_or("").contains(&commander.name), "the bar does not show who: {report}");
     for layer in cfg["layers"].as_array().expect("layers") {
         let id = layer["id"].as_str().expect("id");

@@ -61,7 +61,17 @@ fn the_styles_are_valid_and_every_url_in_them_resolves() {
             let (status, _) = onemap_e2e::http_bytes("GET", &tile, None);
             assert!(status == 200 || status == 204, "{tile}: {status}");
         }
-        assert!(doc.get("glyphs").is_none(), "{view}: glyphs are not served yet");
+        let glyphs = doc["glyphs"].as_str().expect("glyphs");
+        let font = doc["layers"]
+            .as_array()
+            .and_then(|ls| ls.iter().find_map(|l| l["layout"]["text-font"][0].as_str()))
+            .expect("a label layer");
+        // 应 (U+5E94) lies in 24064-24319.
+        let url = glyphs.replace("{fontstack}", &font.replace(' ', "%20")).replace("{range}", "24064-24319");
+        let (status, bytes) = onemap_e2e::http_bytes("GET", &url, None);
+        assert_eq!(status, 200, "{url}");
+        let stacks = onemap_styles::glyphs::decode(&bytes).expect("a glyph protobuf");
+        assert!(stacks[0].1.contains(&0x5E94), "{url}: {} glyphs", stacks[0].1.len());
         let sprite = doc["sprite"].as_str().expect("the icon sprite");
         for suffix in [".json", ".png", "@2x.json", "@2x.png"] {
             let (status, bytes) = onemap_e2e::http_bytes("GET", &format!("{sprite}{suffix}"), None);
