@@ -123,6 +123,43 @@ function startClock() {
   setInterval(tick, 1000);
 }
 
+/** The numbers the wall's counters show, from /map/summary.json. */
+export function metrics(summary) {
+  const l = summary.layers;
+  const n = (v) => (typeof v === "number" ? v : 0);
+  return {
+    hazards: n(l.hazards?.count),
+    threatened_people: n(l.hazards?.threatened_people),
+    shelter_free: n(l.shelters?.free_places),
+    teams_standby: n(l.teams?.by_status?.standby),
+    teams_dispatched: n(l.teams?.by_status?.dispatched),
+  };
+}
+
+/** The wall's live counters: polled every 2 s; when the data changed, the tiles are reloaded
+ * too (they revalidate with their ETags), so the map follows within seconds. */
+function startCounters(map) {
+  const box = document.getElementById("counters");
+  box.hidden = false;
+  let version = null;
+  const update = async () => {
+    const res = await fetch("/map/summary.json", { headers: { Accept: "application/json" } });
+    if (!res.ok) return;
+    const summary = await res.json();
+    for (const [metric, value] of Object.entries(metrics(summary))) {
+      const el = box.querySelector(`[data-metric="${metric}"]`);
+      if (el) el.textContent = String(value);
+    }
+    if (version !== null && version !== summary.version) {
+      const source = map.getSource("onemap");
+      if (source && source.tiles) source.setTiles(source.tiles);
+    }
+    version = summary.version;
+  };
+  setInterval(() => update().catch((e) => console.warn("counters", e)), 2000);
+  return update();
+}
+
 /** Popups: a cluster zooms in; a feature shows its tile attributes at once, then the whole item. */
 function popups(map, config, styleIds) {
   const byStyle = {};
@@ -198,7 +235,10 @@ async function main() {
   colourKey(config.layers, document.getElementById("risk-key"));
   popups(map, config, styleIds);
   followCamera(map, route);
-  if (route.view === "wall") startClock();
+  if (route.view === "wall") {
+    startClock();
+    await startCounters(map);
+  }
   else onemap.routing = await addRoutingPanel(map, document.getElementById("legend"), who);
   const total = config.layers.reduce((n, l) => n + l.count, 0);
   await new Promise((resolve) => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once("idle", resolve)));

@@ -75,6 +75,7 @@ pub const RULES: &[(&str, &str, Need)] = &[
     ("GET", "/tiles/{layers}/{z}/{x}/{y}", Need::Read),
     ("POST", "/query/within", Need::Internal),
     ("GET", "/map/config.json", Need::Internal),
+    ("GET", "/map/summary.json", Need::Internal),
     ("GET", "/styles/{name}", Need::Read),
     ("GET", "/sprites/{name}", Need::Read),
     ("GET", "/fonts/{fontstack}/{range}", Need::Read),

@@ -15,7 +15,52 @@ use utoipa_axum::routes;
 
 /// The page's configuration, documented by its handler.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(config))
+    OpenApiRouter::new().routes(routes!(config)).routes(routes!(summary))
+}
+
+/// `GET /map/summary.json`: what the wall's counters show.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Summary {
+    /// Changes whenever a layer's features change (count or last update): the page reloads its
+    /// tiles then.
+    pub version: String,
+    /// Per layer, of the features the caller sees: `count` and the layer's declared totals
+    /// (hazards by risk level, people threatened, shelter places free, teams by status …).
+    #[schema(value_type = Object)]
+    pub layers: BTreeMap<&'static str, serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `GET /map/summary.json`: the totals of every layer in the caller's scope, for the wall.
+#[utoipa::path(get, path = "/map/summary.json", tag = "page", responses((status = 200, description = "count and declared totals per layer, with a version that changes with the data", body = Summary)))]
+pub async fn summary(State(state): State<AppState>, caller: crate::auth::Caller) -> ApiResult<Json<Summary>> {
+    let store = state.store.clone();
+    let summary = crate::blocking(move || -> Result<Summary, onemap_store::StoreError> {
+        let mut version = String::new();
+        let mut layers = BTreeMap::new();
+        for &l in store.registry().layers() {
+            let scope = caller.reads(l);
+            let s = store.summary(l, &scope);
+            version.push_str(&format!(
+                "{}:{}:{};",
+                l.as_str(),
+                s.count,
+                s.last_updated.map(|t| t.timestamp_micros()).unwrap_or(0)
+            ));
+            let totals = if l.def().totals.is_empty() {
+                let mut t = serde_json::Map::new();
+                t.insert("count".into(), s.count.into());
+                t
+            } else {
+                let q = onemap_store::Query { limit: usize::MAX, any_order: true, ..Default::default() };
+                let features = store.query(l, &q, &scope)?.features;
+                onemap_store::analysis::WithinReport::totals(l, &features)
+            };
+            layers.insert(l.as_str(), totals);
+        }
+        Ok(Summary { version: format!("{:016x}", onemap_model::hash::fnv1a(version.as_bytes())), layers })
+    })
+    .await??;
+    Ok(Json(summary))
 }
 
 /// Static files: `/static/*` from `frontend/static`, `/static/vendor/*` from maplibre-gl's dist.

@@ -181,3 +181,55 @@ fn chromium_routes_saves_and_shows_coverage_on_the_demo_county() {
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "page errors: {report}");
     eprintln!("browser routing: {report}; screenshot {}", shot.display());
 }
+
+/// The map wall: its counters equal what the API says, and a hazard created through the API shows
+/// in the counter and on the rendered map within 5 s, with no reload.
+#[test]
+fn the_wall_counts_and_follows_a_new_hazard_within_5_s() {
+    let node = require_tool("node");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("demo.gpkg");
+    let server = Server::start(&["demo", "--store", store.to_str().expect("path"), "--hazards", "120"]);
+    let viewer = server.account("viewer");
+    let key = format!("Bearer {}", server.key("viewer"));
+    let (_, body) = onemap_e2e::http_as("GET", &format!("{}/map/summary.json", server.url), None, &key);
+    let summary: Value = serde_json::from_str(&body).expect("summary");
+    let (_, cfg) = onemap_e2e::http("GET", &format!("{}/map/config.json", server.url), None);
+    let b = serde_json::from_str::<Value>(&cfg).expect("config")["bounds"].clone();
+    let at = [
+        (b[0].as_f64().unwrap_or(0.0) + b[2].as_f64().unwrap_or(0.0)) / 2.0,
+        (b[1].as_f64().unwrap_or(0.0) + b[3].as_f64().unwrap_or(0.0)) / 2.0,
+    ];
+    let hazard = serde_json::json!({"type": "Feature", "id": "wall-new", "geometry": {"type": "Point", "coordinates": at},
+        "properties": {"name": "大屏新增隐患", "kind": "landslide", "risk_level": "major", "township": "519901001", "threatened_people": 17}});
+    let file = dir.path().join("hazard.json");
+    std::fs::write(&file, hazard.to_string()).expect("write");
+    let out = run(
+        Command::new(&node)
+            .current_dir(root())
+            .args(["tests/e2e/wall.mjs", &format!("{}/#/wall", server.url)])
+            .arg(root().join("target/browser-wall-live.png"))
+            .arg(&file)
+            .env("ONEMAP_USER", &viewer.name)
+            .env("ONEMAP_PASSWORD", &viewer.password)
+            .env("ONEMAP_WRITE_KEY", server.key("commander")),
+        Duration::from_secs(180),
+    );
+    let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
+    let l = &summary["layers"];
+    let want = serde_json::json!({
+        "hazards": l["hazards"]["count"],
+        "threatened_people": l["hazards"]["threatened_people"],
+        "shelter_free": l["shelters"]["free_places"],
+        "teams_standby": l["teams"]["by_status"]["standby"].as_u64().unwrap_or(0),
+        "teams_dispatched": l["teams"]["by_status"]["dispatched"].as_u64().unwrap_or(0),
+    });
+    assert_eq!(report["before"], want, "the counters are not what the API says: {report}");
+    assert_eq!(report["after"]["hazards"], want["hazards"].as_u64().unwrap_or(0) + 1, "{report}");
+    assert_eq!(report["after"]["threatened_people"], want["threatened_people"].as_u64().unwrap_or(0) + 17, "{report}");
+    assert!(report["counterMs"].as_u64().unwrap_or(u64::MAX) <= 5000, "the counter took too long: {report}");
+    assert!(report["renderedAfter"].as_u64() > report["renderedBefore"].as_u64(), "the map did not draw it: {report}");
+    assert!(report["mapMs"].as_u64().unwrap_or(u64::MAX) <= 5000, "the map took too long: {report}");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
+    eprintln!("wall: counter after {} ms, map after {} ms", report["counterMs"], report["mapMs"]);
+}
