@@ -10,6 +10,7 @@
 import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
 import { addRoutingPanel } from "/static/routing.js";
 import { showCaller, signIn } from "/static/session.js";
+import { addTownshipPanel, fitTownship } from "/static/township.js";
 
 /** Legend swatch shape per geometry type. */
 const SWATCH_SHAPE = { MULTIPOLYGON: "fill", LINESTRING: "line", POINT: "point" };
@@ -48,7 +49,7 @@ function popupContent(layer, props) {
 }
 
 /** What the page shows, for tests and the other modules. */
-export const onemap = { map: null, view: null, layers: {}, routing: null, who: null, config: null };
+export const onemap = { map: null, view: null, layers: {}, routing: null, township: null, who: null, config: null };
 
 /** The view, township code and camera in the URL: `#/{view}[/{code}][@lon,lat,zoom]`. */
 export function parseHash(hash) {
@@ -195,6 +196,8 @@ async function main() {
     throw new Error("this account is for partner systems (OGC API), not for the page");
   }
   const route = parseHash(location.hash);
+  // A township account's township view is its own township.
+  if (route.view === "township" && !route.code && who.township) route.code = who.township;
   onemap.view = route.view;
   document.body.dataset.view = route.view;
   const config = await (await fetch("/map/config.json")).json();
@@ -238,6 +241,10 @@ async function main() {
   if (route.view === "wall") {
     startClock();
     await startCounters(map);
+  }
+  if (route.view === "township" && route.code) {
+    if (!route.camera) await fitTownship(map, route.code);
+    onemap.township = await addTownshipPanel(map, document.getElementById("legend"), route.code, config, who);
   }
   else onemap.routing = await addRoutingPanel(map, document.getElementById("legend"), who);
   const total = config.layers.reduce((n, l) => n + l.count, 0);

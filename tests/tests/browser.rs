@@ -233,3 +233,66 @@ fn the_wall_counts_and_follows_a_new_hazard_within_5_s() {
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
     eprintln!("wall: counter after {} ms, map after {} ms", report["counterMs"], report["mapMs"]);
 }
+
+/// The township view as a township officer: the list holds exactly its hazards, the map near one
+/// of them draws only its own, a filter narrows the list, and the lifecycle button moves a hazard
+/// one step (recorded under the officer's account).
+#[test]
+fn a_township_officer_lists_filters_and_steps_its_hazards() {
+    let node = require_tool("node");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("demo.gpkg");
+    let server = Server::start(&["demo", "--store", store.to_str().expect("path"), "--hazards", "200"]);
+    let town = server.account("township");
+    let out = run(
+        Command::new(&node)
+            .current_dir(root())
+            .args(["tests/e2e/township.mjs", &format!("{}/#/township", server.url)])
+            .arg(root().join("target/browser-township-list.png"))
+            .env("ONEMAP_USER", &town.name)
+            .env("ONEMAP_PASSWORD", &town.password),
+        Duration::from_secs(180),
+    );
+    let report: Value = serde_json::from_str(out.lines().last().unwrap_or("")).expect("report json");
+    let (_, all) = onemap_e2e::http("GET", &format!("{}/collections/hazards/items?limit=1000", server.url), None);
+    let all: Value = serde_json::from_str(&all).expect("json");
+    let township_of: std::collections::BTreeMap<String, String> = all["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or_default().to_owned(),
+                f["properties"]["township"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let mut own: Vec<&String> =
+        township_of.iter().filter(|(_, t)| t.as_str() == "519901001").map(|(id, _)| id).collect();
+    let mut listed: Vec<String> =
+        report["listed"].as_array().expect("listed").iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+    own.sort();
+    listed.sort();
+    assert_eq!(listed.iter().collect::<Vec<_>>(), own, "the list is not exactly the township's hazards");
+    assert!(
+        report["filteredMajorOnly"] == true && report["filtered"].as_u64().unwrap_or(0) < listed.len() as u64,
+        "{report}"
+    );
+    let drawn = report["drawn"].as_array().expect("drawn");
+    assert!(!drawn.is_empty(), "nothing drawn at z15: {report}");
+    for id in drawn.iter().filter_map(Value::as_str) {
+        assert_eq!(township_of.get(id).map(String::as_str), Some("519901001"), "{id} of another township is drawn");
+    }
+    let stepped = &report["stepped"];
+    assert_eq!(stepped["patched"], 200, "{report}");
+    let id = stepped["id"].as_str().expect("id");
+    let (_, h) = onemap_e2e::http("GET", &format!("{}/collections/hazards/items/{id}/history", server.url), None);
+    let history: Value = serde_json::from_str(&h).expect("history");
+    let last = history["changes"].as_array().and_then(|c| c.last()).cloned().expect("a change");
+    assert_eq!(
+        (last["actor"].as_str(), last["properties"]["status"].clone()),
+        (Some(town.name.as_str()), stepped["to"].clone()),
+        "{history}"
+    );
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
+}
