@@ -11,6 +11,7 @@ import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
 import { addRoutingPanel } from "/static/routing.js";
 import { showCaller, signIn } from "/static/session.js";
 import { addTownshipPanel, fitTownship } from "/static/township.js";
+import { print, save } from "/static/print.js";
 
 /** Legend swatch shape per geometry type. */
 const SWATCH_SHAPE = { MULTIPOLYGON: "fill", LINESTRING: "line", POINT: "point" };
@@ -161,6 +162,44 @@ function startCounters(map) {
   return update();
 }
 
+/** The legend of a print: each layer's colour and title, then each colour key. */
+function legendItems(config) {
+  const items = config.layers.map((l) => ({ colour: l.style.colour, label: l.title_zh }));
+  const seen = new Set();
+  for (const l of config.layers) {
+    const by = l.style.colour_by;
+    if (!by || seen.has(by)) continue;
+    seen.add(by);
+    const field = l.fields.find((f) => f.name === by) || {};
+    items.push({ heading: by === "status" ? `${l.title_zh}${field.title_zh || by}` : field.title_zh || by });
+    for (const [value, colour] of Object.entries(l.style.palette)) items.push({ colour, label: (field.labels_zh || {})[value] || value });
+  }
+  return items;
+}
+
+/** Print buttons (A4 and A3 landscape PNG) at the top of `aside`. */
+function addPrint(map, aside, config, title) {
+  const box = el("section");
+  box.id = "print";
+  for (const paper of ["A4", "A3"]) {
+    const b = el("button", `打印 ${paper}`);
+    b.type = "button";
+    b.dataset.paper = paper;
+    b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        const attribution = [config.attribution, "onemap 应急指挥一张图"].filter(Boolean).join(" · ");
+        const blob = await print(map, paper, { title, legend: legendItems(config), attribution });
+        save(blob, `${title}-${paper}.png`);
+      } finally {
+        b.disabled = false;
+      }
+    });
+    box.append(b);
+  }
+  aside.prepend(box);
+}
+
 /** Popups: a cluster zooms in; a feature shows its tile attributes at once, then the whole item. */
 function popups(map, config, styleIds) {
   const byStyle = {};
@@ -246,7 +285,11 @@ async function main() {
     if (!route.camera) await fitTownship(map, route.code);
     onemap.township = await addTownshipPanel(map, document.getElementById("legend"), route.code, config, who);
   }
-  else onemap.routing = await addRoutingPanel(map, document.getElementById("legend"), who);
+  if (route.view !== "wall") {
+    onemap.routing = await addRoutingPanel(map, document.getElementById("legend"), who);
+    const title = route.code ? `${config.title} · ${route.code} 风险一张图` : config.title;
+    addPrint(map, document.getElementById("legend"), config, title);
+  }
   const total = config.layers.reduce((n, l) => n + l.count, 0);
   await new Promise((resolve) => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once("idle", resolve)));
   setStatus(`${config.layers.length} 个图层，${total} 个要素`);

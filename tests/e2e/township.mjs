@@ -40,6 +40,13 @@ try {
     const ids = layers.hazards.filter((l) => map.getLayer(l));
     return [...new Set(map.queryRenderedFeatures({ layers: ids }).map((f) => f.properties.id).filter(Boolean))];
   });
+  // Print A4: the page saves a PNG.
+  const download = page.waitForEvent("download", { timeout: 60_000 });
+  await page.click("#print button[data-paper=A4]");
+  const file = await download;
+  const path = `${screenshot}.print-a4.png`;
+  await file.saveAs(path);
+  report.print = { path, name: file.suggestedFilename() };
   report.consoleErrors = consoleErrors;
   await page.screenshot({ path: screenshot });
   console.log(JSON.stringify(report));
