@@ -96,7 +96,7 @@ function colourKey(layers, key) {
     const labels = field.labels_zh || {};
     const title = by === "status" ? `${layer.title_zh}${field.title_zh || by}` : field.title_zh || by;
     key.appendChild(el("li", title, "key-title"));
-    for (const [value, colour] of Object.entries(layer.style.palette)) {
+    for (const [value, colour] of layer.style.palette) {
       const li = el("li");
       const swatch = el("span", undefined, "swatch");
       swatch.style.background = colour;
@@ -172,7 +172,7 @@ function legendItems(config) {
     seen.add(by);
     const field = l.fields.find((f) => f.name === by) || {};
     items.push({ heading: by === "status" ? `${l.title_zh}${field.title_zh || by}` : field.title_zh || by });
-    for (const [value, colour] of Object.entries(l.style.palette)) items.push({ colour, label: (field.labels_zh || {})[value] || value });
+    for (const [value, colour] of l.style.palette) items.push({ colour, label: (field.labels_zh || {})[value] || value });
   }
   return items;
 }

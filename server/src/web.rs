@@ -149,7 +149,8 @@ pub struct FieldConfig {
 pub struct StyleConfig {
     pub colour: &'static str,
     pub colour_by: Option<&'static str>,
-    pub palette: BTreeMap<&'static str, &'static str>,
+    /// `[value, colour]` pairs in the registry's order (the legend's order: major first).
+    pub palette: Vec<[&'static str; 2]>,
 }
 
 impl LayerConfig {
@@ -170,7 +171,7 @@ impl LayerConfig {
         let style = StyleConfig {
             colour: d.style.colour,
             colour_by: d.style.colour_by,
-            palette: d.style.palette.iter().copied().collect(),
+            palette: d.style.palette.iter().map(|&(v, c)| [v, c]).collect(),
         };
         LayerConfig {
             id: l.as_str(),
