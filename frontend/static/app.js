@@ -12,17 +12,10 @@ import { addRoutingPanel } from "/static/routing.js";
 import { showCaller, signIn } from "/static/session.js";
 import { addTownshipPanel, fitTownship } from "/static/township.js";
 import { print, save } from "/static/print.js";
+import { el } from "/static/dom.js";
 
 /** Legend swatch shape per geometry type. */
 const SWATCH_SHAPE = { MULTIPOLYGON: "fill", LINESTRING: "line", POINT: "point" };
-
-/** An element with text content (never parsed as HTML). */
-function el(tag, text, className) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-}
 
 const statusEl = document.getElementById("status");
 function setStatus(text, isError = false) {

@@ -3,15 +3,10 @@
 // the next step of a hazard's life (发现 → 确认 → 管控 → 整改 → 核销) is one button for those who
 // write hazards. Text is set with textContent only. Positions are WGS84 lon/lat degrees.
 
+import { el } from "/static/dom.js";
+
 const STEPS = ["discovered", "confirmed", "controlled", "rectifying", "closed"];
 const MAX = 1000;
-
-function el(tag, text, className) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-}
 
 /** The bounding box `[w, s, e, n]` of a GeoJSON geometry. */
 function bbox(geometry) {

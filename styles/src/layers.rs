@@ -101,47 +101,29 @@ fn admin_areas(view: View, id: &str, minzoom: u8, f: Features) -> Vec<Value> {
 fn roads(view: View, id: &str, minzoom: u8, f: Features) -> Vec<Value> {
     let p = view.palette();
     let k = if p.roads_prominent { 1.6 } else { 1.0 };
+    // Relative width per road class; the zoom ramp scales it.
+    let class = json!([
+        "match",
+        ["get", "highway"],
+        ["motorway", "trunk"],
+        3,
+        "primary",
+        2.5,
+        "secondary",
+        2,
+        "tertiary",
+        1.5,
+        0.8
+    ]);
     let width = |scale: f64| {
         json!([
             "interpolate",
             ["exponential", 1.5],
             ["zoom"],
             8,
-            [
-                "*",
-                scale * k * 0.5,
-                [
-                    "match",
-                    ["get", "highway"],
-                    ["motorway", "trunk"],
-                    3,
-                    "primary",
-                    2.5,
-                    "secondary",
-                    2,
-                    "tertiary",
-                    1.5,
-                    0.8
-                ]
-            ],
+            ["*", scale * k * 0.5, class.clone()],
             16,
-            [
-                "*",
-                scale * k * 4.0,
-                [
-                    "match",
-                    ["get", "highway"],
-                    ["motorway", "trunk"],
-                    3,
-                    "primary",
-                    2.5,
-                    "secondary",
-                    2,
-                    "tertiary",
-                    1.5,
-                    0.8
-                ]
-            ]
+            ["*", scale * k * 4.0, class.clone()]
         ])
     };
     let layout = json!({"line-cap": "round", "line-join": "round"});
